@@ -1,0 +1,60 @@
+/**
+ * cascade sources [--explain FILE] — the formats cascade reads, and which one claims a file and why.
+ *
+ *   cascade sources
+ *   cascade sources --explain BTCUSDT-metrics-2021-05-19.zip
+ */
+import type { Command } from 'commander'
+import { FatalError } from '../../errors.js'
+import { membersOf, removeTemp } from '../../ingest/open.js'
+import { peek } from '../../ingest/read.js'
+import { explain, SOURCES } from '../../sources/index.js'
+import { Output } from '../output.js'
+
+export function sourcesCommand(program: Command): void {
+  program
+    .command('sources')
+    .description('list the supported formats (sources); with --explain, tell which one claims a file and why')
+    .option('--explain <file>', 'show every source\'s verdict on this file: the one that claims it and what the others would need')
+    .option('--json', 'write the list as JSON')
+    .addHelpText('after', '\nExamples:\n  cascade sources\n  cascade sources --explain BTCUSDT-metrics-2021-05-19.zip\n')
+    .action(async (options: { explain?: string; json?: boolean }) => {
+      const out = new Output()
+      if (!options.explain) {
+        if (options.json) {
+          await out.write(`${JSON.stringify(SOURCES.map((s) => ({ id: s.id, exchange: s.exchange, kinds: s.kinds, title: s.title, docs: s.docs })), null, 2)}\n`)
+          return
+        }
+        const width = Math.max(...SOURCES.map((s) => s.id.length))
+        let text = ''
+        for (const s of SOURCES) text += `${s.id.padEnd(width)}  ${s.kinds.join(',').padEnd(13)}  ${s.title}\n`
+        await out.write(text)
+        return
+      }
+      const temp: { dir?: string } = {}
+      try {
+        const members = await membersOf(options.explain, temp)
+        let text = ''
+        for (const member of members) {
+          const { probe, stream } = await peek(await member.open(), member.name, member.path)
+          stream.destroy()
+          const verdicts = explain(probe)
+          const claims = verdicts.filter((v) => v.verdict.claims)
+          text += `${member.path}\n`
+          text += `  name: ${probe.name || '(none)'}\n`
+          text += `  first line: ${probe.lines[0] ? JSON.stringify(probe.lines[0].join(',')) : '(empty file)'}\n`
+          if (claims.length === 1) text += `  claimed by ${claims[0]!.source.id}: ${claims[0]!.verdict.why}\n`
+          else if (claims.length === 0) text += '  claimed by no source: force one with --source ID\n'
+          else text += `  claimed by ${claims.length} sources (${claims.map((c) => c.source.id).join(', ')}): force one with --source ID\n`
+          text += '  other sources:\n'
+          for (const v of verdicts) if (!v.verdict.claims) text += `    ${v.source.id}: ${v.verdict.why}\n`
+        }
+        await out.write(text)
+      } catch (error) {
+        if (error instanceof FatalError) throw error
+        throw new FatalError(`${options.explain}: ${(error as Error).message}`)
+      } finally {
+        await removeTemp(temp)
+      }
+    })
+}

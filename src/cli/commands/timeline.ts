@@ -1,0 +1,41 @@
+/**
+ * cascade timeline <paths…> — the normalized, merged event timeline as NDJSON (or CSV).
+ *
+ *   cascade timeline BTCUSDT-aggTrades-2021-05-19.zip BTCUSDT-metrics-2021-05-19.zip > events.ndjson
+ *   cascade timeline data/ --market BTC --from 2021-05-19T12:00 --to 2021-05-19T14:00 --csv
+ */
+import type { Command } from 'commander'
+import { eventCsv, eventNdjson, timelineCsvHeader } from '../../report/timeline.js'
+import { addInputOptions, finish, type InputOptions, openTimeline } from '../common.js'
+import { Output } from '../output.js'
+
+interface TimelineOptions extends InputOptions {
+  csv?: boolean
+}
+
+export function timelineCommand(program: Command): void {
+  addInputOptions(
+    program
+      .command('timeline')
+      .description('write the normalized, merged event timeline (NDJSON, one event per line; --csv for CSV)')
+      .argument('<paths...>', 'files, directories (recursive), globs, or - for stdin; gzip and zip are recognised from their bytes')
+      .option('--csv', 'write CSV instead of NDJSON (spreadsheet-safe cells)'),
+  )
+    .addHelpText('after', '\nExample:\n  cascade timeline BTCUSDT-aggTrades-2021-05-19.zip BTCUSDT-metrics-2021-05-19.zip > events.ndjson\n')
+    .action(async (paths: string[], options: TimelineOptions) => {
+      const ingestion = await openTimeline(paths, options)
+      const out = new Output()
+      try {
+        const format = options.csv ? eventCsv : eventNdjson
+        if (options.csv) await out.write(timelineCsvHeader())
+        for await (const batch of ingestion.selected) {
+          let text = ''
+          for (const event of batch) text += format(event)
+          await out.write(text)
+        }
+      } finally {
+        await ingestion.close()
+      }
+      process.exitCode = finish(ingestion, options)
+    })
+}

@@ -1,0 +1,49 @@
+/**
+ * The two kinds of failure cascade knows about.
+ *
+ * - `FatalError`: the run cannot go on (unknown format, unreadable path, corrupt archive, bad
+ *   option). The CLI prints its one-line message and exits 2; the stack only with `--debug`.
+ * - `RowError`: one row is bad. It is counted by code in the ledger with its file and line,
+ *   and the run goes on.
+ */
+export class FatalError extends Error {
+  override readonly name = 'FatalError'
+  constructor(
+    message: string,
+    readonly hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+  }
+}
+
+export type RowErrorCode =
+  | 'BAD_NUMBER'
+  | 'BAD_TIMESTAMP'
+  | 'BAD_SIDE'
+  | 'BAD_BOOLEAN'
+  | 'FIELD_COUNT'
+  | 'MISSING_FIELD'
+  | 'OUT_OF_ORDER'
+  | 'BAD_JSON'
+  | 'CSV_QUOTE_NOT_CLOSED'
+  | 'CSV_INVALID_CLOSING_QUOTE'
+  | 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH'
+  | 'CSV_MAX_RECORD_SIZE'
+  | 'CSV_ERROR'
+  | (string & {})
+
+export class RowError extends Error {
+  override readonly name = 'RowError'
+  constructor(
+    readonly code: RowErrorCode,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** Node's error for a write to a closed pipe (`cascade timeline … | head`). */
+export function isBrokenPipe(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE'
+}

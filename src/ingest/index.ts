@@ -1,0 +1,107 @@
+/**
+ * Ingest: paths in, one merged, de-duplicated, time-ordered timeline out, with a ledger of
+ * every row (event, duplicate, skipped or bad) per input.
+ */
+import { FatalError } from '../errors.js'
+import { detectSource, sourceById } from '../sources/index.js'
+import type { Source, SourceOptions } from '../sources/source.js'
+import type { Located } from '../timeline/event.js'
+import { dropDuplicates, mergeSorted } from '../timeline/merge.js'
+import { type BadRow, type InputStats, Ledger } from './ledger.js'
+import { expandPaths, type Member, membersOf, removeTemp } from './open.js'
+import { peek, readEvents } from './read.js'
+
+export type { BadRow, InputStats } from './ledger.js'
+export { Ledger } from './ledger.js'
+
+export interface IngestOptions extends SourceOptions {
+  /** `--source ID`: skip detection and read every input as this format. */
+  source?: string
+  strict?: boolean
+  /** Events an unordered file may hold back while sorting itself (default 2,000,000). */
+  sortWindow?: number
+  onBadRow?: (row: BadRow, nth: number) => void
+  onBytes?: (n: number) => void
+}
+
+export interface Ingestion {
+  inputs: InputStats[]
+  ledger: Ledger
+  /** Things the user should know that are not bad rows (an empty file, an instrument skipped). */
+  warnings: string[]
+  /** The timeline, in time-ordered batches. Read it once. */
+  events: AsyncIterable<Located[]>
+  /** Total bytes of the inputs where known (plain files), for progress. */
+  totalBytes: number | null
+  close(): Promise<void>
+}
+
+export const DEFAULT_SORT_WINDOW = 2_000_000
+
+export async function ingest(paths: readonly string[], options: IngestOptions = {}): Promise<Ingestion> {
+  if (paths.length === 0) throw new FatalError('no input files', 'name files, directories or globs, or - for stdin')
+  const forced: Source | undefined = options.source ? sourceById(options.source) : undefined
+  const ledger = new Ledger({ strict: options.strict, onBadRow: options.onBadRow })
+  const stdinTemp: { dir?: string } = {}
+  const files = await expandPaths(paths)
+  if (files.length === 0) throw new FatalError(`${paths.join(' ')}: no data files found`, 'cascade reads .csv, .csv.gz, .zip and .ndjson files')
+  const members: Member[] = []
+  for (const file of files) members.push(...(await membersOf(file, stdinTemp)))
+
+  const inputs: InputStats[] = []
+  const warnings: string[] = []
+  const streams: AsyncIterable<Located[]>[] = []
+  let totalBytes: number | null = 0
+  for (const member of members) {
+    const { probe, stream } = await peek(await member.open(), member.name, member.path)
+    if (probe.lines.length === 0) {
+      warnings.push(`${member.path}: empty file, nothing to read`)
+      stream.destroy()
+      continue
+    }
+    const source = forced ?? detectSource(probe, member.path)
+    const reader = source.open(probe, options)
+    const stats: InputStats = {
+      index: inputs.length,
+      path: member.path,
+      source: source.id,
+      exchange: source.exchange,
+      symbols: new Set(),
+      markets: new Set(),
+      kinds: new Set(),
+      rows: 0,
+      events: 0,
+      duplicates: 0,
+      badRows: 0,
+      skipped: 0,
+      skipReasons: new Map(),
+      first: null,
+      last: null,
+      bytes: 0,
+    }
+    inputs.push(stats)
+    totalBytes = totalBytes !== null && member.size !== null ? totalBytes + member.size : null
+    streams.push(
+      readEvents(stream, {
+        ledger,
+        stats,
+        reader,
+        sortWindow: options.sortWindow ?? DEFAULT_SORT_WINDOW,
+        onBytes: options.onBytes,
+      }),
+    )
+  }
+  const events = dropDuplicates(mergeSorted(streams), (event) => {
+    const stats = inputs[event.input]!
+    stats.duplicates++
+    stats.events--
+  })
+  return { inputs, ledger, warnings, events, totalBytes, close: () => removeTemp(stdinTemp) }
+}
+
+/** Warnings about rows that were read but could not be valued, one per reason. */
+export function skipWarnings(inputs: readonly InputStats[]): string[] {
+  return inputs.flatMap((input) =>
+    [...input.skipReasons.entries()].map(([reason, n]) => `${input.path}: ${n} row${n === 1 ? '' : 's'} skipped: ${reason}`),
+  )
+}

@@ -1,0 +1,187 @@
+/**
+ * Reading one CSV member: peek at its head for detection, then parse every row with csv-parse
+ * (the reference parser) and hand it to the source, counting each row as an event, a skipped
+ * row or a bad row. Events leave in time-ordered batches.
+ */
+import { Readable } from 'node:stream'
+import { type Options as CsvOptions, parse } from 'csv-parse'
+import { parse as parseSync } from 'csv-parse/sync'
+import { FatalError, RowError } from '../errors.js'
+import { type FileReader, type Probe, Skip } from '../sources/source.js'
+import type { Located } from '../timeline/event.js'
+import { reorder, requireOrder } from '../timeline/reorder.js'
+import type { InputStats, Ledger } from './ledger.js'
+
+export const PROBE_BYTES = 64 * 1024
+const PROBE_LINES = 20
+
+/** The parser options every file is read with: tolerant of shape, strict about nothing it can't count. */
+export const CSV_OPTIONS: CsvOptions = {
+  bom: true,
+  info: true,
+  relax_column_count: true,
+  skip_empty_lines: true,
+  skip_records_with_error: true,
+  record_delimiter: ['\r\n', '\n', '\r'],
+}
+
+export interface Peeked {
+  probe: Probe
+  /** The whole text again, head included. */
+  stream: Readable
+}
+
+/** Read the head of a stream (about 64 KiB), keeping the rest for the full read. */
+export async function peek(stream: Readable, name: string, path: string): Promise<Peeked> {
+  const chunks: Buffer[] = []
+  let length = 0
+  let ended = false
+  stream.pause()
+  while (length < PROBE_BYTES) {
+    const chunk = await new Promise<Buffer | null>((resolve, reject) => {
+      const data = stream.read() as Buffer | null
+      if (data !== null) return resolve(data)
+      const cleanup = () => {
+        stream.off('readable', onReadable)
+        stream.off('end', onEnd)
+        stream.off('error', onError)
+      }
+      const onReadable = () => {
+        const d = stream.read() as Buffer | null
+        if (d !== null) {
+          cleanup()
+          resolve(d)
+        }
+      }
+      const onEnd = () => {
+        cleanup()
+        resolve(null)
+      }
+      const onError = (e: Error) => {
+        cleanup()
+        reject(e)
+      }
+      stream.on('readable', onReadable)
+      stream.on('end', onEnd)
+      stream.on('error', onError)
+    })
+    if (chunk === null) {
+      ended = true
+      break
+    }
+    chunks.push(chunk)
+    length += chunk.length
+  }
+  const head = Buffer.concat(chunks)
+  if (head.subarray(0, 4096).includes(0)) {
+    throw new FatalError(`${path}: not CSV text (binary bytes); cascade reads CSV, NDJSON, gzip and zip`)
+  }
+  const probe: Probe = { name, lines: probeLines(head, ended) }
+  // The whole file fitted in the head: replay it; otherwise put the head back in front of the rest.
+  if (ended) return { probe, stream: Readable.from([head], { objectMode: false }) }
+  stream.unshift(head)
+  return { probe, stream }
+}
+
+function probeLines(head: Buffer, ended: boolean): string[][] {
+  let text = head.toString('utf8')
+  if (!ended) {
+    const cut = text.lastIndexOf('\n')
+    text = cut >= 0 ? text.slice(0, cut + 1) : text
+  }
+  const lines = text.split(/\r\n|\n|\r/).filter((line) => line.trim().length > 0).slice(0, PROBE_LINES)
+  try {
+    return parseSync(lines.join('\n'), { bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true }) as string[][]
+  } catch {
+    return lines.map((line) => line.split(','))
+  }
+}
+
+export interface ReadOptions {
+  ledger: Ledger
+  stats: InputStats
+  reader: FileReader
+  /** Events an unordered file may hold back to sort itself (bounded memory). */
+  sortWindow: number
+  batchSize?: number
+  onBytes?: (n: number) => void
+}
+
+/** Parse a member into time-ordered batches of located events. */
+export function readEvents(stream: Readable, options: ReadOptions): AsyncIterable<Located[]> {
+  const { ledger, stats, reader } = options
+  const late = (event: Located, latest: number) => {
+    // It was counted as an event when parsed; it becomes a bad row instead.
+    stats.events--
+    const why = reader.unordered
+      ? `the file is out of order by more than --sort-window ${options.sortWindow} rows`
+      : 'this format is written in time order'
+    ledger.add(stats, event.line, 'OUT_OF_ORDER', `time ${new Date(event.ts).toISOString()} is before ${new Date(latest).toISOString()}, already read (${why})`)
+  }
+  const batches = parseRows(stream, options)
+  return reader.unordered ? reorder(batches, options.sortWindow, late) : requireOrder(batches, late)
+}
+
+async function* parseRows(stream: Readable, options: ReadOptions): AsyncGenerator<Located[]> {
+  const { ledger, stats, reader } = options
+  const batchSize = options.batchSize ?? 4096
+  const parser = stream.pipe(parse(CSV_OPTIONS))
+  stream.on('error', (error) => parser.destroy(error))
+  if (options.onBytes) stream.on('data', (chunk: Buffer) => options.onBytes!(chunk.length))
+  parser.on('skip', (error: Error & { code?: string; lines?: number }) => {
+    stats.rows++
+    ledger.add(stats, error.lines ?? 0, error.code ?? 'CSV_ERROR', error.message.replace(/\s+/g, ' '))
+  })
+  let headerPending = reader.hasHeader
+  let batch: Located[] = []
+  let first = stats.first ?? Number.POSITIVE_INFINITY
+  let last = stats.last ?? Number.NEGATIVE_INFINITY
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (headerPending) {
+        headerPending = false
+        continue
+      }
+      stats.rows++
+      const line = info.lines
+      let made: ReturnType<FileReader['row']>
+      try {
+        made = reader.row(record, line)
+      } catch (error) {
+        if (!(error instanceof RowError)) throw error
+        ledger.add(stats, line, error.code, error.message)
+        continue
+      }
+      if (made instanceof Skip) {
+        stats.skipped++
+        stats.skipReasons.set(made.reason, (stats.skipReasons.get(made.reason) ?? 0) + 1)
+        continue
+      }
+      stats.events++
+      if (made.ts < first) first = made.ts
+      if (made.ts > last) last = made.ts
+      stats.symbols.add(made.symbol)
+      stats.markets.add(made.market)
+      stats.kinds.add(made.kind)
+      const located = made as Located
+      located.input = stats.index
+      located.line = line
+      batch.push(located)
+      if (batch.length >= batchSize) {
+        stats.first = first
+        stats.last = last
+        yield batch
+        batch = []
+      }
+    }
+  } catch (error) {
+    if (error instanceof FatalError) throw error
+    const code = (error as NodeJS.ErrnoException).code
+    throw new FatalError(`${stats.path}: cannot read (${code ?? (error as Error).message})`, undefined, { cause: error })
+  }
+  if (Number.isFinite(first)) {
+    stats.first = first
+    stats.last = last
+  }
+  if (batch.length > 0) yield batch
+}

@@ -1,0 +1,82 @@
+/**
+ * Writers for `cascade timeline`: NDJSON (the contract of DESIGN §3, read back by the
+ * `cascade-timeline` source) and CSV. Only contract fields are written, in a fixed order.
+ */
+import type { TimelineEvent } from '../timeline/event.js'
+import { csvLine } from './csv.js'
+
+/** One event as a JSON object with the contract's field order. */
+export function eventRecord(e: TimelineEvent): Record<string, unknown> {
+  const head = { ts: e.ts, exchange: e.exchange, symbol: e.symbol, market: e.market, kind: e.kind, source: e.source }
+  switch (e.kind) {
+    case 'trade':
+      return { ...head, price: e.price, amount: e.amount, notionalUsd: e.notionalUsd, side: e.side, ...(e.id === undefined ? {} : { id: e.id }) }
+    case 'liquidation':
+      return { ...head, price: e.price, amount: e.amount, notionalUsd: e.notionalUsd, side: e.side }
+    case 'open_interest':
+      return { ...head, openInterest: e.openInterest, openInterestUsd: e.openInterestUsd }
+    case 'funding':
+      return { ...head, fundingRate: e.fundingRate, intervalHours: e.intervalHours }
+    case 'bar':
+      return {
+        ...head,
+        durationMs: e.durationMs,
+        open: e.open,
+        high: e.high,
+        low: e.low,
+        close: e.close,
+        volume: e.volume,
+        volumeUsd: e.volumeUsd,
+        takerBuyUsd: e.takerBuyUsd,
+        trades: e.trades,
+        liqLongUsd: e.liqLongUsd,
+        liqShortUsd: e.liqShortUsd,
+        openInterest: e.openInterest,
+        openInterestUsd: e.openInterestUsd,
+      }
+  }
+}
+
+export function eventNdjson(e: TimelineEvent): string {
+  return `${JSON.stringify(eventRecord(e))}\n`
+}
+
+export const TIMELINE_CSV_COLUMNS = [
+  'ts',
+  'time',
+  'exchange',
+  'symbol',
+  'market',
+  'kind',
+  'source',
+  'price',
+  'amount',
+  'notionalUsd',
+  'side',
+  'id',
+  'openInterest',
+  'openInterestUsd',
+  'fundingRate',
+  'intervalHours',
+  'durationMs',
+  'open',
+  'high',
+  'low',
+  'close',
+  'volume',
+  'volumeUsd',
+  'takerBuyUsd',
+  'trades',
+  'liqLongUsd',
+  'liqShortUsd',
+] as const
+
+export function timelineCsvHeader(): string {
+  return `${TIMELINE_CSV_COLUMNS.join(',')}\n`
+}
+
+export function eventCsv(e: TimelineEvent): string {
+  const record = eventRecord(e) as Record<string, string | number | null | undefined>
+  record.time = new Date(Math.floor(e.ts)).toISOString()
+  return csvLine(TIMELINE_CSV_COLUMNS.map((c) => record[c]))
+}

@@ -1,0 +1,66 @@
+/**
+ * The source registry: every supported format, and detection — from a file's name and first
+ * lines exactly one source must claim it. Adding a format: one file in this folder, one fixture
+ * in fixtures/<id>/, one line below (see README "Adding a source").
+ */
+import { FatalError } from '../errors.js'
+import { binanceAggTrades } from './binance-aggtrades.js'
+import { describeFirstLine } from './binance-common.js'
+import { binanceFunding } from './binance-funding.js'
+import { binanceKlines } from './binance-klines.js'
+import { binanceLiquidations } from './binance-liquidations.js'
+import { binanceMetrics } from './binance-metrics.js'
+import { binanceTrades } from './binance-trades.js'
+import type { Probe, Source, Verdict } from './source.js'
+
+export const SOURCES: readonly Source[] = [
+  binanceTrades,
+  binanceAggTrades,
+  binanceMetrics,
+  binanceLiquidations,
+  binanceKlines,
+  binanceFunding,
+]
+
+export function sourceById(id: string): Source {
+  const source = SOURCES.find((s) => s.id === id)
+  if (!source) throw new FatalError(`--source ${id}: no such source`, `known sources: ${SOURCES.map((s) => s.id).join(', ')}`)
+  return source
+}
+
+export interface Explanation {
+  source: Source
+  verdict: Verdict
+}
+
+/** Every source's verdict on a file, for `cascade sources --explain`. */
+export function explain(probe: Probe): Explanation[] {
+  return SOURCES.map((source) => ({ source, verdict: safeDetect(source, probe) }))
+}
+
+function safeDetect(source: Source, probe: Probe): Verdict {
+  if (source.forcedOnly) return { claims: false, why: 'claims a file only when forced with --source' }
+  try {
+    return source.detect(probe)
+  } catch (error) {
+    return { claims: false, why: `detection failed: ${(error as Error).message}` }
+  }
+}
+
+/** The one source that claims a file; none or several is a fatal error that says how to force one. */
+export function detectSource(probe: Probe, path: string): Source {
+  const claims = explain(probe).filter((e) => e.verdict.claims)
+  if (claims.length === 1) return claims[0]!.source
+  const shown = path === '-' ? '<stdin>' : path
+  const explainHint = path === '-' ? 'save it to a file and run cascade sources --explain FILE' : `run cascade sources --explain ${path}`
+  if (claims.length === 0) {
+    throw new FatalError(
+      `${shown}: unknown format (${describeFirstLine(probe)})`,
+      `${explainHint} to see what each format expects, or force one with --source ID`,
+    )
+  }
+  throw new FatalError(
+    `${shown}: ambiguous format, claimed by ${claims.map((c) => c.source.id).join(' and ')}`,
+    `force one with --source ${claims[0]!.source.id}`,
+  )
+}

@@ -1,0 +1,104 @@
+/**
+ * Timeline events: the shared vocabulary of every stage after the sources (DESIGN §3, a contract
+ * for `cascade timeline`). Units are settled by the source that made the event: `amount` is
+ * always base units and `notionalUsd` quote (USD/USDT) value, whatever the file measured.
+ */
+
+export type EventKind = 'trade' | 'liquidation' | 'open_interest' | 'funding' | 'bar'
+
+interface EventBase {
+  /** Exchange event time, epoch milliseconds UTC (a fraction keeps µs and ns sources exact). */
+  ts: number
+  /** `binance`, `bybit`, `okx`, `bitmex`, `coinglass`, … */
+  exchange: string
+  /** The exchange's own symbol as written in the file (`BTCUSDT`, `XBTUSD`, `BTC-USDT-SWAP`). */
+  symbol: string
+  /** Canonical instrument: `BTC-USDT-PERP`, `BTC-USD-PERP` (inverse), `BTC-USDT` (spot), `BTC-USD-240628`. */
+  market: string
+  /** The id of the source (format) that produced the event. */
+  source: string
+}
+
+export interface TradeEvent extends EventBase {
+  kind: 'trade'
+  price: number
+  /** Base units (BTC for every BTC market, inverse and contract-sized ones converted). */
+  amount: number
+  /** USD value; null when the quote currency is not a dollar (ADABTC). */
+  notionalUsd: number | null
+  /** The taker (aggressor) side. */
+  side: 'buy' | 'sell' | 'unknown'
+  /** The exchange's trade id where the file has one: two trades in one ms with equal fields are not duplicates. */
+  id?: string
+}
+
+export interface LiquidationEvent extends EventBase {
+  kind: 'liquidation'
+  price: number
+  amount: number
+  notionalUsd: number
+  /** Side of the liquidated POSITION: Binance `SELL`, Tardis `sell`, Bybit `Buy` are all `long`. */
+  side: 'long' | 'short'
+}
+
+export interface OpenInterestEvent extends EventBase {
+  kind: 'open_interest'
+  /** A level, not a delta, in base units; null where the file gives only USD (inverse contracts). */
+  openInterest: number | null
+  /** A level in USD; null where the file gives only base units. */
+  openInterestUsd: number | null
+}
+
+export interface FundingEvent extends EventBase {
+  kind: 'funding'
+  /** Funding rate per interval as a fraction (0.0001 = 0.01 %). */
+  fundingRate: number
+  intervalHours: number | null
+}
+
+/** A pre-aggregated bucket: an exchange kline, an aggregator's hourly row, a `cascade-bars` row. */
+export interface BarEvent extends EventBase {
+  kind: 'bar'
+  /** Bucket length; `ts` is the bucket's open time. */
+  durationMs: number
+  open: number | null
+  high: number | null
+  low: number | null
+  close: number | null
+  /** Base units traded in the bucket. */
+  volume: number | null
+  volumeUsd: number | null
+  takerBuyUsd: number | null
+  trades: number | null
+  /** Aggregator buckets: USD of long / short positions liquidated in the bucket. */
+  liqLongUsd: number | null
+  liqShortUsd: number | null
+  /** Aggregator buckets: open interest at the bucket's close. */
+  openInterest: number | null
+  openInterestUsd: number | null
+}
+
+export type TimelineEvent = TradeEvent | LiquidationEvent | OpenInterestEvent | FundingEvent | BarEvent
+
+/**
+ * An event while it travels through ingest and merge: which input and which line made it.
+ * Writers emit only the contract fields, never these.
+ */
+export type Located<E extends TimelineEvent = TimelineEvent> = E & { input: number; line: number }
+
+/** The identity used to find exact duplicates among events of one timestamp. */
+export function identityOf(event: TimelineEvent): string {
+  const head = `${event.source}|${event.symbol}|${event.kind}|`
+  switch (event.kind) {
+    case 'trade':
+      return `${head}${event.id ?? ''}|${event.price}|${event.amount}|${event.side}`
+    case 'liquidation':
+      return `${head}${event.price}|${event.amount}|${event.side}`
+    case 'open_interest':
+      return `${head}${event.openInterest}|${event.openInterestUsd}`
+    case 'funding':
+      return `${head}${event.fundingRate}`
+    case 'bar':
+      return `${head}${event.durationMs}|${event.open}|${event.high}|${event.low}|${event.close}|${event.volume}|${event.liqLongUsd}|${event.liqShortUsd}|${event.openInterestUsd}`
+  }
+}

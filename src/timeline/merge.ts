@@ -1,0 +1,93 @@
+/**
+ * The timeline: sorted batches of events from every input merged into one time-ordered stream
+ * (k-way merge, as tardis-node's `combine`), with exact duplicates removed and counted.
+ */
+import { type Located, identityOf } from './event.js'
+import { MinHeap } from './heap.js'
+
+/** Event order: time, then input order, then line, so equal timestamps keep the files' order. */
+export function before(a: Located, b: Located): boolean {
+  return a.ts < b.ts || (a.ts === b.ts && (a.input < b.input || (a.input === b.input && a.line < b.line)))
+}
+
+interface Cursor {
+  batch: Located[]
+  at: number
+  rest: AsyncIterator<Located[]>
+}
+
+/**
+ * Merge streams whose batches are each time-ordered into one time-ordered stream of batches.
+ * Backpressure comes from pulling: a stream is read only when its current batch is used up.
+ */
+export async function* mergeSorted(streams: AsyncIterable<Located[]>[], batchSize = 4096): AsyncGenerator<Located[]> {
+  if (streams.length === 1) {
+    yield* streams[0]!
+    return
+  }
+  const heap = new MinHeap<Cursor>((a, b) => before(a.batch[a.at]!, b.batch[b.at]!))
+  const next = async (rest: AsyncIterator<Located[]>): Promise<Cursor | null> => {
+    for (;;) {
+      const r = await rest.next()
+      if (r.done) return null
+      if (r.value.length > 0) return { batch: r.value, at: 0, rest }
+    }
+  }
+  const firsts = await Promise.all(streams.map((s) => next(s[Symbol.asyncIterator]())))
+  for (const cursor of firsts) if (cursor) heap.push(cursor)
+  let out: Located[] = []
+  while (heap.size > 0) {
+    const top = heap.peek()!
+    out.push(top.batch[top.at]!)
+    top.at++
+    if (top.at < top.batch.length) {
+      heap.replaceTop(top)
+    } else {
+      const refill = await next(top.rest)
+      if (refill) heap.replaceTop(refill)
+      else heap.pop()
+    }
+    if (out.length >= batchSize) {
+      yield out
+      out = []
+    }
+  }
+  if (out.length > 0) yield out
+}
+
+/**
+ * Drop exact duplicates (same source, symbol and fields at the same timestamp) from a
+ * time-ordered stream, telling `onDuplicate` which input each dropped event came from.
+ * Binance writes every liquidationSnapshot row twice; overlapping files repeat whole days.
+ */
+export async function* dropDuplicates(
+  batches: AsyncIterable<Located[]>,
+  onDuplicate: (event: Located) => void,
+): AsyncGenerator<Located[]> {
+  let groupTs = Number.NaN
+  let group: Located[] = []
+  let seen: Set<string> | null = null
+  for await (const batch of batches) {
+    const kept: Located[] = []
+    for (const event of batch) {
+      if (event.ts !== groupTs) {
+        groupTs = event.ts
+        group = [event]
+        seen = null
+        kept.push(event)
+        continue
+      }
+      // Same timestamp as the previous event: build the identities of the group lazily.
+      if (seen === null) seen = new Set(group.map(identityOf))
+      const id = identityOf(event)
+      if (seen.has(id)) {
+        onDuplicate(event)
+      } else {
+        seen.add(id)
+        group.push(event)
+        kept.push(event)
+      }
+    }
+    if (kept.length > 0) yield kept
+  }
+}
