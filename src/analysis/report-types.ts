@@ -1,0 +1,132 @@
+/**
+ * The report document of `cascade analyze --json` (DESIGN §6, contract `cascade.report/1`).
+ * Analysis builds everything but `tool` and `inputs`, which the CLI adds; renderers in
+ * src/report turn it into a table, JSON, NDJSON, CSV or Markdown.
+ */
+
+export const REPORT_SCHEMA = 'cascade.report/1'
+
+/** Where a figure came from: tick-level (1 s bars) or a coarser pre-aggregated bucket. */
+export type Resolution = string // '1s', '1m', '5m', '1h', …
+
+export interface InputSummary {
+  path: string
+  source: string
+  exchange: string
+  symbol: string
+  market: string
+  kind: string
+  rows: number
+  events: number
+  duplicates: number
+  badRows: number
+  skipped: number
+  first: string | null
+  last: string | null
+}
+
+export interface MarketSummary {
+  market: string
+  series: string[]
+  first: string | null
+  last: string | null
+  open: number | null
+  high: number | null
+  low: number | null
+  close: number | null
+  volumeUsd: number | null
+  liqLongUsd: number | null
+  liqShortUsd: number | null
+}
+
+export interface CascadePrice {
+  start: number
+  extreme: number
+  end: number
+  /** Signed percentage: negative for a fall. */
+  movePct: number
+  /** How much of the move was given back by `end`, as a percentage of the move. */
+  reboundPct: number
+}
+
+export interface CascadeSpeed {
+  pctPerMin: number
+  timeToExtremeSec: number
+  max1mPct: number | null
+  max5mPct: number | null
+  max15mPct: number | null
+}
+
+export interface CascadeVolume {
+  base: number | null
+  quoteUsd: number | null
+  takerBuyUsd: number | null
+  takerSellUsd: number | null
+  trades: number | null
+  baselineMultiple: number | null
+}
+
+export interface CascadeLiquidations {
+  count: number | null
+  usd: number
+  longUsd: number
+  shortUsd: number
+  largestUsd: number | null
+  peakMinute: string | null
+  peakMinuteUsd: number | null
+  shareOfVolume: number | null
+}
+
+export interface CascadeOpenInterest {
+  startUsd: number | null
+  minUsd: number | null
+  drawdownUsd: number | null
+  drawdownPct: number | null
+  startBase: number | null
+  minBase: number | null
+  drawdownBasePct: number | null
+}
+
+export interface CascadeVenue {
+  series: string
+  volumeUsd: number | null
+  liquidationsUsd: number | null
+  oiDrawdownPct: number | null
+}
+
+export interface Cascade {
+  id: string
+  market: string
+  direction: 'down' | 'up'
+  start: string
+  extreme: string
+  end: string
+  durationSec: number
+  price: CascadePrice
+  speed: CascadeSpeed
+  volume: CascadeVolume
+  liquidations: CascadeLiquidations | null
+  openInterest: CascadeOpenInterest | null
+  waves: number
+  venues: CascadeVenue[]
+  reasons: string[]
+  /** The resolution of each group of figures (e.g. { price: '1s', liquidations: '1h' }). */
+  resolution: Record<string, Resolution>
+}
+
+export interface BadRowsSummary {
+  total: number
+  byCode: Record<string, number>
+  samples: { file: string; line: number; code: string; message: string }[]
+}
+
+export interface Report {
+  schema: typeof REPORT_SCHEMA
+  tool: { name: 'cascade'; version: string }
+  params: Record<string, unknown>
+  inputs: InputSummary[]
+  markets: MarketSummary[]
+  cascades: Cascade[]
+  badRows: BadRowsSummary
+  warnings: string[]
+}
