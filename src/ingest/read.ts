@@ -122,22 +122,57 @@ export function readEvents(stream: Readable, options: ReadOptions): AsyncIterabl
   return reader.unordered ? reorder(batches, options.sortWindow, late) : requireOrder(batches, late)
 }
 
-async function* parseRows(stream: Readable, options: ReadOptions): AsyncGenerator<Located[]> {
-  const { ledger, stats, reader } = options
-  const batchSize = options.batchSize ?? 4096
+interface Row {
+  record: string[]
+  info: { lines: number }
+}
+
+/** CSV records through csv-parse; its own errors (bad quotes) become counted bad rows. */
+function csvRows(stream: Readable, options: ReadOptions): AsyncIterable<Row> {
+  const { ledger, stats } = options
   const parser = stream.pipe(parse(CSV_OPTIONS))
   stream.on('error', (error) => parser.destroy(error))
-  if (options.onBytes) stream.on('data', (chunk: Buffer) => options.onBytes!(chunk.length))
   parser.on('skip', (error: Error & { code?: string; lines?: number }) => {
     stats.rows++
     ledger.add(stats, error.lines ?? 0, error.code ?? 'CSV_ERROR', error.message.replace(/\s+/g, ' '))
   })
+  return parser as AsyncIterable<Row>
+}
+
+/** Whole lines (NDJSON), with physical line numbers; blank lines skipped. */
+async function* wholeLines(stream: Readable): AsyncGenerator<Row> {
+  let rest = ''
+  let line = 0
+  let first = true
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    let text = rest + chunk.toString('utf8')
+    if (first) {
+      text = text.replace(/^\uFEFF/, '')
+      first = false
+    }
+    const parts = text.split(/\r\n|\n|\r(?!$)/)
+    rest = parts.pop() ?? ''
+    for (const part of parts) {
+      line++
+      if (part.trim().length > 0) yield { record: [part], info: { lines: line } }
+    }
+  }
+  line++
+  const last = rest.replace(/\r$/, '')
+  if (last.trim().length > 0) yield { record: [last], info: { lines: line } }
+}
+
+async function* parseRows(stream: Readable, options: ReadOptions): AsyncGenerator<Located[]> {
+  const { ledger, stats, reader } = options
+  const batchSize = options.batchSize ?? 4096
+  if (options.onBytes) stream.on('data', (chunk: Buffer) => options.onBytes!(chunk.length))
+  const rows = reader.lineMode ? wholeLines(stream) : csvRows(stream, options)
   let headerPending = reader.hasHeader
   let batch: Located[] = []
   let first = stats.first ?? Number.POSITIVE_INFINITY
   let last = stats.last ?? Number.NEGATIVE_INFINITY
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    for await (const { record, info } of rows) {
       if (headerPending) {
         headerPending = false
         continue

@@ -45,6 +45,11 @@ export interface FileReader {
    */
   unordered?: boolean
   /**
+   * Hand each physical line whole as `fields[0]` instead of splitting CSV (NDJSON sources).
+   * Blank lines are skipped; line numbers still count them.
+   */
+  lineMode?: boolean
+  /**
    * One row → one event, a `Skip`, or a thrown `RowError`. `fields` is reused by the caller only
    * after this returns; the event must not keep it.
    */
