@@ -20,6 +20,8 @@ export const SOURCES: readonly Source[] = [
   binanceLiquidations,
   binanceKlines,
   binanceFunding,
+  // venues (bybit, bitmex, okx, tardis) — one line each, below
+  // aggregators and cascade's own formats — one line each, below
 ]
 
 export function sourceById(id: string): Source {
