@@ -59,7 +59,7 @@ export async function ingest(paths: readonly string[], options: IngestOptions = 
       stream.destroy()
       continue
     }
-    const source = forced ?? detectSource(probe, member.path)
+    const source = forced ?? detectSource(probe, member.path, options)
     const reader = source.open(probe, options)
     const stats: InputStats = {
       index: inputs.length,

@@ -33,6 +33,9 @@ export function eventRecord(e: TimelineEvent): Record<string, unknown> {
         liqShortUsd: e.liqShortUsd,
         openInterest: e.openInterest,
         openInterestUsd: e.openInterestUsd,
+        // Only aggregators that count liquidations in coins (Coinalyze) have these.
+        ...(e.liqLongBase === undefined ? {} : { liqLongBase: e.liqLongBase }),
+        ...(e.liqShortBase === undefined ? {} : { liqShortBase: e.liqShortBase }),
       }
   }
 }

@@ -76,6 +76,13 @@ export interface BarEvent extends EventBase {
   /** Aggregator buckets: open interest at the bucket's close. */
   openInterest: number | null
   openInterestUsd: number | null
+  /**
+   * Aggregators that count liquidations in base units (Coinalyze): long / short positions
+   * liquidated in the bucket, in coins. The liq…Usd fields stay null; the analysis values these
+   * at the series' price. Absent for every other source.
+   */
+  liqLongBase?: number | null
+  liqShortBase?: number | null
 }
 
 export type TimelineEvent = TradeEvent | LiquidationEvent | OpenInterestEvent | FundingEvent | BarEvent
@@ -99,6 +106,16 @@ export function identityOf(event: TimelineEvent): string {
     case 'funding':
       return `${head}${event.fundingRate}`
     case 'bar':
-      return `${head}${event.durationMs}|${event.open}|${event.high}|${event.low}|${event.close}|${event.volume}|${event.liqLongUsd}|${event.liqShortUsd}|${event.openInterestUsd}`
+      return `${head}${event.durationMs}|${event.open}|${event.high}|${event.low}|${event.close}|${event.volume}|${event.liqLongUsd}|${event.liqShortUsd}|${event.openInterestUsd}${barExtras(event)}`
   }
+}
+
+/** Figures only some bar sources fill (base-unit OI and liquidations), kept out of the identity when absent. */
+function barExtras(event: BarEvent): string {
+  const oi = event.openInterest === null ? '' : `|oi=${event.openInterest}`
+  const liq =
+    event.liqLongBase === undefined && event.liqShortBase === undefined
+      ? ''
+      : `|liqBase=${event.liqLongBase}/${event.liqShortBase}`
+  return oi + liq
 }

@@ -1,0 +1,266 @@
+// cascade-timeline: the events `cascade timeline` writes, read back so that pipelines compose
+// (`cascade timeline a.zip b.csv.gz > t.ndjson; cascade analyze t.ndjson`). Contract: DESIGN.md §3.
+// Two forms, both written by src/report/timeline.ts:
+// - NDJSON (the default): one JSON object per line, `{"ts":…,"exchange":…,"symbol":…,"market":…,
+//   "kind":…,"source":…, …kind's fields}`. Read whole lines (lineMode); a line that is not JSON is
+//   a BAD_JSON row, a missing field MISSING_FIELD, each with its line number.
+// - CSV (`--csv`): TIMELINE_COLUMNS, one union of every kind's fields, empty cell = null. `time` is
+//   the ISO form of `ts`, written for people, and ignored here. Text cells that a spreadsheet
+//   would execute were written with a leading apostrophe (csvCell); it is taken off again.
+// Each event keeps the `source` it was made by (binance-aggtrades, …), so a read-back timeline is
+// the same timeline. Rows are in time order, as written.
+import { FatalError, RowError } from '../errors.js'
+import type { BarEvent, TimelineEvent } from '../timeline/event.js'
+import { headerExactly } from './aggregator-common.js'
+import { describeFirstLine } from './binance-common.js'
+import { quote } from './fields.js'
+import type { FileReader, Probe, Source } from './source.js'
+
+/** The columns `cascade timeline --csv` writes (the same list as src/report/timeline.ts; a test keeps them equal). */
+export const TIMELINE_COLUMNS = [
+  'ts',
+  'time',
+  'exchange',
+  'symbol',
+  'market',
+  'kind',
+  'source',
+  'price',
+  'amount',
+  'notionalUsd',
+  'side',
+  'id',
+  'openInterest',
+  'openInterestUsd',
+  'fundingRate',
+  'intervalHours',
+  'durationMs',
+  'open',
+  'high',
+  'low',
+  'close',
+  'volume',
+  'volumeUsd',
+  'takerBuyUsd',
+  'trades',
+  'liqLongUsd',
+  'liqShortUsd',
+] as const
+
+const TEXT_COLUMNS = new Set(['time', 'exchange', 'symbol', 'market', 'kind', 'source', 'side', 'id'])
+
+export function isTimelineCsvHeader(header: readonly string[] | undefined): boolean {
+  return headerExactly(header, TIMELINE_COLUMNS)
+}
+
+const MS_2000 = 946_684_800_000
+const MS_2100 = 4_102_444_800_000
+
+type RecordLike = Record<string, unknown>
+
+function present(r: RecordLike, key: string): unknown {
+  if (!(key in r)) throw new RowError('MISSING_FIELD', `${key}: missing`)
+  return r[key]
+}
+
+function text(r: RecordLike, key: string): string {
+  const value = present(r, key)
+  if (value === null || value === '') throw new RowError('MISSING_FIELD', `${key}: empty`)
+  if (typeof value !== 'string')
+    throw new RowError('BAD_VALUE', `${key}: expected text, got ${quote(JSON.stringify(value))}`)
+  return value
+}
+
+function nullableNumber(r: RecordLike, key: string): number | null {
+  const value = present(r, key)
+  if (value === null) return null
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new RowError('BAD_NUMBER', `${key}: expected a number, got ${quote(JSON.stringify(value))}`)
+  }
+  return value
+}
+
+function number(r: RecordLike, key: string): number {
+  const value = nullableNumber(r, key)
+  if (value === null) throw new RowError('MISSING_FIELD', `${key}: empty`)
+  return value
+}
+
+function word<T extends string>(r: RecordLike, key: string, allowed: readonly T[]): T {
+  const value = text(r, key)
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new RowError('BAD_SIDE', `${key}: expected ${allowed.join(' or ')}, got ${quote(value)}`)
+  }
+  return value as T
+}
+
+/** A record (parsed JSON, or a CSV row made into one) → the event it describes. */
+export function eventFromRecord(r: RecordLike): TimelineEvent {
+  const ts = present(r, 'ts')
+  if (typeof ts !== 'number' || !(ts >= MS_2000 && ts < MS_2100)) {
+    throw new RowError(
+      'BAD_TIMESTAMP',
+      `ts: expected epoch milliseconds between 2000 and 2100, got ${quote(JSON.stringify(ts))}`,
+    )
+  }
+  const head = { ts, exchange: text(r, 'exchange'), symbol: text(r, 'symbol'), market: text(r, 'market') }
+  const kind = text(r, 'kind')
+  const source = text(r, 'source')
+  switch (kind) {
+    case 'trade': {
+      const id = r.id
+      if (id !== undefined && id !== null && typeof id !== 'string') {
+        throw new RowError('BAD_VALUE', `id: expected text, got ${quote(JSON.stringify(id))}`)
+      }
+      return {
+        ...head,
+        kind,
+        source,
+        price: number(r, 'price'),
+        amount: number(r, 'amount'),
+        notionalUsd: nullableNumber(r, 'notionalUsd'),
+        side: word(r, 'side', ['buy', 'sell', 'unknown'] as const),
+        ...(typeof id === 'string' && id.length > 0 ? { id } : {}),
+      }
+    }
+    case 'liquidation':
+      return {
+        ...head,
+        kind,
+        source,
+        price: number(r, 'price'),
+        amount: number(r, 'amount'),
+        notionalUsd: number(r, 'notionalUsd'),
+        side: word(r, 'side', ['long', 'short'] as const),
+      }
+    case 'open_interest':
+      return {
+        ...head,
+        kind,
+        source,
+        openInterest: nullableNumber(r, 'openInterest'),
+        openInterestUsd: nullableNumber(r, 'openInterestUsd'),
+      }
+    case 'funding':
+      return {
+        ...head,
+        kind,
+        source,
+        fundingRate: number(r, 'fundingRate'),
+        intervalHours: nullableNumber(r, 'intervalHours'),
+      }
+    case 'bar': {
+      const durationMs = number(r, 'durationMs')
+      if (!(durationMs > 0))
+        throw new RowError('BAD_NUMBER', `durationMs: expected a positive length, got ${durationMs}`)
+      const bar: BarEvent = {
+        ...head,
+        kind,
+        source,
+        durationMs,
+        open: nullableNumber(r, 'open'),
+        high: nullableNumber(r, 'high'),
+        low: nullableNumber(r, 'low'),
+        close: nullableNumber(r, 'close'),
+        volume: nullableNumber(r, 'volume'),
+        volumeUsd: nullableNumber(r, 'volumeUsd'),
+        takerBuyUsd: nullableNumber(r, 'takerBuyUsd'),
+        trades: nullableNumber(r, 'trades'),
+        liqLongUsd: nullableNumber(r, 'liqLongUsd'),
+        liqShortUsd: nullableNumber(r, 'liqShortUsd'),
+        openInterest: nullableNumber(r, 'openInterest'),
+        openInterestUsd: nullableNumber(r, 'openInterestUsd'),
+      }
+      // Written only by sources that count liquidations in coins (Coinalyze).
+      if ('liqLongBase' in r) bar.liqLongBase = nullableNumber(r, 'liqLongBase')
+      if ('liqShortBase' in r) bar.liqShortBase = nullableNumber(r, 'liqShortBase')
+      return bar
+    }
+    default:
+      throw new RowError(
+        'BAD_KIND',
+        `kind: expected trade, liquidation, open_interest, funding or bar, got ${quote(kind)}`,
+      )
+  }
+}
+
+/** One NDJSON line → event; BAD_JSON when the line is not a JSON object. */
+export function eventFromJsonLine(line: string): TimelineEvent {
+  let value: unknown
+  try {
+    value = JSON.parse(line)
+  } catch (error) {
+    throw new RowError('BAD_JSON', `not JSON (${(error as Error).message}): ${quote(line)}`)
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new RowError('BAD_JSON', `expected one JSON object per line, got ${quote(line)}`)
+  }
+  return eventFromRecord(value as RecordLike)
+}
+
+/** A CSV cell back to the value eventRecord held: empty → null, numbers → numbers, text unescaped. */
+function csvValue(column: string, cell: string): unknown {
+  if (cell.length === 0) return null
+  if (TEXT_COLUMNS.has(column)) return /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell
+  const value = Number(cell)
+  if (!Number.isFinite(value))
+    throw new RowError('BAD_NUMBER', `${column}: expected a number, got ${quote(cell)}`)
+  return value
+}
+
+export function eventFromCsvRow(fields: readonly string[]): TimelineEvent {
+  if (fields.length !== TIMELINE_COLUMNS.length) {
+    throw new RowError('FIELD_COUNT', `expected ${TIMELINE_COLUMNS.length} fields, got ${fields.length}`)
+  }
+  const record: RecordLike = {}
+  TIMELINE_COLUMNS.forEach((column, i) => {
+    record[column] = csvValue(column, fields[i]!)
+  })
+  return eventFromRecord(record)
+}
+
+/** Is the first line a timeline NDJSON object? (The probe split it on commas; joined back it is the line.) */
+function firstJson(probe: Probe): RecordLike | null {
+  const line = probe.lines[0]?.join(',')
+  if (!line?.trimStart().startsWith('{')) return null
+  try {
+    const value: unknown = JSON.parse(line)
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as RecordLike) : null
+  } catch {
+    return null
+  }
+}
+
+const KEYS = ['ts', 'exchange', 'kind', 'source'] as const
+
+export const cascadeTimeline: Source = {
+  id: 'cascade-timeline',
+  title: "cascade's own timeline, read back: NDJSON (cascade timeline) or CSV (cascade timeline --csv)",
+  exchange: '*',
+  kinds: ['trade', 'liquidation', 'open_interest', 'funding', 'bar'],
+  docs: 'README.md#cascade-timeline (DESIGN.md §3)',
+  detect(probe) {
+    const json = firstJson(probe)
+    if (json && KEYS.every((k) => k in json))
+      return {
+        claims: true,
+        why: 'first line is a JSON object with ts, exchange, kind, source (cascade timeline NDJSON)',
+      }
+    if (isTimelineCsvHeader(probe.lines[0])) return { claims: true, why: 'header is cascade timeline --csv' }
+    if (json)
+      return {
+        claims: false,
+        why: `first line is JSON but lacks ${KEYS.filter((k) => !(k in json)).join(', ')}`,
+      }
+    return {
+      claims: false,
+      why: `needs NDJSON lines with ts, exchange, kind, source, or the header ${TIMELINE_COLUMNS.join(',')}; ${describeFirstLine(probe)}`,
+    }
+  },
+  open(probe): FileReader {
+    if (firstJson(probe))
+      return { hasHeader: false, lineMode: true, row: (f) => eventFromJsonLine(f[0] ?? '') }
+    if (isTimelineCsvHeader(probe.lines[0])) return { hasHeader: true, row: (f) => eventFromCsvRow(f) }
+    throw new FatalError(`${probe.name || '<stdin>'}: not a cascade timeline (${describeFirstLine(probe)})`)
+  },
+}

@@ -1,0 +1,163 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { basename, join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { Probe } from '../../src/sources/source.js'
+import { wideTable } from '../../src/sources/wide-table.js'
+import type { BarEvent } from '../../src/timeline/event.js'
+import { counts, plain, readAll } from '../helpers/ingest.js'
+
+const FIXTURE = 'fixtures/wide-table/coinglass_BTC_regime_1h_1y.csv'
+const REAL = '../shared/real/coinglass_BTC_regime_1h_1y.csv'
+
+async function temp(name: string, text: string): Promise<string> {
+  const path = join(await mkdtemp(join(tmpdir(), 'cascade-wide-')), name)
+  await writeFile(path, text)
+  return path
+}
+
+function probeOf(path: string): Probe {
+  const lines = readFileSync(path, 'utf8').split(/\r?\n/).filter(Boolean).slice(0, 20)
+  return { name: basename(path), lines: lines.map((l) => l.split(',')) }
+}
+
+const bars = (events: unknown[]) => events as BarEvent[]
+
+describe('wide-table', () => {
+  it('claims the regime table by its column names and says which columns it uses', () => {
+    const verdict = wideTable.detect(probeOf(FIXTURE))
+    expect(verdict.claims).toBe(true)
+    expect(verdict.why).toContain('price + liquidations + open interest')
+    expect(verdict.why).toContain('close=price_close')
+    expect(verdict.why).toContain('oi=oi_close')
+    expect(verdict.why).toMatch(/ignored: datetime_utc,funding_open/)
+  })
+
+  it('makes one bar per row: price OHLC, liquidations and OI close side by side', async () => {
+    const read = await readAll([FIXTURE])
+    expect(read.inputs[0]!.source).toBe('wide-table')
+    expect(counts(read.inputs[0])).toEqual({ rows: 9, events: 9, duplicates: 0, badRows: 0, skipped: 0 })
+    // The crash hour, 2026-02-06 00:00 UTC: Binance spot low 60,000.00 (FORMATS §9).
+    expect(plain(read.events.find((e) => e.ts === Date.UTC(2026, 1, 6)))).toEqual({
+      ts: 1770336000000,
+      exchange: 'unknown',
+      symbol: 'BTC',
+      market: 'BTC',
+      kind: 'bar',
+      source: 'wide-table',
+      durationMs: 3_600_000,
+      open: 62909.87,
+      high: 63861.87,
+      low: 60000,
+      close: 63509.39,
+      volume: null,
+      volumeUsd: null,
+      takerBuyUsd: null,
+      trades: null,
+      liqLongUsd: 93618771.1504,
+      liqShortUsd: 36252087.80051,
+      openInterest: null,
+      openInterestUsd: 5705318852,
+    })
+  })
+
+  it('lets --columns replace or drop a field, and names the header when a column is missing', async () => {
+    const overridden = await readAll([FIXTURE], {
+      columns: { close: 'price_open', oi: '' },
+      exchange: 'Binance',
+    })
+    const bar = bars(overridden.events).find((e) => e.ts === Date.UTC(2026, 1, 6))!
+    expect([bar.close, bar.openInterestUsd, bar.exchange]).toEqual([62909.87, null, 'binance'])
+    await expect(readAll([FIXTURE], { columns: { close: 'px' } })).rejects.toThrow(
+      /close=px: no such column; the header is timestamp,datetime_utc/,
+    )
+    await expect(readAll([FIXTURE], { columns: { amount: 'qty' } })).rejects.toThrow(/not a wide-table field/)
+  })
+
+  it('reads exchange and symbol columns per row, ISO times, empty cells as null, and checks totals', async () => {
+    const path = await temp(
+      'my_join.csv',
+      [
+        'Time,Exchange,Symbol,Price,Liq Long USD,Liq Short USD,Liq Total USD,Open Interest',
+        '2026-02-06T00:00:00Z,Bybit,BTCUSDT,63500,1000,500,1500,',
+        '2026-02-06 00:05:00,Bybit,BTCUSDT,63400,,,,7000000',
+        '2026-02-06T00:10:00Z,OKX,ETHUSDT,1900,10,20,31,5',
+      ].join('\n'),
+    )
+    const read = await readAll([path])
+    expect(counts(read.inputs[0])).toEqual({ rows: 3, events: 2, duplicates: 0, badRows: 1, skipped: 0 })
+    expect(read.badRows.map((r) => [r.line, r.code])).toEqual([[4, 'LIQ_TOTAL_MISMATCH']]) // 10 + 20 ≠ 31
+    expect(
+      bars(read.events).map((e) => [
+        e.ts,
+        e.durationMs,
+        e.exchange,
+        e.market,
+        e.close,
+        e.liqLongUsd,
+        e.openInterestUsd,
+      ]),
+    ).toEqual([
+      [Date.UTC(2026, 1, 6, 0, 0), 300_000, 'bybit', 'BTC-USDT', 63500, 1000, null],
+      [Date.UTC(2026, 1, 6, 0, 5), 300_000, 'bybit', 'BTC-USDT', 63400, null, 7000000],
+    ])
+  })
+
+  it('leaves single-group tables (klines, trades, CoinGlass exports) and cascade formats to their sources', async () => {
+    const detectText = (name: string, header: string) =>
+      wideTable.detect({ name, lines: [header.split(',')] }).claims
+    expect(detectText('BTC_1h.csv', 'time,open,high,low,close,volume')).toBe(false)
+    expect(detectText('x.csv', 'timestamp,datetime_utc,longUsd,shortUsd,totalUsd')).toBe(false)
+    expect(
+      detectText(
+        'x.csv',
+        'exchange,symbol,timestamp,local_timestamp,funding_timestamp,funding_rate,predicted_funding_rate,open_interest,last_price,index_price,mark_price',
+      ),
+    ).toBe(false)
+    expect(wideTable.detect(probeOf('fixtures/cascade-bars/bars-2026-02-06.csv')).claims).toBe(false)
+    expect(wideTable.detect(probeOf('fixtures/cascade-timeline/timeline.csv')).claims).toBe(false)
+    // A price-only table is read when forced.
+    const path = await temp(
+      'ETH_prices.csv',
+      'time,open,high,low,close\n1770336000000,1,2,0.5,1.5\n1770339600000,1.5,2,1,1.8',
+    )
+    await expect(readAll([path])).rejects.toThrow(/unknown format/)
+    const forced = await readAll([path], { source: 'wide-table' })
+    expect(bars(forced.events).map((e) => [e.market, e.open, e.close])).toEqual([
+      ['ETH', 1, 1.5],
+      ['ETH', 1.5, 1.8],
+    ])
+  })
+
+  it.skipIf(!existsSync(REAL))(
+    'loads the real regime table fully: the 60,000.00 low in the 2026-02-06 00:00 row',
+    async () => {
+      const read = await readAll([REAL])
+      expect(counts(read.inputs[0])).toEqual({
+        rows: 4312,
+        events: 4312,
+        duplicates: 0,
+        badRows: 0,
+        skipped: 0,
+      })
+      const all = bars(read.events)
+      // 8 missing hours widen some steps to 2 h, but the bucket stays 1 h.
+      expect(all.every((e) => e.durationMs === 3_600_000)).toBe(true)
+      const lowest = all.reduce((a, b) => (b.low! < a.low! ? b : a))
+      expect([lowest.low, new Date(lowest.ts).toISOString()]).toEqual([60000, '2026-02-06T00:00:00.000Z'])
+      const feb5 = all.filter((e) => e.ts >= Date.UTC(2026, 1, 5) && e.ts < Date.UTC(2026, 1, 6))
+      const highest = feb5.reduce((a, b) => (b.high! > a.high! ? b : a))
+      expect([highest.high, new Date(highest.ts).toISOString()]).toEqual([
+        73341.18,
+        '2026-02-05T01:00:00.000Z',
+      ])
+      // FORMATS §9: 2026-02-05..06 liquidations $551.7M long, $195.9M short.
+      const twoDays = all.filter((e) => e.ts >= Date.UTC(2026, 1, 5) && e.ts < Date.UTC(2026, 1, 7))
+      expect(twoDays).toHaveLength(48)
+      expect(twoDays.reduce((s, e) => s + e.liqLongUsd!, 0) / 1e6).toBeCloseTo(551.65, 2)
+      expect(twoDays.reduce((s, e) => s + e.liqShortUsd!, 0) / 1e6).toBeCloseTo(195.94, 2)
+      expect(all.find((e) => e.ts === Date.UTC(2026, 1, 5))!.openInterestUsd).toBe(6837320024)
+    },
+  )
+})
