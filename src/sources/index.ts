@@ -11,7 +11,22 @@ import { binanceKlines } from './binance-klines.js'
 import { binanceLiquidations } from './binance-liquidations.js'
 import { binanceMetrics } from './binance-metrics.js'
 import { binanceTrades } from './binance-trades.js'
+import { bitmexTrades } from './bitmex-trades.js'
+import { bybitSpotTrades } from './bybit-spot-trades.js'
+import { bybitTrades } from './bybit-trades.js'
+import { okxTrades } from './okx-trades.js'
+import { cascadeBars } from './cascade-bars.js'
+import { cascadeTimeline } from './cascade-timeline.js'
+import { coinalyzeLiquidations } from './coinalyze-liquidations.js'
+import { coinalyzeOpenInterest } from './coinalyze-open-interest.js'
+import { coinglassLiquidations } from './coinglass-liquidations.js'
+import { coinglassOpenInterest } from './coinglass-open-interest.js'
+import { generic } from './generic.js'
 import type { Probe, Source, Verdict } from './source.js'
+import { tardisDerivativeTicker } from './tardis-derivative-ticker.js'
+import { tardisLiquidations } from './tardis-liquidations.js'
+import { tardisTrades } from './tardis-trades.js'
+import { wideTable } from './wide-table.js'
 
 export const SOURCES: readonly Source[] = [
   binanceTrades,
@@ -21,7 +36,22 @@ export const SOURCES: readonly Source[] = [
   binanceKlines,
   binanceFunding,
   // venues (bybit, bitmex, okx, tardis) — one line each, below
+  bybitTrades,
+  bybitSpotTrades,
+  bitmexTrades,
+  okxTrades,
+  tardisTrades,
+  tardisLiquidations,
+  tardisDerivativeTicker,
   // aggregators and cascade's own formats — one line each, below
+  coinglassLiquidations,
+  coinglassOpenInterest,
+  coinalyzeLiquidations,
+  coinalyzeOpenInterest,
+  wideTable,
+  cascadeTimeline,
+  cascadeBars,
+  generic,
 ]
 
 export function sourceById(id: string): Source {
@@ -49,10 +79,14 @@ function safeDetect(source: Source, probe: Probe): Verdict {
   }
 }
 
-/** The one source that claims a file; none or several is a fatal error that says how to force one. */
-export function detectSource(probe: Probe, path: string): Source {
+/**
+ * The one source that claims a file; none or several is a fatal error that says how to force one.
+ * With a `--columns` mapping, a file that no format claims is read as `generic`.
+ */
+export function detectSource(probe: Probe, path: string, options: { columns?: unknown } = {}): Source {
   const claims = explain(probe).filter((e) => e.verdict.claims)
   if (claims.length === 1) return claims[0]!.source
+  if (claims.length === 0 && options.columns !== undefined) return sourceById('generic')
   const shown = path === '-' ? '<stdin>' : path
   const explainHint = path === '-' ? 'save it to a file and run cascade sources --explain FILE' : `run cascade sources --explain ${path}`
   if (claims.length === 0) {

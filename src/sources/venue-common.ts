@@ -1,0 +1,135 @@
+/**
+ * What the venue sources (Bybit, BitMEX, OKX, Tardis) share: headers with optional trailing
+ * columns, exact timestamp parsing, and per-symbol instrument lookups that turn an instrument
+ * cascade cannot value into a counted Skip.
+ */
+import { RowError } from '../errors.js'
+import { quote } from './fields.js'
+import { type Instrument, isUnsupported, type Resolved } from './instruments.js'
+import { Skip } from './source.js'
+
+/** The header begins with these columns; later files append optional ones (Bybit `RPI`, BitMEX `trdType`). */
+export function headerStartsWith(header: readonly string[] | undefined, columns: readonly string[]): boolean {
+  return (
+    header !== undefined &&
+    header.length >= columns.length &&
+    columns.every((c, i) => header[i]?.trim() === c)
+  )
+}
+
+/**
+ * Symbol → instrument, resolved once per symbol. A symbol that cannot be valued becomes one shared
+ * Skip (counted per row, named in the warnings), never a guess.
+ */
+export function instrumentCache(
+  resolve: (symbol: string) => Resolved,
+): (symbol: string) => Instrument | Skip {
+  const known = new Map<string, Instrument | Skip>()
+  return (symbol) => {
+    let found = known.get(symbol)
+    if (found === undefined) {
+      const resolved = resolve(symbol)
+      found = isUnsupported(resolved) ? new Skip(resolved.unsupported) : resolved
+      known.set(symbol, found)
+    }
+    return found
+  }
+}
+
+const MS_2000 = 946_684_800_000
+const MS_2100 = 4_102_444_800_000
+
+function inRange(ms: number, text: string, column: string): number {
+  if (!(ms >= MS_2000 && ms < MS_2100)) {
+    throw new RowError('BAD_TIMESTAMP', `${column}: ${quote(text)} is not a time between 2000 and 2100`)
+  }
+  return ms
+}
+
+/** Milliseconds (with a fraction) from the digits after a decimal point of seconds: `507791` → 507.791. */
+function fractionMs(digits: string): number {
+  const whole = Number(digits.slice(0, 3).padEnd(3, '0'))
+  return digits.length > 3 ? whole + Number(`0.${digits.slice(3)}`) : whole
+}
+
+const SECONDS = /^(\d{9,10})(?:\.(\d{0,9}))?$/
+
+/**
+ * Unix seconds with 0–9 decimals (Bybit: `1651449601`, `1692748800.279`, `1621036794.507791`) →
+ * epoch ms. Whole milliseconds come out exact (`× 1000` in floating point would give …278.9999).
+ */
+export function secondsToMs(text: string | undefined, column: string): number {
+  const m = text === undefined ? null : SECONDS.exec(text)
+  if (!m) {
+    throw new RowError(
+      'BAD_TIMESTAMP',
+      `${column}: expected Unix seconds such as 1692748800.279, got ${quote(text ?? '')}`,
+    )
+  }
+  return inRange(Number(m[1]) * 1000 + (m[2] ? fractionMs(m[2]) : 0), text!, column)
+}
+
+/** True when the text reads as Unix seconds (detection: Bybit writes them, BitMEX does not). */
+export function isUnixSeconds(text: string | undefined): boolean {
+  return text !== undefined && SECONDS.test(text)
+}
+
+const KDB_TIME = /^(\d{4})-(\d{2})-(\d{2})D(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?$/
+
+/** True when the text is a kdb+ timestamp (`2020-05-04D00:00:03.367608000`), as BitMEX writes. */
+export function isKdbTime(text: string | undefined): boolean {
+  return text !== undefined && KDB_TIME.test(text)
+}
+
+/** `2020-05-04D00:00:03.367608000` (kdb+ style: a literal `D`, ns, UTC) → epoch ms with a fraction. */
+export function kdbTimeToMs(text: string | undefined, column: string): number {
+  const m = text === undefined ? null : KDB_TIME.exec(text)
+  if (!m) {
+    throw new RowError(
+      'BAD_TIMESTAMP',
+      `${column}: expected YYYY-MM-DDDhh:mm:ss.nnnnnnnnn (UTC), got ${quote(text ?? '')}`,
+    )
+  }
+  const [, y, mo, d, h, mi, s, frac] = m
+  const day = Date.UTC(+y!, +mo! - 1, +d!)
+  const check = new Date(day)
+  if (check.getUTCMonth() !== +mo! - 1 || check.getUTCDate() !== +d! || +h! > 23 || +mi! > 59 || +s! > 60) {
+    throw new RowError('BAD_TIMESTAMP', `${column}: ${quote(text!)} is not a valid date and time`)
+  }
+  return inRange(day + ((+h! * 60 + +mi!) * 60 + +s!) * 1000 + (frac ? fractionMs(frac) : 0), text!, column)
+}
+
+/**
+ * Does the file's own figure agree with ours? Exchanges round their notionals (BitMEX to the
+ * satoshi), while a wrong contract size is off by a factor of 10 or more: 1 % tells them apart.
+ */
+export function agrees(theirs: number, ours: number): boolean {
+  return Math.abs(theirs - ours) <= 0.01 * Math.max(Math.abs(theirs), Math.abs(ours)) + 1e-8
+}
+
+/** The first data row's first cell, for `why` texts. */
+export function shown(text: string | undefined): string {
+  return text === undefined ? '(no data row)' : quote(text)
+}
+
+/**
+ * The trade-dump header Bybit (public.bybit.com/trading) and BitMEX (public.bitmex.com/data/trade)
+ * both write; only the timestamp style of the data rows tells them apart.
+ */
+export const TRADE_DUMP_HEADER = [
+  'timestamp',
+  'symbol',
+  'side',
+  'size',
+  'price',
+  'tickDirection',
+  'trdMatchID',
+  'grossValue',
+  'homeNotional',
+  'foreignNotional',
+] as const
+
+/** Bybit: `BTCUSD2021-05-19.csv` (no separator before the date). */
+export const BYBIT_DUMP_NAME = /^([A-Z0-9]+?)(\d{4}-\d{2}-\d{2})(?:\.csv)?$/
+/** BitMEX: `20200504.csv`. */
+export const BITMEX_DUMP_NAME = /^\d{8}(?:\.csv)?$/
