@@ -37,6 +37,10 @@ export interface MarketSummary {
   volumeUsd: number | null
   liqLongUsd: number | null
   liqShortUsd: number | null
+  /** The series whose prices give open/high/low/close and the cascades' price path. */
+  priceSeries?: string | null
+  /** The resolution of each figure group (e.g. { price: '1m', liquidations: '1h' }). */
+  resolution?: Record<string, Resolution>
 }
 
 export interface CascadePrice {
@@ -112,6 +116,8 @@ export interface Cascade {
   reasons: string[]
   /** The resolution of each group of figures (e.g. { price: '1s', liquidations: '1h' }). */
   resolution: Record<string, Resolution>
+  /** The series whose prices give start, extreme and end (the finest, most liquid of the market). */
+  priceSeries?: string
 }
 
 export interface BadRowsSummary {

@@ -4,7 +4,7 @@
  */
 import { type Command, Option } from 'commander'
 import { FatalError } from '../errors.js'
-import { type Ingestion, type IngestOptions, ingest, skipWarnings } from '../ingest/index.js'
+import { DEFAULT_SORT_WINDOW, type Ingestion, type IngestOptions, ingest, skipWarnings } from '../ingest/index.js'
 import { exceedsTolerance, parseTolerance } from '../ingest/ledger.js'
 import type { Located } from '../timeline/event.js'
 import { filterEvents, type Selection } from '../timeline/filter.js'
@@ -38,7 +38,11 @@ export function addInputOptions(command: Command): Command {
     .option('--columns <mapping>', 'generic CSV column mapping, e.g. ts=time,price=px,amount=qty,side=taker_side')
     .option('--strict', 'stop at the first bad row (exit 1)')
     .option('--max-bad-rows <n>', 'bad rows tolerated before exit status 1: a count or a share like 0.1%', '0')
-    .option('--sort-window <rows>', 'rows an out-of-order file (Binance metrics) may hold back while sorting itself', '2000000')
+    .option(
+      '--sort-window <rows>',
+      'rows a file written out of time order (Binance metrics, Bybit, BitMEX) may hold back to sort itself; about 400 bytes each',
+      String(DEFAULT_SORT_WINDOW),
+    )
     .addOption(new Option('--no-progress', 'never show a progress bar'))
     .option('-q, --quiet', 'print no summary or warnings on stderr (errors still)')
     .option('--debug', 'show stack traces of errors')
@@ -89,7 +93,7 @@ export async function openTimeline(
 ): Promise<Ingestion & { selected: AsyncIterable<Located[]> }> {
   const selection = selectionOf(options)
   parseTolerance(options.maxBadRows) // a bad option fails before any input is read
-  const sortWindow = Number(options.sortWindow ?? 2_000_000)
+  const sortWindow = Number(options.sortWindow ?? DEFAULT_SORT_WINDOW)
   if (!Number.isInteger(sortWindow) || sortWindow < 1) throw new FatalError(`--sort-window ${options.sortWindow}: expected a positive whole number`)
   const ingestion = await ingest(paths, {
     source: options.source,

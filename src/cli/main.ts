@@ -3,20 +3,16 @@
  * the one place that turns errors into exit codes (DESIGN §8): 0 done, 1 bad rows over the
  * tolerance, 2 could not run, 3 a cascade found with --exit-code.
  */
-import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
 import { FatalError, isBrokenPipe } from '../errors.js'
 import { StrictError } from '../ingest/ledger.js'
+import { analyzeCommand } from './commands/analyze.js'
 import { sourcesCommand } from './commands/sources.js'
 import { timelineCommand } from './commands/timeline.js'
 import { PipeClosed } from './output.js'
+import { version } from './version.js'
 
 export const EXIT = { OK: 0, DATA: 1, FATAL: 2, FOUND: 3 } as const
-
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-  return pkg.version
-}
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -25,6 +21,7 @@ export function buildProgram(): Command {
     .version(version())
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
+  analyzeCommand(program)
   timelineCommand(program)
   sourcesCommand(program)
   for (const command of program.commands) command.exitOverride()

@@ -12,7 +12,7 @@ export function eventRecord(e: TimelineEvent): Record<string, unknown> {
     case 'trade':
       return { ...head, price: e.price, amount: e.amount, notionalUsd: e.notionalUsd, side: e.side, ...(e.id === undefined ? {} : { id: e.id }) }
     case 'liquidation':
-      return { ...head, price: e.price, amount: e.amount, notionalUsd: e.notionalUsd, side: e.side }
+      return { ...head, price: e.price, amount: e.amount, notionalUsd: e.notionalUsd, side: e.side, ...(e.id === undefined ? {} : { id: e.id }) }
     case 'open_interest':
       return { ...head, openInterest: e.openInterest, openInterestUsd: e.openInterestUsd }
     case 'funding':

@@ -25,9 +25,10 @@ export function sourcesCommand(program: Command): void {
           await out.write(`${JSON.stringify(SOURCES.map((s) => ({ id: s.id, exchange: s.exchange, kinds: s.kinds, title: s.title, docs: s.docs })), null, 2)}\n`)
           return
         }
-        const width = Math.max(...SOURCES.map((s) => s.id.length))
+        const idWidth = Math.max(...SOURCES.map((s) => s.id.length))
+        const kindWidth = Math.max(...SOURCES.map((s) => s.kinds.join(',').length))
         let text = ''
-        for (const s of SOURCES) text += `${s.id.padEnd(width)}  ${s.kinds.join(',').padEnd(13)}  ${s.title}\n`
+        for (const s of SOURCES) text += `${s.id.padEnd(idWidth)}  ${s.kinds.join(',').padEnd(kindWidth)}  ${s.title}\n`
         await out.write(text)
         return
       }

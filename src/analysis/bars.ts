@@ -1,0 +1,239 @@
+/**
+ * The fold from timeline to bars (DESIGN §2): every event lands in a 1-second bar of its series
+ * (`exchange:market`), except pre-aggregated `bar` events longer than a second (klines, aggregator
+ * hourly buckets), which keep their own resolution in a layer of their own — an hourly bucket is
+ * never spread across seconds as if it were ticks. Memory grows with the seconds (or buckets) that
+ * hold data, not with rows; the fold allocates nothing per event.
+ */
+import type {
+  BarEvent,
+  LiquidationEvent,
+  OpenInterestEvent,
+  TimelineEvent,
+  TradeEvent,
+} from '../timeline/event.js'
+import { BarColumns } from './columns.js'
+
+/** Binance's liquidation streams keep at most one liquidation per symbol per second from here on. */
+export const BINANCE_LIQUIDATION_CAP_MS = Date.UTC(2021, 3, 27)
+
+const SECOND = 1000
+
+export class SeriesBars {
+  /** `binance:BTC-USDT-PERP`. */
+  readonly key: string
+  readonly exchange: string
+  readonly market: string
+  /** 1-second bars made from ticks (and from 1-second `bar` inputs, which merge exactly). */
+  readonly ticks = new BarColumns(SECOND)
+  /** Pre-aggregated layers, one per bucket length, in the order first seen. */
+  readonly buckets: BarColumns[] = []
+  /** Trades whose quote is not a dollar (USD figures unknown for them). */
+  nonUsdTrades = 0
+  /** Binance liquidations at or after 2021-04-27 (the one-per-second sampling). */
+  cappedLiquidations = 0
+  /** Events by kind, for diagnostics. */
+  readonly counts = { trade: 0, liquidation: 0, open_interest: 0, funding: 0, bar: 0 }
+
+  constructor(exchange: string, market: string) {
+    this.exchange = exchange
+    this.market = market
+    this.key = `${exchange}:${market}`
+  }
+
+  /** The layer for buckets of `durationMs`, created on first use. */
+  bucketLayer(durationMs: number): BarColumns {
+    for (const layer of this.buckets) if (layer.durationMs === durationMs) return layer
+    const layer = new BarColumns(durationMs)
+    this.buckets.push(layer)
+    this.buckets.sort((a, b) => a.durationMs - b.durationMs)
+    return layer
+  }
+
+  /** All layers, finest first. */
+  get layers(): BarColumns[] {
+    return this.ticks.length > 0 ? [this.ticks, ...this.buckets] : [...this.buckets]
+  }
+
+  trade(event: TradeEvent): void {
+    this.counts.trade++
+    const bars = this.ticks
+    const i = bars.slot(Math.floor(event.ts / SECOND) * SECOND)
+    const price = event.price
+    if (Number.isNaN(bars.open[i]!)) {
+      bars.open[i] = price
+      bars.high[i] = price
+      bars.low[i] = price
+    } else {
+      if (price > bars.high[i]!) bars.high[i] = price
+      if (price < bars.low[i]!) bars.low[i] = price
+    }
+    bars.close[i] = price
+    bars.volume[i]! += event.amount
+    bars.trades[i]!++
+    bars.hasPrice = true
+    bars.hasVolume = true
+    bars.hasTrades = true
+    const usd = event.notionalUsd
+    if (usd === null) {
+      this.nonUsdTrades++
+      return
+    }
+    bars.volumeUsd[i]! += usd
+    bars.hasVolumeUsd = true
+    if (event.side === 'buy') {
+      bars.takerBuyUsd[i]! += usd
+      bars.hasTaker = true
+    } else if (event.side === 'sell') {
+      bars.takerSellUsd[i]! += usd
+      bars.hasTaker = true
+    }
+  }
+
+  liquidation(event: LiquidationEvent): void {
+    this.counts.liquidation++
+    if (this.exchange === 'binance' && event.ts >= BINANCE_LIQUIDATION_CAP_MS) this.cappedLiquidations++
+    const bars = this.ticks
+    const i = bars.slot(Math.floor(event.ts / SECOND) * SECOND)
+    const usd = event.notionalUsd
+    if (event.side === 'long') {
+      bars.liqLongUsd[i]! += usd
+      bars.liqLongCount[i]!++
+    } else {
+      bars.liqShortUsd[i]! += usd
+      bars.liqShortCount[i]!++
+    }
+    if (usd > bars.liqLargestUsd[i]!) bars.liqLargestUsd[i] = usd
+    bars.hasLiquidations = true
+  }
+
+  openInterest(event: OpenInterestEvent): void {
+    this.counts.open_interest++
+    if (event.openInterest === null && event.openInterestUsd === null) return
+    const bars = this.ticks
+    const i = bars.slot(Math.floor(event.ts / SECOND) * SECOND)
+    // A level, not a delta: the last one in the second wins, field by field.
+    if (event.openInterest !== null) bars.oi[i] = event.openInterest
+    if (event.openInterestUsd !== null) bars.oiUsd[i] = event.openInterestUsd
+    bars.hasOpenInterest = true
+  }
+
+  bar(event: BarEvent): void {
+    this.counts.bar++
+    const oneSecond = event.durationMs <= SECOND
+    const bars = oneSecond ? this.ticks : this.bucketLayer(event.durationMs)
+    const i = bars.slot(oneSecond ? Math.floor(event.ts / SECOND) * SECOND : event.ts)
+    const open = event.open ?? event.close
+    const close = event.close ?? event.open
+    if (open !== null && close !== null) {
+      const high = Math.max(event.high ?? open, open, close)
+      const low = Math.min(event.low ?? open, open, close)
+      if (Number.isNaN(bars.open[i]!)) {
+        bars.open[i] = open
+        bars.high[i] = high
+        bars.low[i] = low
+      } else {
+        if (high > bars.high[i]!) bars.high[i] = high
+        if (low < bars.low[i]!) bars.low[i] = low
+      }
+      bars.close[i] = close
+      bars.hasPrice = true
+    }
+    if (event.volume !== null) {
+      bars.volume[i]! += event.volume
+      bars.hasVolume = true
+    }
+    if (event.volumeUsd !== null) {
+      bars.volumeUsd[i]! += event.volumeUsd
+      bars.hasVolumeUsd = true
+      if (event.takerBuyUsd !== null) {
+        bars.takerBuyUsd[i]! += event.takerBuyUsd
+        bars.takerSellUsd[i]! += Math.max(0, event.volumeUsd - event.takerBuyUsd)
+        bars.hasTaker = true
+      }
+    }
+    if (event.trades !== null) {
+      bars.trades[i]! += event.trades
+      bars.hasTrades = true
+    }
+    if (event.liqLongUsd !== null || event.liqShortUsd !== null) {
+      bars.liqLongUsd[i]! += event.liqLongUsd ?? 0
+      bars.liqShortUsd[i]! += event.liqShortUsd ?? 0
+      bars.hasLiquidations = true
+      bars.liqFromBuckets = true
+    }
+    if (event.openInterest !== null) bars.oi[i] = event.openInterest
+    if (event.openInterestUsd !== null) bars.oiUsd[i] = event.openInterestUsd
+    if (event.openInterest !== null || event.openInterestUsd !== null) bars.hasOpenInterest = true
+  }
+}
+
+/** Bars of every series seen, fed event by event. */
+export class BarStore {
+  private readonly byExchange = new Map<string, Map<string, SeriesBars>>()
+  private readonly ordered: SeriesBars[] = []
+  // The timeline comes in runs of one series: skip the map lookups while it stays the same.
+  private lastExchange = ''
+  private lastMarket = ''
+  private lastSeries: SeriesBars | null = null
+  /** Funding events are read but not used by the detector. */
+  fundingEvents = 0
+
+  seriesOf(exchange: string, market: string): SeriesBars {
+    if (this.lastSeries !== null && exchange === this.lastExchange && market === this.lastMarket) {
+      return this.lastSeries
+    }
+    let markets = this.byExchange.get(exchange)
+    if (!markets) {
+      markets = new Map()
+      this.byExchange.set(exchange, markets)
+    }
+    let series = markets.get(market)
+    if (!series) {
+      series = new SeriesBars(exchange, market)
+      markets.set(market, series)
+      this.ordered.push(series)
+    }
+    this.lastExchange = exchange
+    this.lastMarket = market
+    this.lastSeries = series
+    return series
+  }
+
+  add(event: TimelineEvent): void {
+    switch (event.kind) {
+      case 'trade':
+        this.seriesOf(event.exchange, event.market).trade(event)
+        return
+      case 'liquidation':
+        this.seriesOf(event.exchange, event.market).liquidation(event)
+        return
+      case 'open_interest':
+        this.seriesOf(event.exchange, event.market).openInterest(event)
+        return
+      case 'bar':
+        this.seriesOf(event.exchange, event.market).bar(event)
+        return
+      case 'funding':
+        this.fundingEvents++
+        return
+    }
+  }
+
+  /** Every series, sorted by key so that output never depends on input order. */
+  series(): SeriesBars[] {
+    return [...this.ordered].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  }
+
+  get bytes(): number {
+    let total = 0
+    for (const series of this.ordered) for (const layer of series.layers) total += layer.bytes
+    return total
+  }
+}
+
+/** Folds events into bars (into `store` when given, so batches can be folded one after another). */
+export function foldEvents(events: Iterable<TimelineEvent>, store: BarStore = new BarStore()): BarStore {
+  for (const event of events) store.add(event)
+  return store
+}

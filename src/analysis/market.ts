@@ -1,0 +1,223 @@
+/**
+ * Markets: which series are analysed together, which layer gives each figure, and the per-minute
+ * (or coarser) cell tracks that baselines, peaks and waves are measured on.
+ *
+ * A market groups every venue of one base asset (all BTC, XBT included) unless `groupBy` is
+ * `series`. Each venue gives each figure from its finest layer that has it (ticks before klines
+ * before hourly buckets). The market's price path comes from one series: among those covering at
+ * least half the longest price span, the finest resolution, then the most USD volume.
+ */
+import type { BarStore, SeriesBars } from './bars.js'
+import type { BarColumns } from './columns.js'
+import { MINUTE, medianOrNull } from './stats.js'
+
+export interface FigureView {
+  series: SeriesBars
+  layer: BarColumns
+  /** Resolution of this figure: the bucket length, or for open interest the sampling interval. */
+  resolutionMs: number
+}
+
+export interface Venue {
+  series: SeriesBars
+  price: FigureView | null
+  volume: FigureView | null
+  liquidations: FigureView | null
+  openInterest: FigureView | null
+}
+
+export interface MarketBars {
+  /** `BTC`, or the series key with groupBy `series`. */
+  name: string
+  venues: Venue[]
+  /** The series whose prices make the path; null when no series has prices. */
+  price: FigureView | null
+  /** How many venues had prices to choose from. */
+  priceCandidates: number
+}
+
+const QUOTE_SUFFIXES = ['FDUSD', 'USDT', 'USDC', 'BUSD', 'TUSD', 'USD', 'PERP']
+
+/** `BTC-USDT-PERP` → `BTC`; `XBT-USD-PERP` → `BTC`; `BTCUSDT` → `BTC`. */
+export function baseAsset(market: string): string {
+  let head = market.toUpperCase().split(/[-_/:]/)[0] ?? market.toUpperCase()
+  if (!market.includes('-')) {
+    for (const quote of QUOTE_SUFFIXES) {
+      if (head.length > quote.length && head.endsWith(quote)) {
+        head = head.slice(0, -quote.length)
+        break
+      }
+    }
+  }
+  return head === 'XBT' ? 'BTC' : head
+}
+
+function pick(series: SeriesBars, has: (layer: BarColumns) => boolean): FigureView | null {
+  for (const layer of series.layers) if (has(layer)) return { series, layer, resolutionMs: layer.durationMs }
+  return null
+}
+
+/** The sampling interval of a tick layer's open interest: the median gap between levels. */
+function openInterestSampling(layer: BarColumns): number {
+  if (layer.durationMs > 1000) return layer.durationMs
+  const gaps: number[] = []
+  let previous = Number.NaN
+  for (let i = 0; i < layer.length; i++) {
+    if (Number.isNaN(layer.oi[i]!) && Number.isNaN(layer.oiUsd[i]!)) continue
+    const t = layer.time[i]!
+    if (!Number.isNaN(previous)) gaps.push(t - previous)
+    previous = t
+  }
+  const gap = medianOrNull(gaps)
+  return gap === null ? layer.durationMs : Math.max(1000, Math.round(gap / 1000) * 1000)
+}
+
+export function venueOf(series: SeriesBars): Venue {
+  const openInterest = pick(series, (layer) => layer.hasOpenInterest)
+  if (openInterest) openInterest.resolutionMs = openInterestSampling(openInterest.layer)
+  return {
+    series,
+    price: pick(series, (layer) => layer.hasPrice),
+    volume: pick(series, (layer) => layer.hasVolume),
+    liquidations: pick(series, (layer) => layer.hasLiquidations),
+    openInterest,
+  }
+}
+
+function usdVolume(layer: BarColumns): number {
+  let total = 0
+  for (let i = 0; i < layer.length; i++) total += layer.volumeUsd[i]!
+  return total
+}
+
+function choosePrice(venues: readonly Venue[]): FigureView | null {
+  const views = venues.flatMap((venue) => (venue.price ? [venue.price] : []))
+  if (views.length <= 1) return views[0] ?? null
+  const span = (view: FigureView) => (view.layer.last ?? 0) - (view.layer.first ?? 0) + view.layer.durationMs
+  const longest = Math.max(...views.map(span))
+  const ranked = views
+    .filter((view) => span(view) >= longest / 2)
+    .map((view) => ({ view, volume: usdVolume(view.layer) }))
+    .sort(
+      (a, b) =>
+        a.view.resolutionMs - b.view.resolutionMs ||
+        b.volume - a.volume ||
+        (a.view.series.key < b.view.series.key ? -1 : 1),
+    )
+  return ranked[0]?.view ?? null
+}
+
+export function groupMarkets(store: BarStore, groupBy: 'market' | 'series'): MarketBars[] {
+  const groups = new Map<string, SeriesBars[]>()
+  for (const series of store.series()) {
+    const name = groupBy === 'series' ? series.key : baseAsset(series.market)
+    const members = groups.get(name)
+    if (members) members.push(series)
+    else groups.set(name, [series])
+  }
+  return [...groups.keys()].sort().map((name) => {
+    const venues = groups.get(name)!.map(venueOf)
+    return {
+      name,
+      venues,
+      price: choosePrice(venues),
+      priceCandidates: venues.filter((venue) => venue.price !== null).length,
+    }
+  })
+}
+
+/**
+ * Dense cells of one figure summed over venues, at the coarsest resolution among them (at least a
+ * minute), aligned to UTC multiples of the step: the grid for baselines, peaks and waves.
+ */
+export class CellTrack {
+  readonly origin: number
+  readonly step: number
+  readonly length: number
+  /** One array per column (liquidations: long, short; volume: one). */
+  readonly values: Float64Array[]
+  /** Time covered by the inputs: [coverFrom, coverTo). */
+  readonly coverFrom: number
+  readonly coverTo: number
+
+  /** A track over the same cells holding only column `index` (the data are shared, not copied). */
+  column(index: number): CellTrack {
+    const picked = Object.create(CellTrack.prototype) as { -readonly [K in keyof CellTrack]: CellTrack[K] }
+    Object.assign(picked, this)
+    picked.values = [this.values[index]!]
+    return picked as CellTrack
+  }
+
+  constructor(views: readonly FigureView[], columns: (layer: BarColumns) => Float64Array[]) {
+    let step = MINUTE
+    let from = Number.POSITIVE_INFINITY
+    let to = Number.NEGATIVE_INFINITY
+    for (const view of views) {
+      step = Math.max(step, view.layer.durationMs)
+      from = Math.min(from, view.layer.first ?? from)
+      to = Math.max(to, (view.layer.last ?? to) + view.layer.durationMs)
+    }
+    if (!(to > from)) {
+      from = 0
+      to = 0
+    }
+    this.step = step
+    this.origin = Math.floor(from / step) * step
+    this.length = Math.max(0, Math.ceil((to - this.origin) / step))
+    this.coverFrom = from
+    this.coverTo = to
+    const width = views[0] ? columns(views[0].layer).length : 0
+    this.values = Array.from({ length: width }, () => new Float64Array(this.length))
+    for (const view of views) {
+      const layer = view.layer
+      const sources = columns(layer)
+      for (let i = 0; i < layer.length; i++) {
+        const cell = Math.floor((layer.time[i]! - this.origin) / step)
+        for (let c = 0; c < width; c++) {
+          const value = sources[c]![i]!
+          this.values[c]![cell]! += value
+        }
+      }
+    }
+  }
+
+  cellOf(t: number): number {
+    return Math.floor((t - this.origin) / this.step)
+  }
+
+  startOf(cell: number): number {
+    return this.origin + cell * this.step
+  }
+
+  /** Sum of the columns in one cell. */
+  total(cell: number): number {
+    let sum = 0
+    for (const column of this.values) sum += column[cell] ?? 0
+    return sum
+  }
+
+  /** Totals of the cells in [from, to), clipped to the track. */
+  totals(from: number, to: number): number[] {
+    const out: number[] = []
+    for (let c = Math.max(0, from); c < Math.min(to, this.length); c++) out.push(this.total(c))
+    return out
+  }
+
+  overlaps(fromMs: number, toMs: number): boolean {
+    return this.length > 0 && fromMs < this.coverTo && toMs > this.coverFrom
+  }
+}
+
+/** Liquidations (long, short) of every venue that has them; null when none does. */
+export function liquidationTrack(market: MarketBars): CellTrack | null {
+  const views = market.venues.flatMap((venue) => (venue.liquidations ? [venue.liquidations] : []))
+  return views.length === 0 ? null : new CellTrack(views, (layer) => [layer.liqLongUsd, layer.liqShortUsd])
+}
+
+/** Volume of every venue that has it, in USD when all of them know USD, else in base units. */
+export function volumeTrack(market: MarketBars): { track: CellTrack; usd: boolean } | null {
+  const views = market.venues.flatMap((venue) => (venue.volume ? [venue.volume] : []))
+  if (views.length === 0) return null
+  const usd = views.every((view) => view.layer.hasVolumeUsd)
+  return { track: new CellTrack(views, (layer) => [usd ? layer.volumeUsd : layer.volume]), usd }
+}

@@ -1,0 +1,150 @@
+/**
+ * cascade analyze <paths…> — find cascades and measure them.
+ *
+ *   cascade analyze BTCUSDT-aggTrades-2021-05-19.zip BTCUSDT-metrics-2021-05-19.zip BTCUSDT-liquidationSnapshot-2021-05-19.zip
+ *   cascade analyze trades.csv
+ *   cascade analyze data/2026-02-05/ --json | jq '.cascades[] | {start, extreme, move: .price.movePct}'
+ *   cascade analyze data/ --ndjson --exit-code || alert "cascade found"
+ */
+import { type Command, Option } from 'commander'
+import { type AnalysisParams, analyzeTimeline, DEFAULT_PARAMS } from '../../analysis/index.js'
+import { type InputSummary, REPORT_SCHEMA, type Report } from '../../analysis/report-types.js'
+import { FatalError } from '../../errors.js'
+import { type Ingestion, skipWarnings } from '../../ingest/index.js'
+import { renderCascadesCsv } from '../../report/cascades-csv.js'
+import { renderJson, renderNdjson } from '../../report/json.js'
+import { renderMarkdown } from '../../report/markdown.js'
+import { renderTable } from '../../report/table.js'
+import { addInputOptions, finish, type InputOptions, openTimeline } from '../common.js'
+import { version } from '../version.js'
+import { Output } from '../output.js'
+
+interface AnalyzeOptions extends InputOptions {
+  json?: boolean
+  ndjson?: boolean
+  csv?: boolean
+  md?: boolean
+  exitCode?: boolean
+  minMove: string
+  within: string
+  rebound: string
+  baseline: string
+  liqFloor: string
+  liqZ: string
+  groupBy: 'market' | 'series'
+}
+
+export function analyzeCommand(program: Command): void {
+  const d = DEFAULT_PARAMS
+  addInputOptions(
+    program
+      .command('analyze')
+      .description('detect cascades (fast, large, forced moves) and report price, speed, volume, liquidations and open interest')
+      .argument('<paths...>', 'files, directories (recursive), globs, or - for stdin; gzip and zip are recognised from their bytes')
+      .option('--json', 'write the report as one JSON document (schema cascade.report/1)')
+      .option('--ndjson', 'write one JSON cascade per line (nothing when none is found)')
+      .option('--csv', 'write one CSV row per cascade (spreadsheet-safe)')
+      .option('--md', 'write the report as Markdown')
+      .option('--exit-code', 'exit with status 3 when at least one cascade is found (for alerting)')
+      .option('--min-move <pct>', 'smallest price move that counts, in percent', String(d.minMovePct))
+      .option('--within <minutes>', 'longest time from start to extreme, in minutes', String(d.withinMin))
+      .option('--rebound <fraction>', 'a bounce that gives back more than this fraction of the move so far ends the episode', String(d.reboundFrac))
+      .option('--baseline <hours>', 'trailing window for the liquidation and volume baselines, in hours', String(d.baselineHours))
+      .option('--liq-floor <usd>', 'per-minute liquidations (USD) below this never count as a surge, however quiet the baseline', String(d.liqFloorUsd))
+      .option('--liq-z <z>', 'robust z-score (median/MAD) a liquidation minute needs to count as a surge', String(d.liqZ))
+      .addOption(new Option('--group-by <how>', 'analyse all venues of one base asset together, or each series apart').choices(['market', 'series']).default(d.groupBy)),
+  )
+    .addHelpText(
+      'after',
+      `
+How detection works: a cascade is a price move of at least --min-move % from the last peak (trough)
+to the low (high) within --within minutes, continuing across bounces smaller than --rebound of the
+move so far. With liquidation data, liquidations must surge above their trailing --baseline (median
+and MAD per minute, never below --liq-floor); with trades only, price speed, volume surge and taker
+imbalance decide. Slow bleeds and small wiggles are not cascades. See README "How detection works".
+
+Examples:
+  cascade analyze BTCUSDT-aggTrades-2021-05-19.zip BTCUSDT-metrics-2021-05-19.zip
+  cascade analyze data/2026-02-05/ --json | jq '.cascades[] | {start, extreme, move: .price.movePct}'
+  cascade analyze data/ --ndjson --exit-code || alert "cascade found"
+`,
+    )
+    .action(async (paths: string[], options: AnalyzeOptions) => {
+      const formats = ['json', 'ndjson', 'csv', 'md'].filter((f) => options[f as 'json'])
+      if (formats.length > 1) throw new FatalError(`choose one output format, not ${formats.map((f) => `--${f}`).join(' and ')}`)
+      const params = paramsOf(options)
+      const ingestion = await openTimeline(paths, options)
+      let report: Report
+      let analysisWarnings: string[]
+      try {
+        const result = await analyzeTimeline(ingestion.selected, params)
+        analysisWarnings = result.warnings
+        report = {
+          schema: REPORT_SCHEMA,
+          tool: { name: 'cascade', version: version() },
+          params: result.params as unknown as Record<string, unknown>,
+          inputs: inputSummaries(ingestion),
+          markets: result.markets,
+          cascades: result.cascades,
+          badRows: { total: ingestion.ledger.total, byCode: ingestion.ledger.byCodeObject(), samples: ingestion.ledger.samples() },
+          warnings: [...ingestion.warnings, ...skipWarnings(ingestion.inputs), ...result.warnings],
+        }
+      } finally {
+        await ingestion.close()
+      }
+      const out = new Output()
+      const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb'
+      if (options.json) await out.write(renderJson(report))
+      else if (options.ndjson) await out.write(renderNdjson(report))
+      else if (options.csv) await out.write(renderCascadesCsv(report))
+      else if (options.md) await out.write(renderMarkdown(report))
+      else await out.write(renderTable(report, { color }))
+      // Data limits go to stderr for people; --json and --md carry them in the document.
+      if (!options.quiet && !options.json && !options.md) {
+        for (const warning of analysisWarnings) process.stderr.write(`cascade: note: ${warning}\n`)
+      }
+      const status = finish(ingestion, options)
+      process.exitCode = status !== 0 ? status : options.exitCode && report.cascades.length > 0 ? 3 : 0
+    })
+}
+
+function positiveNumber(text: string, option: string): number {
+  const value = Number(text)
+  if (!Number.isFinite(value) || value <= 0) throw new FatalError(`${option} ${text}: expected a positive number`)
+  return value
+}
+
+function paramsOf(options: AnalyzeOptions): AnalysisParams {
+  const reboundFrac = positiveNumber(options.rebound, '--rebound')
+  if (reboundFrac >= 1) throw new FatalError(`--rebound ${options.rebound}: expected a fraction below 1, such as 0.33`)
+  return {
+    ...DEFAULT_PARAMS,
+    minMovePct: positiveNumber(options.minMove, '--min-move'),
+    withinMin: positiveNumber(options.within, '--within'),
+    reboundFrac,
+    baselineHours: positiveNumber(options.baseline, '--baseline'),
+    liqFloorUsd: positiveNumber(options.liqFloor, '--liq-floor'),
+    liqZ: positiveNumber(options.liqZ, '--liq-z'),
+    groupBy: options.groupBy,
+  }
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(Math.floor(ms)).toISOString())
+
+export function inputSummaries(ingestion: Ingestion): InputSummary[] {
+  return ingestion.inputs.map((i) => ({
+    path: i.path,
+    source: i.source,
+    exchange: i.exchange,
+    symbol: [...i.symbols].sort().join(','),
+    market: [...i.markets].sort().join(','),
+    kind: [...i.kinds].sort().join(','),
+    rows: i.rows,
+    events: i.events,
+    duplicates: i.duplicates,
+    badRows: i.badRows,
+    skipped: i.skipped,
+    first: iso(i.first),
+    last: iso(i.last),
+  }))
+}

@@ -1,0 +1,58 @@
+/** Numbers and times for people: `$4.21B`, `-30.2%`, `05-19 13:21`, always UTC. */
+
+export function usd(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return 'n/a'
+  const abs = Math.abs(value)
+  const sign = value < 0 ? '-' : ''
+  if (abs >= 1e9) return `${sign}$${trim(abs / 1e9)}B`
+  if (abs >= 1e6) return `${sign}$${trim(abs / 1e6)}M`
+  if (abs >= 1e3) return `${sign}$${trim(abs / 1e3)}k`
+  return `${sign}$${abs.toFixed(0)}`
+}
+
+/** Three significant digits, no trailing zeros: 4.21, 42.1, 421. */
+function trim(x: number): string {
+  const digits = x >= 100 ? 0 : x >= 10 ? 1 : 2
+  return x.toFixed(digits).replace(/\.?0+$/, '')
+}
+
+export function pct(value: number | null | undefined, signed = true): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return 'n/a'
+  const text = `${Math.abs(value).toFixed(1)}%`
+  if (!signed) return text
+  return value < 0 ? `-${text}` : `+${text}`
+}
+
+export function price(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return 'n/a'
+  const abs = Math.abs(value)
+  const decimals = abs >= 1000 ? 0 : abs >= 10 ? 2 : abs >= 1 ? 3 : 6
+  return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })
+}
+
+export function count(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return 'n/a'
+  return value.toLocaleString('en-US')
+}
+
+/** `2021-05-19 13:21` from an ISO string (UTC). */
+export function minute(iso: string | null | undefined): string {
+  if (!iso) return 'n/a'
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`
+}
+
+/** `13:21` when on the same UTC day as `reference`, else `05-20 01:10`. */
+export function clock(iso: string | null | undefined, reference?: string): string {
+  if (!iso) return 'n/a'
+  if (reference && reference.slice(0, 10) === iso.slice(0, 10)) return iso.slice(11, 16)
+  return `${iso.slice(5, 10)} ${iso.slice(11, 16)}`
+}
+
+export function duration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return 'n/a'
+  if (seconds < 90) return `${Math.round(seconds)}s`
+  if (seconds < 90 * 60) return `${Math.round(seconds / 60)}m`
+  const h = Math.floor(seconds / 3600)
+  const m = Math.round((seconds - h * 3600) / 60)
+  return m === 0 ? `${h}h` : `${h}h${String(m).padStart(2, '0')}`
+}
