@@ -106,12 +106,13 @@ export function eventFromRecord(r: RecordLike): TimelineEvent {
   const head = { ts, exchange: text(r, 'exchange'), symbol: text(r, 'symbol'), market: text(r, 'market') }
   const kind = text(r, 'kind')
   const source = text(r, 'source')
+  const id = r.id
+  if (id !== undefined && id !== null && typeof id !== 'string') {
+    throw new RowError('BAD_VALUE', `id: expected text, got ${quote(JSON.stringify(id))}`)
+  }
+  const withId = typeof id === 'string' && id.length > 0 ? { id } : {}
   switch (kind) {
     case 'trade': {
-      const id = r.id
-      if (id !== undefined && id !== null && typeof id !== 'string') {
-        throw new RowError('BAD_VALUE', `id: expected text, got ${quote(JSON.stringify(id))}`)
-      }
       return {
         ...head,
         kind,
@@ -120,7 +121,7 @@ export function eventFromRecord(r: RecordLike): TimelineEvent {
         amount: number(r, 'amount'),
         notionalUsd: nullableNumber(r, 'notionalUsd'),
         side: word(r, 'side', ['buy', 'sell', 'unknown'] as const),
-        ...(typeof id === 'string' && id.length > 0 ? { id } : {}),
+        ...withId,
       }
     }
     case 'liquidation':
@@ -132,6 +133,7 @@ export function eventFromRecord(r: RecordLike): TimelineEvent {
         amount: number(r, 'amount'),
         notionalUsd: number(r, 'notionalUsd'),
         side: word(r, 'side', ['long', 'short'] as const),
+        ...withId,
       }
     case 'open_interest':
       return {

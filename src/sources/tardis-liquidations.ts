@@ -88,6 +88,8 @@ export const tardisLiquidations: Source = {
           amount: baseAmount(instrument, amount, price),
           notionalUsd,
           side,
+          // Two liquidations in one ms with equal fields are distinct when their ids differ.
+          ...(f[4] ? { id: f[4] } : {}),
         }
       },
     }

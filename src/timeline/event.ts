@@ -39,6 +39,8 @@ export interface LiquidationEvent extends EventBase {
   notionalUsd: number
   /** Side of the liquidated POSITION: Binance `SELL`, Tardis `sell`, Bybit `Buy` are all `long`. */
   side: 'long' | 'short'
+  /** The feed's id where it has one (Tardis); Binance's doubled snapshot rows have none. */
+  id?: string
 }
 
 export interface OpenInterestEvent extends EventBase {
@@ -100,7 +102,7 @@ export function identityOf(event: TimelineEvent): string {
     case 'trade':
       return `${head}${event.id ?? ''}|${event.price}|${event.amount}|${event.side}`
     case 'liquidation':
-      return `${head}${event.price}|${event.amount}|${event.side}`
+      return `${head}${event.id ?? ''}|${event.price}|${event.amount}|${event.side}`
     case 'open_interest':
       return `${head}${event.openInterest}|${event.openInterestUsd}`
     case 'funding':
