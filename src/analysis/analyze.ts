@@ -7,7 +7,15 @@
 import type { TimelineEvent } from '../timeline/event.js'
 import { BarStore } from './bars.js'
 import { type Direction, type Episode, findEpisodes, refineRetrace, retraceIndex } from './detect.js'
-import { type CellTrack, groupMarkets, liquidationTrack, type MarketBars, volumeTrack } from './market.js'
+import {
+  AGGREGATORS,
+  type CellTrack,
+  type FigureView,
+  groupMarkets,
+  liquidationTrack,
+  type MarketBars,
+  volumeTrack,
+} from './market.js'
 import {
   type Baseline,
   calmAfter,
@@ -52,9 +60,6 @@ export interface AnalysisResult {
   cascades: Cascade[]
   warnings: string[]
 }
-
-/** Exchanges whose files are aggregates of several venues. */
-const AGGREGATORS = new Set(['coinglass', 'coinalyze'])
 
 /** Folds the timeline batch by batch, then analyses the bars. No I/O of its own. */
 export async function analyzeTimeline(
@@ -390,18 +395,27 @@ function liquidationFigures(
   to: number,
   volumeUsd: number | null,
 ): CascadeLiquidations {
-  const views = context.market.venues.flatMap((venue) => (venue.liquidations ? [venue.liquidations] : []))
-  let long = 0
-  let short = 0
-  let count = 0
-  let largest = 0
-  for (const view of views) {
-    const sums = windowSums(view.layer, from, to)
-    long += sums.liqLongUsd
-    short += sums.liqShortUsd
-    count += sums.liqCount
-    largest = Math.max(largest, sums.liqLargestUsd)
+  const all = context.market.venues.flatMap((venue) => (venue.liquidations ? [venue.liquidations] : []))
+  // Single exchanges add up; an aggregator (CoinGlass, Coinalyze) already contains them, so the
+  // window takes whichever group says more instead of adding the groups (as liquidationTrack does).
+  const groups = new Map<string, FigureView[]>()
+  for (const view of all) {
+    const group = AGGREGATORS.has(view.series.exchange) ? view.series.key : ''
+    groups.set(group, [...(groups.get(group) ?? []), view])
   }
+  let chosen = { long: 0, short: 0, count: 0, largest: 0, views: [] as FigureView[] }
+  for (const views of groups.values()) {
+    const group = { long: 0, short: 0, count: 0, largest: 0, views }
+    for (const view of views) {
+      const sums = windowSums(view.layer, from, to)
+      group.long += sums.liqLongUsd
+      group.short += sums.liqShortUsd
+      group.count += sums.liqCount
+      group.largest = Math.max(group.largest, sums.liqLargestUsd)
+    }
+    if (chosen.views.length === 0 || group.long + group.short > chosen.long + chosen.short) chosen = group
+  }
+  const { long, short, count, largest, views } = chosen
   const perEvent = views.every((view) => !view.layer.liqFromBuckets)
   const track = context.liquidations!
   const perMinute = track.step === MINUTE
@@ -508,13 +522,11 @@ export function summarizeMarket(market: MarketBars): MarketSummary {
   }
   let liqLongUsd: number | null = null
   let liqShortUsd: number | null = null
-  if (liqViews.length > 0) {
-    liqLongUsd = 0
-    liqShortUsd = 0
-    for (const view of liqViews) {
-      liqLongUsd += sumColumn(view.layer.liqLongUsd, view.layer.length)
-      liqShortUsd += sumColumn(view.layer.liqShortUsd, view.layer.length)
-    }
+  // From the track, so an aggregator and the single exchanges it covers are not added together.
+  const liqTrack = liquidationTrack(market)
+  if (liqTrack) {
+    liqLongUsd = sumColumn(liqTrack.values[0]!, liqTrack.length)
+    liqShortUsd = sumColumn(liqTrack.values[1]!, liqTrack.length)
   }
   const resolution: Record<string, Resolution> = {}
   if (market.price) resolution.price = resolutionLabel(market.price.resolutionMs)
@@ -567,11 +579,11 @@ export function dataWarnings(markets: readonly MarketBars[], cascades: readonly 
     }
     const liqVenues = market.venues.filter((venue) => venue.liquidations)
     const aggregated = liqVenues.filter((venue) => AGGREGATORS.has(venue.series.exchange))
-    if (aggregated.length > 0 && aggregated.length < liqVenues.length) {
+    if (aggregated.length > 0 && liqVenues.length > 1) {
       warnings.push(
         `${market.name}: liquidations of ${aggregated.map((venue) => venue.series.key).join(', ')} ` +
-          '(an aggregate of several exchanges) are added to those of single exchanges; ' +
-          'totals may count some twice',
+          '(aggregates of several exchanges) are not added to those of single exchanges: ' +
+          'each minute or bucket takes the larger of the aggregate and the single-exchange sum',
       )
     }
     for (const venue of market.venues) {

@@ -148,7 +148,16 @@ export class CellTrack {
     return picked as CellTrack
   }
 
-  constructor(views: readonly FigureView[], columns: (layer: BarColumns) => Float64Array[]) {
+  /**
+   * `groupOf` (optional) puts views in groups: values add up within a group, and across groups
+   * the larger wins, cell by cell. An aggregator's bucket already contains the single venues it
+   * covers, so adding it to them would count the same liquidations twice.
+   */
+  constructor(
+    views: readonly FigureView[],
+    columns: (layer: BarColumns) => Float64Array[],
+    groupOf: (view: FigureView) => string = () => '',
+  ) {
     let step = MINUTE
     let from = Number.POSITIVE_INFINITY
     let to = Number.NEGATIVE_INFINITY
@@ -167,16 +176,31 @@ export class CellTrack {
     this.coverFrom = from
     this.coverTo = to
     const width = views[0] ? columns(views[0].layer).length : 0
-    this.values = Array.from({ length: width }, () => new Float64Array(this.length))
+    const groups = new Map<string, Float64Array[]>()
     for (const view of views) {
+      const group = groupOf(view)
+      let values = groups.get(group)
+      if (!values)
+        groups.set(group, (values = Array.from({ length: width }, () => new Float64Array(this.length))))
       const layer = view.layer
       const sources = columns(layer)
       for (let i = 0; i < layer.length; i++) {
         const cell = Math.floor((layer.time[i]! - this.origin) / step)
+        for (let c = 0; c < width; c++) values[c]![cell]! += sources[c]![i]!
+      }
+    }
+    const [first, ...others] = [...groups.values()]
+    this.values = first ?? []
+    for (const values of others) {
+      // The larger group wins a cell on its total, so long and short stay from the same source.
+      for (let cell = 0; cell < this.length; cell++) {
+        let mine = 0
+        let theirs = 0
         for (let c = 0; c < width; c++) {
-          const value = sources[c]![i]!
-          this.values[c]![cell]! += value
+          mine += this.values[c]![cell]!
+          theirs += values[c]![cell]!
         }
+        if (theirs > mine) for (let c = 0; c < width; c++) this.values[c]![cell] = values[c]![cell]!
       }
     }
   }
@@ -208,10 +232,19 @@ export class CellTrack {
   }
 }
 
-/** Liquidations (long, short) of every venue that has them; null when none does. */
+/** Exchanges whose files are aggregates of several venues (CoinGlass, Coinalyze). */
+export const AGGREGATORS: ReadonlySet<string> = new Set(['coinglass', 'coinalyze'])
+
+/**
+ * Liquidations (long, short) of every venue that has them; null when none does. Single venues add
+ * up; an aggregator's figure is an alternative to that sum (and to other aggregators'), not an
+ * addition: per cell the largest of them is taken.
+ */
 export function liquidationTrack(market: MarketBars): CellTrack | null {
   const views = market.venues.flatMap((venue) => (venue.liquidations ? [venue.liquidations] : []))
-  return views.length === 0 ? null : new CellTrack(views, (layer) => [layer.liqLongUsd, layer.liqShortUsd])
+  if (views.length === 0) return null
+  const groupOf = (view: FigureView) => (AGGREGATORS.has(view.series.exchange) ? view.series.key : '')
+  return new CellTrack(views, (layer) => [layer.liqLongUsd, layer.liqShortUsd], groupOf)
 }
 
 /** Volume of every venue that has it, in USD when all of them know USD, else in base units. */

@@ -4,7 +4,7 @@
  */
 import { FatalError } from '../errors.js'
 import { detectSource, sourceById } from '../sources/index.js'
-import type { Source, SourceOptions } from '../sources/source.js'
+import { type FileReader, type Probe, Skip, type Source, type SourceOptions } from '../sources/source.js'
 import type { Located } from '../timeline/event.js'
 import { dropDuplicates, mergeSorted } from '../timeline/merge.js'
 import { type BadRow, type InputStats, Ledger } from './ledger.js'
@@ -18,7 +18,7 @@ export interface IngestOptions extends SourceOptions {
   /** `--source ID`: skip detection and read every input as this format. */
   source?: string
   strict?: boolean
-  /** Events an unordered file may hold back while sorting itself (default 2,000,000). */
+  /** Events an unordered file may hold back while sorting itself (default 500,000, about 200 MB). */
   sortWindow?: number
   onBadRow?: (row: BadRow, nth: number) => void
   onBytes?: (n: number) => void
@@ -36,21 +36,27 @@ export interface Ingestion {
   close(): Promise<void>
 }
 
-export const DEFAULT_SORT_WINDOW = 2_000_000
+export const DEFAULT_SORT_WINDOW = 500_000
 
 export async function ingest(paths: readonly string[], options: IngestOptions = {}): Promise<Ingestion> {
-  if (paths.length === 0) throw new FatalError('no input files', 'name files, directories or globs, or - for stdin')
+  if (paths.length === 0)
+    throw new FatalError('no input files', 'name files, directories or globs, or - for stdin')
   const forced: Source | undefined = options.source ? sourceById(options.source) : undefined
   const ledger = new Ledger({ strict: options.strict, onBadRow: options.onBadRow })
   const stdinTemp: { dir?: string } = {}
   const files = await expandPaths(paths)
-  if (files.length === 0) throw new FatalError(`${paths.join(' ')}: no data files found`, 'cascade reads .csv, .csv.gz, .zip and .ndjson files')
+  if (files.length === 0)
+    throw new FatalError(
+      `${paths.join(' ')}: no data files found`,
+      'cascade reads .csv, .csv.gz, .zip and .ndjson files',
+    )
   const members: Member[] = []
   for (const file of files) members.push(...(await membersOf(file, stdinTemp)))
 
   const inputs: InputStats[] = []
   const warnings: string[] = []
   const streams: AsyncIterable<Located[]>[] = []
+  const starts: number[] = []
   let totalBytes: number | null = 0
   for (const member of members) {
     const { probe, stream } = await peek(await member.open(), member.name, member.path)
@@ -61,6 +67,14 @@ export async function ingest(paths: readonly string[], options: IngestOptions = 
     }
     const source = forced ?? detectSource(probe, member.path, options)
     const reader = source.open(probe, options)
+    // Every input is detected up front (a bad one fails before any output), but read only when the
+    // merge reaches its first timestamp: a month of daily files is then read about one at a time,
+    // not all at once (memory bounded by the inputs that overlap in time, not by their number).
+    // (A reader of its own: a source may keep state from row to row, such as forward-filled fields.)
+    const start = member.reopenable
+      ? firstTimestamp(probe, source.open(probe, options))
+      : Number.NEGATIVE_INFINITY
+    if (start > Number.NEGATIVE_INFINITY) stream.destroy()
     const stats: InputStats = {
       index: inputs.length,
       path: member.path,
@@ -81,17 +95,23 @@ export async function ingest(paths: readonly string[], options: IngestOptions = 
     }
     inputs.push(stats)
     totalBytes = totalBytes !== null && member.size !== null ? totalBytes + member.size : null
+    const readOptions = {
+      ledger,
+      stats,
+      reader,
+      sortWindow: options.sortWindow ?? DEFAULT_SORT_WINDOW,
+      onBytes: options.onBytes,
+    }
     streams.push(
-      readEvents(stream, {
-        ledger,
-        stats,
-        reader,
-        sortWindow: options.sortWindow ?? DEFAULT_SORT_WINDOW,
-        onBytes: options.onBytes,
-      }),
+      start > Number.NEGATIVE_INFINITY
+        ? (async function* reopened() {
+            yield* readEvents(await member.open(), readOptions)
+          })()
+        : readEvents(stream, readOptions),
     )
+    starts.push(start)
   }
-  const events = dropDuplicates(mergeSorted(streams), (event) => {
+  const events = dropDuplicates(mergeSorted(streams, undefined, starts), (event) => {
     const stats = inputs[event.input]!
     stats.duplicates++
     stats.events--
@@ -99,9 +119,30 @@ export async function ingest(paths: readonly string[], options: IngestOptions = 
   return { inputs, ledger, warnings, events, totalBytes, close: () => removeTemp(stdinTemp) }
 }
 
+/**
+ * The time of an ordered file's first event, from the rows already in the probe: ordered inputs
+ * never emit an event before it (an earlier row is OUT_OF_ORDER), so the merge may leave the file
+ * unread until then. -Infinity (read at once) when that cannot be known: unordered files, NDJSON
+ * lines, or no probe row that makes an event.
+ */
+function firstTimestamp(probe: Probe, reader: FileReader): number {
+  if (reader.unordered || reader.lineMode) return Number.NEGATIVE_INFINITY
+  for (const row of probe.lines.slice(reader.hasHeader ? 1 : 0)) {
+    try {
+      const made = reader.row([...row], 0)
+      if (!(made instanceof Skip) && Number.isFinite(made.ts)) return made.ts
+    } catch {
+      // a bad row makes no event: the next one may
+    }
+  }
+  return Number.NEGATIVE_INFINITY
+}
+
 /** Warnings about rows that were read but could not be valued, one per reason. */
 export function skipWarnings(inputs: readonly InputStats[]): string[] {
   return inputs.flatMap((input) =>
-    [...input.skipReasons.entries()].map(([reason, n]) => `${input.path}: ${n} row${n === 1 ? '' : 's'} skipped: ${reason}`),
+    [...input.skipReasons.entries()].map(
+      ([reason, n]) => `${input.path}: ${n} row${n === 1 ? '' : 's'} skipped: ${reason}`,
+    ),
   )
 }

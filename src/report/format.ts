@@ -10,10 +10,11 @@ export function usd(value: number | null | undefined): string {
   return `${sign}$${abs.toFixed(0)}`
 }
 
-/** Three significant digits, no trailing zeros: 4.21, 42.1, 421. */
+/** Three significant digits, no trailing decimal zeros: 4.21, 42.1, 421, 200. */
 function trim(x: number): string {
   const digits = x >= 100 ? 0 : x >= 10 ? 1 : 2
-  return x.toFixed(digits).replace(/\.?0+$/, '')
+  const text = x.toFixed(digits)
+  return digits === 0 ? text : text.replace(/\.?0+$/, '')
 }
 
 export function pct(value: number | null | undefined, signed = true): string {

@@ -15,7 +15,9 @@
 // A total liquidation column, when present, must equal long + short (LIQ_TOTAL_MISMATCH).
 // Columns not in the table (funding, OI-weighted funding, CVD, OI open/high/low) are ignored.
 // `--columns field=column,…` replaces the mapping field by field (`--columns oi=` drops one).
-// Exchange: an `exchange` column, else --exchange, else `unknown`. Symbol: a `symbol` column, else
+// Exchange: an `exchange` column, else --exchange, else the aggregator the name starts with
+// (`coinglass_…`, `coinalyze_…`: their liquidations are market-wide aggregates, which the
+// analysis must not add to single exchanges'), else `unknown`. Symbol: a `symbol` column, else
 // --symbol, else the coin or pair in the name (`coinglass_BTC_regime…` → BTC), else --market.
 // Market: the coin itself (`BTC`: a table does not say which instrument), or `LTC-USDT` for a pair.
 // Bucket length: from the rows' spacing, else an interval in the name (aggregator-common.ts).
@@ -293,7 +295,8 @@ export const wideTable: Source = {
         'put the coin in the file name (BTC_table_1h.csv) or pass --symbol BTC',
       )
     }
-    const exchangeOfFile = options.exchange?.toLowerCase() ?? 'unknown'
+    const aggregatorOfName = /^(coinglass|coinalyze)[_-]/i.exec(probe.name)?.[1]?.toLowerCase()
+    const exchangeOfFile = options.exchange?.toLowerCase() ?? aggregatorOfName ?? 'unknown'
     const durationMs = inferBucketMs(probeTimes(probe, tsIndex, true), probe, 'table')
     const markets = new Map<string, string>()
     const column = (field: Field) => (mapping[field] === undefined ? '' : header[mapping[field]!]!.trim())

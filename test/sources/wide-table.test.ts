@@ -41,7 +41,8 @@ describe('wide-table', () => {
     // The crash hour, 2026-02-06 00:00 UTC: Binance spot low 60,000.00 (FORMATS §9).
     expect(plain(read.events.find((e) => e.ts === Date.UTC(2026, 1, 6)))).toEqual({
       ts: 1770336000000,
-      exchange: 'unknown',
+      // The file name starts with coinglass_: its liquidations are an aggregate across exchanges.
+      exchange: 'coinglass',
       symbol: 'BTC',
       market: 'BTC',
       kind: 'bar',
