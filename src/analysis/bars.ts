@@ -24,6 +24,8 @@ export class SeriesBars {
   readonly key: string
   readonly exchange: string
   readonly market: string
+  /** The exchange's own symbol as first seen (`BTCUSDT`), for writing bars back out. */
+  symbol = ''
   /** 1-second bars made from ticks (and from 1-second `bar` inputs, which merge exactly). */
   readonly ticks = new BarColumns(SECOND)
   /** Pre-aggregated layers, one per bucket length, in the order first seen. */
@@ -201,6 +203,10 @@ export class BarStore {
   }
 
   add(event: TimelineEvent): void {
+    if (event.kind !== 'funding') {
+      const series = this.seriesOf(event.exchange, event.market)
+      if (series.symbol === '') series.symbol = event.symbol
+    }
     switch (event.kind) {
       case 'trade':
         this.seriesOf(event.exchange, event.market).trade(event)

@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander'
 import { FatalError, isBrokenPipe } from '../errors.js'
 import { StrictError } from '../ingest/ledger.js'
 import { analyzeCommand } from './commands/analyze.js'
+import { barsCommand } from './commands/bars.js'
 import { sourcesCommand } from './commands/sources.js'
 import { timelineCommand } from './commands/timeline.js'
 import { PipeClosed } from './output.js'
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     .exitOverride()
   analyzeCommand(program)
   timelineCommand(program)
+  barsCommand(program)
   sourcesCommand(program)
   for (const command of program.commands) command.exitOverride()
   return program

@@ -1,5 +1,5 @@
 /**
- * The terminal report: a one-line summary per market, then one row per cascade, readable at 80
+ * The terminal report: a short summary per market, then one row per cascade, readable at 80
  * columns; colour only when the caller says so (a TTY without NO_COLOR).
  */
 import { Chalk } from 'chalk'
@@ -10,6 +10,10 @@ import { clock, count, duration, minute, pct, price, usd } from './format.js'
 export interface TableOptions {
   color: boolean
 }
+
+type Paint = InstanceType<typeof Chalk>
+
+const WIDTH = 80
 
 const BORDERLESS = {
   top: '',
@@ -36,7 +40,8 @@ export function renderTable(report: Report, options: TableOptions): string {
   lines.push('')
   if (report.cascades.length === 0) {
     const p = report.params as { minMovePct?: number; withinMin?: number }
-    lines.push(`No cascade found${p.minMovePct !== undefined ? ` (a move of at least ${p.minMovePct}% within ${p.withinMin} min)` : ''}.`)
+    const rule = p.minMovePct === undefined ? '' : ` (a move of at least ${p.minMovePct}% within ${p.withinMin} min)`
+    lines.push(`No cascade found${rule}.`)
     return `${lines.join('\n')}\n`
   }
   const table = new Table({
@@ -46,42 +51,81 @@ export function renderTable(report: Report, options: TableOptions): string {
     colAligns: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
   })
   for (const cascade of report.cascades) table.push(cascadeRow(cascade, c))
-  lines.push(table.toString())
-  lines.push('')
-  report.cascades.forEach((cascade, i) => {
-    lines.push(`${i + 1}. ${cascade.market} ${cascade.direction === 'down' ? 'down' : 'up'} ${minute(cascade.start)} → ${minute(cascade.extreme)}: ${cascade.reasons.join('; ')}`)
+  lines.push(table.toString(), '')
+  report.cascades.forEach((x, i) => {
+    const head = `${i + 1}. ${x.market} ${x.direction} ${minute(x.start)} → ${minute(x.extreme)}:`
+    lines.push(...wrap(`${head} ${x.reasons.join('; ')}`, WIDTH, '', '   '))
   })
   const notes = footnotes(report)
-  if (notes.length > 0) lines.push('', ...notes)
+  if (notes.length > 0) lines.push('', ...notes.flatMap((note) => wrap(note, WIDTH, '', '  ')))
   return `${lines.join('\n')}\n`
 }
 
-function marketLines(m: MarketSummary, c: InstanceType<typeof Chalk>): string[] {
+function marketLines(m: MarketSummary, c: Paint): string[] {
   const span = m.first && m.last ? `${minute(m.first)} → ${minute(m.last)} UTC` : ''
-  const liq = m.liqLongUsd === null && m.liqShortUsd === null ? 'liq n/a' : `liq long ${usd(m.liqLongUsd)} / short ${usd(m.liqShortUsd)}`
+  const range = `price ${price(m.open)} → ${price(m.close)} (high ${price(m.high)}, low ${price(m.low)})`
+  const liq =
+    m.liqLongUsd === null && m.liqShortUsd === null
+      ? 'liquidations n/a'
+      : `liquidations long ${usd(m.liqLongUsd)} / short ${usd(m.liqShortUsd)}`
   return [
     `${c.bold(m.market)}  ${span}`,
-    `  open ${price(m.open)}  high ${price(m.high)}  low ${price(m.low)}  close ${price(m.close)}  vol ${usd(m.volumeUsd)}  ${liq}`,
-    `  series: ${m.series.join(', ')}`,
+    ...wrap(`${range}  volume ${usd(m.volumeUsd)}`, WIDTH, '  ', '  '),
+    `  ${liq}`,
+    ...wrap(`series: ${m.series.join(', ')}`, WIDTH, '  ', '    '),
   ]
 }
 
-function cascadeRow(x: Cascade, c: InstanceType<typeof Chalk>): string[] {
+function cascadeRow(x: Cascade, c: Paint): string[] {
   const down = x.direction === 'down'
-  const arrow = down ? c.red('▼') : c.green('▲')
-  const move = down ? c.red(pct(x.price.movePct)) : c.green(pct(x.price.movePct))
+  const paint = down ? c.red : c.green
   const liq = x.liquidations ? `${usd(x.liquidations.longUsd)} / ${usd(x.liquidations.shortUsd)}` : 'n/a¹'
-  const oi = x.openInterest?.drawdownPct === null || x.openInterest === null ? 'n/a' : pct(-x.openInterest.drawdownPct)
-  return [`${x.market} ${arrow}`, minute(x.start).slice(5), clock(x.extreme, x.start), move, duration(x.speed.timeToExtremeSec), usd(x.volume.quoteUsd), liq, oi, count(x.waves)]
+  const drawdown = x.openInterest?.drawdownPct
+  return [
+    `${x.market} ${paint(down ? '▼' : '▲')}`,
+    minute(x.start).slice(5),
+    clock(x.extreme, x.start),
+    paint(pct(x.price.movePct)),
+    duration(x.speed.timeToExtremeSec),
+    usd(x.volume.quoteUsd),
+    liq,
+    drawdown === null || drawdown === undefined ? 'n/a' : pct(-drawdown),
+    count(x.waves),
+  ]
 }
 
 function footnotes(report: Report): string[] {
   const notes: string[] = []
   if (report.cascades.some((x) => x.liquidations === null)) {
-    notes.push('¹ no liquidation data in the inputs for this market: add liquidation files (Binance liquidationSnapshot, CoinGlass, Coinalyze, Tardis) to measure it')
+    notes.push(
+      '¹ no liquidation data in the inputs for this market: add liquidation files ' +
+        '(Binance liquidationSnapshot, Tardis, CoinGlass, Coinalyze) to measure it',
+    )
   }
   const coarse = new Set<string>()
-  for (const x of report.cascades) for (const [figure, res] of Object.entries(x.resolution ?? {})) if (res !== '1s') coarse.add(`${figure} ${res}`)
+  for (const x of report.cascades) {
+    for (const [figure, resolution] of Object.entries(x.resolution ?? {})) {
+      if (resolution !== '1s') coarse.add(`${figure} ${resolution}`)
+    }
+  }
   if (coarse.size > 0) notes.push(`Resolution: ${[...coarse].sort().join(', ')} (the rest from 1-second bars)`)
   return notes
+}
+
+/** Words wrapped to `width` columns: the first line starts with `first`, the others with `rest`. */
+export function wrap(text: string, width: number, first: string, rest: string): string[] {
+  const lines: string[] = []
+  let line = first
+  let empty = true
+  for (const word of text.split(' ')) {
+    if (!empty && line.length + 1 + word.length > width) {
+      lines.push(line)
+      line = rest + word
+    } else {
+      line += (empty ? '' : ' ') + word
+    }
+    empty = false
+  }
+  lines.push(line)
+  return lines
 }

@@ -1,0 +1,79 @@
+/**
+ * Bars back out as events (`cascade bars`): the 1-second layer of each series, optionally merged
+ * into coarser buckets, and the pre-aggregated layers as they came. Bars are mergeable — sums add,
+ * OHLC keeps first/max/min/last, open interest the last level — so a coarser bar is exact; a
+ * bucket coarser than the interval asked for is kept whole, never spread (DESIGN §10).
+ */
+import type { BarEvent } from '../timeline/event.js'
+import type { BarStore, SeriesBars } from './bars.js'
+import type { BarColumns } from './columns.js'
+
+const orNull = (x: number) => (Number.isNaN(x) ? null : x)
+
+/** Every bar of every series, time-ordered (ties by series key, then bucket length). */
+export function barEvents(store: BarStore, intervalMs: number | null = null): BarEvent[] {
+  const out: BarEvent[] = []
+  for (const series of store.series()) {
+    for (const layer of series.layers) {
+      const target = intervalMs !== null && intervalMs > layer.durationMs ? intervalMs : layer.durationMs
+      out.push(...layerEvents(series, layer, target))
+    }
+  }
+  return out.sort((a, b) => a.ts - b.ts || (a.exchange < b.exchange ? -1 : a.exchange > b.exchange ? 1 : 0) || (a.market < b.market ? -1 : a.market > b.market ? 1 : 0) || a.durationMs - b.durationMs)
+}
+
+function layerEvents(series: SeriesBars, layer: BarColumns, durationMs: number): BarEvent[] {
+  const out: BarEvent[] = []
+  let bar: BarEvent | null = null
+  for (let i = 0; i < layer.length; i++) {
+    const ts = Math.floor(layer.time[i]! / durationMs) * durationMs
+    if (bar === null || bar.ts !== ts) {
+      bar = emptyBar(series, layer, ts, durationMs)
+      out.push(bar)
+    }
+    mergeRow(bar, layer, i)
+  }
+  return out
+}
+
+function emptyBar(series: SeriesBars, layer: BarColumns, ts: number, durationMs: number): BarEvent {
+  return {
+    ts,
+    exchange: series.exchange,
+    symbol: series.symbol || series.market,
+    market: series.market,
+    kind: 'bar',
+    source: 'cascade-bars',
+    durationMs,
+    open: null,
+    high: null,
+    low: null,
+    close: null,
+    volume: layer.hasVolume ? 0 : null,
+    volumeUsd: layer.hasVolumeUsd ? 0 : null,
+    takerBuyUsd: layer.hasTaker ? 0 : null,
+    trades: layer.hasTrades ? 0 : null,
+    liqLongUsd: layer.hasLiquidations ? 0 : null,
+    liqShortUsd: layer.hasLiquidations ? 0 : null,
+    openInterest: null,
+    openInterestUsd: null,
+  }
+}
+
+function mergeRow(bar: BarEvent, layer: BarColumns, i: number): void {
+  const open = orNull(layer.open[i]!)
+  if (open !== null) {
+    bar.open ??= open
+    bar.high = Math.max(bar.high ?? Number.NEGATIVE_INFINITY, layer.high[i]!)
+    bar.low = Math.min(bar.low ?? Number.POSITIVE_INFINITY, layer.low[i]!)
+    bar.close = layer.close[i]!
+  }
+  if (bar.volume !== null) bar.volume += layer.volume[i]!
+  if (bar.volumeUsd !== null) bar.volumeUsd += layer.volumeUsd[i]!
+  if (bar.takerBuyUsd !== null) bar.takerBuyUsd += layer.takerBuyUsd[i]!
+  if (bar.trades !== null) bar.trades += layer.trades[i]!
+  if (bar.liqLongUsd !== null) bar.liqLongUsd += layer.liqLongUsd[i]!
+  if (bar.liqShortUsd !== null) bar.liqShortUsd += layer.liqShortUsd[i]!
+  bar.openInterest = orNull(layer.oi[i]!) ?? bar.openInterest
+  bar.openInterestUsd = orNull(layer.oiUsd[i]!) ?? bar.openInterestUsd
+}
