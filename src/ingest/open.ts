@@ -7,7 +7,7 @@ import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdtemp, open, readdir, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
-import { type Readable, PassThrough } from 'node:stream'
+import { PassThrough, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createGunzip, createInflateRaw } from 'node:zlib'
 import { glob } from 'tinyglobby'
@@ -27,6 +27,8 @@ export interface Member {
   size: number | null
   /** Open (or re-open) the decompressed text. Stdin can be opened once only. */
   open(): Promise<Readable>
+  /** `open()` may be called again (false for stdin). Ingest then reads the head, closes, and reopens when needed. */
+  reopenable: boolean
 }
 
 const DATA_FILE = /\.(csv|tsv|txt|gz|zip|ndjson|jsonl|json)$/i
@@ -74,7 +76,8 @@ type Compression = 'gzip' | 'zip' | 'none'
 
 function compressionOf(head: Buffer): Compression {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip'
-  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && (head[2] === 0x03 || head[2] === 0x05)) return 'zip'
+  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && (head[2] === 0x03 || head[2] === 0x05))
+    return 'zip'
   return 'none'
 }
 
@@ -96,7 +99,11 @@ export async function membersOf(path: string, stdinTemp: { dir?: string }): Prom
       await handle.close()
     }
   } catch (error) {
-    throw new FatalError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, undefined, { cause: error })
+    throw new FatalError(
+      `${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      undefined,
+      { cause: error },
+    )
   }
   const compression = compressionOf(head)
   if (compression === 'zip') return zipMembers(path, path)
@@ -108,6 +115,7 @@ export async function membersOf(path: string, stdinTemp: { dir?: string }): Prom
       name,
       size: compression === 'none' ? size : null,
       open: async () => (compression === 'gzip' ? gunzip(rawOpen(), path) : rawOpen()),
+      reopenable: true,
     },
   ]
 }
@@ -115,17 +123,29 @@ export async function membersOf(path: string, stdinTemp: { dir?: string }): Prom
 function gunzip(raw: Readable, path: string): Readable {
   const out = createGunzip({ chunkSize: CHUNK })
   raw.on('error', (error) => out.destroy(error))
-  out.on('error', () => raw.destroy())
+  // Closing the text (an error, or a reader done early) closes the file too.
+  out.on('close', () => raw.destroy())
   return annotate(raw.pipe(out), path, 'gzip')
 }
 
 /** Turn zlib's terse errors into one line that names the file and says what to do. */
 function annotate(stream: Readable, path: string, what: 'gzip' | 'zip'): Readable {
   const out = new PassThrough({ highWaterMark: CHUNK })
+  out.on('close', () => stream.destroy())
   stream.on('error', (error: NodeJS.ErrnoException) => {
-    const reason = error.code === 'Z_BUF_ERROR' || /unexpected end/i.test(error.message) ? 'truncated' : 'corrupt'
+    // A file-system error (EMFILE, EIO, …) is not damage to the archive.
+    if (error.code !== undefined && /^E[A-Z]+$/.test(error.code)) {
+      out.destroy(new FatalError(`${path}: cannot read (${error.message})`, undefined, { cause: error }))
+      return
+    }
+    const reason =
+      error.code === 'Z_BUF_ERROR' || /unexpected end/i.test(error.message) ? 'truncated' : 'corrupt'
     out.destroy(
-      new FatalError(`${path}: ${reason} ${what} data (${error.message}); download the file again`, undefined, { cause: error }),
+      new FatalError(
+        `${path}: ${reason} ${what} data (${error.message}); download the file again`,
+        undefined,
+        { cause: error },
+      ),
     )
   })
   return stream.pipe(out)
@@ -134,7 +154,14 @@ function annotate(stream: Readable, path: string, what: 'gzip' | 'zip'): Readabl
 function openZip(file: string, display: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
     yauzl.open(file, { lazyEntries: true, autoClose: false }, (error, zip) => {
-      if (error || !zip) reject(new FatalError(`${display}: corrupt or truncated zip (${error?.message}); download the file again`, undefined, { cause: error }))
+      if (error || !zip)
+        reject(
+          new FatalError(
+            `${display}: corrupt or truncated zip (${error?.message}); download the file again`,
+            undefined,
+            { cause: error },
+          ),
+        )
       else resolve(zip)
     })
   })
@@ -148,7 +175,9 @@ async function listEntries(zip: yauzl.ZipFile, display: string): Promise<yauzl.E
       zip.readEntry()
     })
     zip.on('end', () => resolve(entries))
-    zip.on('error', (error: Error) => reject(new FatalError(`${display}: corrupt zip (${error.message}); download the file again`)))
+    zip.on('error', (error: Error) =>
+      reject(new FatalError(`${display}: corrupt zip (${error.message}); download the file again`)),
+    )
     zip.readEntry()
   })
 }
@@ -157,13 +186,23 @@ async function zipMembers(file: string, display: string): Promise<Member[]> {
   const zip = await openZip(file, display)
   const entries = await listEntries(zip, display)
   zip.close()
-  const csvs = entries.filter((e) => !e.fileName.endsWith('/') && !e.fileName.startsWith('__MACOSX/') && !/\.(CHECKSUM|md|txt)$/i.test(e.fileName) && !basename(e.fileName).startsWith('.'))
-  if (csvs.length === 0) throw new FatalError(`${display}: the zip holds no data file (${entries.map((e) => e.fileName).join(', ') || 'empty'})`)
+  const csvs = entries.filter(
+    (e) =>
+      !e.fileName.endsWith('/') &&
+      !e.fileName.startsWith('__MACOSX/') &&
+      !/\.(CHECKSUM|md|txt)$/i.test(e.fileName) &&
+      !basename(e.fileName).startsWith('.'),
+  )
+  if (csvs.length === 0)
+    throw new FatalError(
+      `${display}: the zip holds no data file (${entries.map((e) => e.fileName).join(', ') || 'empty'})`,
+    )
   return csvs.map((entry) => ({
     path: `${display}/${entry.fileName}`,
     name: stripCompressionSuffix(basename(entry.fileName)),
     size: entry.uncompressedSize,
     open: () => openZipEntry(file, display, entry.fileName),
+    reopenable: true,
   }))
 }
 
@@ -174,17 +213,37 @@ async function openZipEntry(file: string, display: string, fileName: string): Pr
   const entry = entries.find((e) => e.fileName === fileName)
   if (!entry) throw new FatalError(`${display}: member ${fileName} disappeared while reading`)
   const raw = await new Promise<Readable>((resolve, reject) => {
-    zip.openReadStream(entry, { decompress: entry.compressionMethod === 8 ? false : null } as yauzl.ZipFileOptions, (error, stream) => {
-      if (error || !stream) reject(new FatalError(`${display}/${fileName}: corrupt zip member (${error?.message}); download the file again`))
-      else resolve(stream)
-    })
+    zip.openReadStream(
+      entry,
+      { decompress: entry.compressionMethod === 8 ? false : null } as yauzl.ZipFileOptions,
+      (error, stream) => {
+        if (error || !stream)
+          reject(
+            new FatalError(
+              `${display}/${fileName}: corrupt zip member (${error?.message}); download the file again`,
+            ),
+          )
+        else resolve(stream)
+      },
+    )
   })
-  raw.on('end', () => zip.close())
-  raw.on('error', () => zip.close())
+  let closed = false
+  const closeZip = () => {
+    if (closed) return
+    closed = true
+    zip.close()
+  }
+  raw.on('end', closeZip)
+  raw.on('error', closeZip)
+  raw.on('close', closeZip)
   if (entry.compressionMethod === 0) return annotate(raw, `${display}/${fileName}`, 'zip')
-  if (entry.compressionMethod !== 8) throw new FatalError(`${display}/${fileName}: zip compression method ${entry.compressionMethod} is not supported (only deflate and stored)`)
+  if (entry.compressionMethod !== 8)
+    throw new FatalError(
+      `${display}/${fileName}: zip compression method ${entry.compressionMethod} is not supported (only deflate and stored)`,
+    )
   const inflate = createInflateRaw({ chunkSize: CHUNK })
   raw.on('error', (error) => inflate.destroy(error))
+  inflate.on('close', () => raw.destroy())
   return annotate(raw.pipe(inflate), `${display}/${fileName}`, 'zip')
 }
 
@@ -230,6 +289,7 @@ async function stdinMembers(stdinTemp: { dir?: string }): Promise<Member[]> {
       path: '<stdin>',
       name: '',
       size: null,
+      reopenable: false,
       open: async () => {
         if (opened) throw new Error('stdin can be read once only')
         opened = true

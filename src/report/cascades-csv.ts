@@ -47,5 +47,8 @@ const COLUMNS: [string, (x: Cascade) => string | number | null][] = [
 ]
 
 export function renderCascadesCsv(report: Report): string {
-  return csvLine(COLUMNS.map(([name]) => name)) + report.cascades.map((x) => csvLine(COLUMNS.map(([, get]) => get(x)))).join('')
+  return (
+    csvLine(COLUMNS.map(([name]) => name)) +
+    report.cascades.map((x) => csvLine(COLUMNS.map(([, get]) => get(x)))).join('')
+  )
 }

@@ -6,14 +6,24 @@ const cell = (text: string) => text.replace(/\|/g, '\\|')
 
 export function renderMarkdown(report: Report): string {
   const out: string[] = ['# cascade report', '']
-  out.push('## Markets', '', '| Market | From (UTC) | To (UTC) | Open | High | Low | Close | Volume | Liq long | Liq short |', '|---|---|---|---:|---:|---:|---:|---:|---:|---:|')
+  out.push(
+    '## Markets',
+    '',
+    '| Market | From (UTC) | To (UTC) | Open | High | Low | Close | Volume | Liq long | Liq short |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|',
+  )
   for (const m of report.markets) {
-    out.push(`| ${cell(m.market)} | ${minute(m.first)} | ${minute(m.last)} | ${price(m.open)} | ${price(m.high)} | ${price(m.low)} | ${price(m.close)} | ${usd(m.volumeUsd)} | ${usd(m.liqLongUsd)} | ${usd(m.liqShortUsd)} |`)
+    out.push(
+      `| ${cell(m.market)} | ${minute(m.first)} | ${minute(m.last)} | ${price(m.open)} | ${price(m.high)} | ${price(m.low)} | ${price(m.close)} | ${usd(m.volumeUsd)} | ${usd(m.liqLongUsd)} | ${usd(m.liqShortUsd)} |`,
+    )
   }
   out.push('', '## Cascades', '')
   if (report.cascades.length === 0) out.push('No cascade found.')
   else {
-    out.push('| # | Market | Direction | Start (UTC) | Extreme | Move | Time to extreme | Volume | Liq long | Liq short | OI drawdown | Waves |', '|---:|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|')
+    out.push(
+      '| # | Market | Direction | Start (UTC) | Extreme | Move | Time to extreme | Volume | Liq long | Liq short | OI drawdown | Waves |',
+      '|---:|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    )
     report.cascades.forEach((x, i) => {
       out.push(
         `| ${i + 1} | ${cell(x.market)} | ${x.direction} | ${minute(x.start)} | ${clock(x.extreme, x.start)} | ${pct(x.price.movePct)} | ${duration(x.speed.timeToExtremeSec)} | ${usd(x.volume.quoteUsd)} | ${usd(x.liquidations?.longUsd)} | ${usd(x.liquidations?.shortUsd)} | ${x.openInterest ? pct(x.openInterest.drawdownPct, false) : 'n/a'} | ${count(x.waves)} |`,
@@ -23,7 +33,12 @@ export function renderMarkdown(report: Report): string {
     report.cascades.forEach((x, i) => out.push(`${i + 1}. ${cell(x.reasons.join('; '))}`))
   }
   const notes = [...report.warnings]
-  if (report.badRows.total > 0) notes.push(`${count(report.badRows.total)} bad rows left out (${Object.entries(report.badRows.byCode).map(([k, v]) => `${k} ${v}`).join(', ')})`)
+  if (report.badRows.total > 0)
+    notes.push(
+      `${count(report.badRows.total)} bad rows left out (${Object.entries(report.badRows.byCode)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')})`,
+    )
   if (notes.length > 0) out.push('', '## Data notes', '', ...notes.map((n) => `- ${cell(n)}`))
   return `${out.join('\n')}\n`
 }

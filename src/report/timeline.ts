@@ -7,12 +7,33 @@ import { csvLine } from './csv.js'
 
 /** One event as a JSON object with the contract's field order. */
 export function eventRecord(e: TimelineEvent): Record<string, unknown> {
-  const head = { ts: e.ts, exchange: e.exchange, symbol: e.symbol, market: e.market, kind: e.kind, source: e.source }
+  const head = {
+    ts: e.ts,
+    exchange: e.exchange,
+    symbol: e.symbol,
+    market: e.market,
+    kind: e.kind,
+    source: e.source,
+  }
   switch (e.kind) {
     case 'trade':
-      return { ...head, price: e.price, amount: e.amount, notionalUsd: e.notionalUsd, side: e.side, ...(e.id === undefined ? {} : { id: e.id }) }
+      return {
+        ...head,
+        price: e.price,
+        amount: e.amount,
+        notionalUsd: e.notionalUsd,
+        side: e.side,
+        ...(e.id === undefined ? {} : { id: e.id }),
+      }
     case 'liquidation':
-      return { ...head, price: e.price, amount: e.amount, notionalUsd: e.notionalUsd, side: e.side, ...(e.id === undefined ? {} : { id: e.id }) }
+      return {
+        ...head,
+        price: e.price,
+        amount: e.amount,
+        notionalUsd: e.notionalUsd,
+        side: e.side,
+        ...(e.id === undefined ? {} : { id: e.id }),
+      }
     case 'open_interest':
       return { ...head, openInterest: e.openInterest, openInterestUsd: e.openInterestUsd }
     case 'funding':

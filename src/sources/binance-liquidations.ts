@@ -8,7 +8,15 @@
 // column is the bankruptcy-side limit price, about 0.3 % away from the fill, and is not used.
 // Every row of these files is written twice; the timeline drops and counts the copies.
 import type { LiquidationEvent } from '../timeline/event.js'
-import { describeFirstLine, hasHeader, headerIs, instrumentOrFail, isCoinMSymbol, rowIs, symbolFromName } from './binance-common.js'
+import {
+  describeFirstLine,
+  hasHeader,
+  headerIs,
+  instrumentOrFail,
+  isCoinMSymbol,
+  rowIs,
+  symbolFromName,
+} from './binance-common.js'
 import { epochToMs, expectFields, oneOf, positive } from './fields.js'
 import { baseAmount, usdNotional } from './instruments.js'
 import type { Source } from './source.js'
@@ -37,7 +45,10 @@ export const binanceLiquidations: Source = {
   detect(probe) {
     if (headerIs(probe, HEADER)) return { claims: true, why: 'header is Binance liquidationSnapshot' }
     if (!hasHeader(probe) && rowIs(probe.lines[0], ROW) && /^(BUY|SELL)$/.test(probe.lines[0]![1]!)) {
-      return { claims: true, why: 'no header; 10 fields time,side(BUY/SELL),order_type,… (liquidationSnapshot)' }
+      return {
+        claims: true,
+        why: 'no header; 10 fields time,side(BUY/SELL),order_type,… (liquidationSnapshot)',
+      }
     }
     return { claims: false, why: `needs header ${HEADER.join(',')}; ${describeFirstLine(probe)}` }
   },
@@ -47,6 +58,9 @@ export const binanceLiquidations: Source = {
     const { market } = instrument
     return {
       hasHeader: hasHeader(probe),
+      // The copies are adjacent in the files we have seen; sorting within the window also keeps a
+      // file written twice over (A B C A B C) from turning its second half into OUT_OF_ORDER rows.
+      unordered: true,
       row(f): LiquidationEvent {
         expectFields(f, 10)
         const ts = epochToMs(f[0], 'time')

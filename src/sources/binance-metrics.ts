@@ -7,7 +7,7 @@
 // units; COIN-M's is in contracts, which give USD exactly (contracts × contract size) and base
 // units only through a price, left to the analysis (DESIGN §6: "inverse OI converted at the mark price").
 import type { OpenInterestEvent } from '../timeline/event.js'
-import { describeFirstLine, hasHeader, headerIs, instrumentOrFail, isCoinMSymbol, rowIs } from './binance-common.js'
+import { describeFirstLine, headerIs, instrumentOrFail, isCoinMSymbol, rowIs } from './binance-common.js'
 import { expectFields, num, positive, utcDateTime } from './fields.js'
 import type { Instrument } from './instruments.js'
 import type { Source } from './source.js'
@@ -22,6 +22,7 @@ const HEADER = [
   'count_long_short_ratio',
   'sum_taker_long_short_vol_ratio',
 ]
+const DATE_TIME_START = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}/
 const ROW = ['datetime', 'any', 'num', 'num', 'any', 'any', 'any', 'any'] as const
 
 export const binanceMetrics: Source = {
@@ -32,7 +33,11 @@ export const binanceMetrics: Source = {
   docs: 'https://github.com/binance/binance-public-data',
   detect(probe) {
     if (headerIs(probe, HEADER)) return { claims: true, why: 'header is Binance metrics' }
-    if (rowIs(probe.lines[0], ROW)) return { claims: true, why: 'no header; 8 fields create_time (YYYY-MM-DD HH:MM:SS),symbol,sum_open_interest,… (metrics)' }
+    if (rowIs(probe.lines[0], ROW))
+      return {
+        claims: true,
+        why: 'no header; 8 fields create_time (YYYY-MM-DD HH:MM:SS),symbol,sum_open_interest,… (metrics)',
+      }
     return { claims: false, why: `needs header ${HEADER.join(',')}; ${describeFirstLine(probe)}` }
   },
   open(probe) {
@@ -46,7 +51,9 @@ export const binanceMetrics: Source = {
       return instrument
     }
     return {
-      hasHeader: hasHeader(probe),
+      // A data row starts with a date-time, which the generic rule (first cell not a number ⇒
+      // header) would take for a header, silently dropping the first row of a headerless file.
+      hasHeader: !DATE_TIME_START.test(probe.lines[0]?.[0] ?? ''),
       unordered: true,
       row(f): OpenInterestEvent {
         expectFields(f, 8)

@@ -2,7 +2,7 @@
  * The timeline: sorted batches of events from every input merged into one time-ordered stream
  * (k-way merge, as tardis-node's `combine`), with exact duplicates removed and counted.
  */
-import { type Located, identityOf } from './event.js'
+import { identityOf, type Located } from './event.js'
 import { MinHeap } from './heap.js'
 
 /** Event order: time, then input order, then line, so equal timestamps keep the files' order. */
@@ -19,8 +19,16 @@ interface Cursor {
 /**
  * Merge streams whose batches are each time-ordered into one time-ordered stream of batches.
  * Backpressure comes from pulling: a stream is read only when its current batch is used up.
+ *
+ * `starts[i]`, when given, is a time before which stream i has no event: the stream is not pulled
+ * (so not opened or parsed) until the merge gets there. Daily files are then read one after the
+ * other instead of all at once. -Infinity or no entry: pulled at once.
  */
-export async function* mergeSorted(streams: AsyncIterable<Located[]>[], batchSize = 4096): AsyncGenerator<Located[]> {
+export async function* mergeSorted(
+  streams: AsyncIterable<Located[]>[],
+  batchSize = 4096,
+  starts: readonly number[] = [],
+): AsyncGenerator<Located[]> {
   if (streams.length === 1) {
     yield* streams[0]!
     return
@@ -33,10 +41,28 @@ export async function* mergeSorted(streams: AsyncIterable<Located[]>[], batchSiz
       if (r.value.length > 0) return { batch: r.value, at: 0, rest }
     }
   }
-  const firsts = await Promise.all(streams.map((s) => next(s[Symbol.asyncIterator]())))
-  for (const cursor of firsts) if (cursor) heap.push(cursor)
+  // Streams waiting for their start time, latest first so the next one due is at the end.
+  const waiting = streams
+    .map((stream, i) => ({ stream, start: starts[i] ?? Number.NEGATIVE_INFINITY }))
+    .sort((a, b) => b.start - a.start)
+  const startDue = async (until: number) => {
+    const due: AsyncIterable<Located[]>[] = []
+    while (waiting.length > 0 && waiting.at(-1)!.start <= until) due.push(waiting.pop()!.stream)
+    const firsts = await Promise.all(due.map((s) => next(s[Symbol.asyncIterator]())))
+    for (const cursor of firsts) if (cursor) heap.push(cursor)
+  }
+  await startDue(Number.NEGATIVE_INFINITY)
   let out: Located[] = []
-  while (heap.size > 0) {
+  for (;;) {
+    // Nothing may leave before a waiting stream whose start is at or before it has joined.
+    if (
+      waiting.length > 0 &&
+      (heap.size === 0 || waiting.at(-1)!.start <= heap.peek()!.batch[heap.peek()!.at]!.ts)
+    ) {
+      await startDue(heap.size === 0 ? waiting.at(-1)!.start : heap.peek()!.batch[heap.peek()!.at]!.ts)
+      continue
+    }
+    if (heap.size === 0) break
     const top = heap.peek()!
     out.push(top.batch[top.at]!)
     top.at++
