@@ -113,6 +113,7 @@ export async function openTimeline(
 }
 
 const count = (n: number) => n.toLocaleString('en-US')
+const plural = (n: number, noun: string) => `${count(n)} ${noun}${n === 1 ? '' : 's'}`
 
 /** The closing lines on stderr, and the exit status: 1 when bad rows exceed the tolerance. */
 export function finish(ingestion: Ingestion, options: InputOptions): number {
@@ -122,20 +123,20 @@ export function finish(ingestion: Ingestion, options: InputOptions): number {
   const exceeded = exceedsTolerance(ledger.total, rows, tolerance)
   if (!options.quiet) {
     for (const warning of [...ingestion.warnings, ...skipWarnings(inputs)]) process.stderr.write(`cascade: warning: ${warning}\n`)
-    if (ledger.total > SHOWN_BAD_ROWS) process.stderr.write(`  … ${count(ledger.total - SHOWN_BAD_ROWS)} more bad rows\n`)
+    if (ledger.total > SHOWN_BAD_ROWS) process.stderr.write(`  … ${plural(ledger.total - SHOWN_BAD_ROWS, 'more bad row')}\n`)
     const events = inputs.reduce((n, i) => n + i.events, 0)
     const duplicates = inputs.reduce((n, i) => n + i.duplicates, 0)
     const skipped = inputs.reduce((n, i) => n + i.skipped, 0)
     const parts = [`${count(rows)} rows from ${count(inputs.length)} input${inputs.length === 1 ? '' : 's'}`, `${count(events)} events`]
     if (duplicates) parts.push(`${count(duplicates)} duplicates dropped`)
     if (skipped) parts.push(`${count(skipped)} skipped`)
-    parts.push(`${count(ledger.total)} bad rows`)
+    parts.push(plural(ledger.total, 'bad row'))
     process.stderr.write(`cascade: ${parts.join(', ')}\n`)
   }
   if (exceeded) {
     const limit = tolerance.percent !== undefined ? `${tolerance.percent}%` : String(tolerance.count ?? 0)
     process.stderr.write(
-      `cascade: ${count(ledger.total)} bad rows of ${count(rows)} exceed --max-bad-rows ${limit}; the output leaves them out (raise --max-bad-rows to accept them)\n`,
+      `cascade: ${plural(ledger.total, 'bad row')} of ${count(rows)} exceed --max-bad-rows ${limit}; the output leaves them out (raise --max-bad-rows to accept them)\n`,
     )
     return 1
   }

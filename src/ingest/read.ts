@@ -162,7 +162,9 @@ function slicer(): Transform {
 function csvRows(stream: Readable, options: ReadOptions): AsyncIterable<Row> {
   const { ledger, stats } = options
   const slices = stream.pipe(slicer())
-  const parser = slices.pipe(parse(CSV_OPTIONS))
+  // Formats that never quote (Binance archives) are read with quotes off: a stray `"` then stays
+  // one bad row instead of swallowing the rest of the file into a single field (and it is faster).
+  const parser = slices.pipe(parse(options.reader.unquoted ? { ...CSV_OPTIONS, quote: false } : CSV_OPTIONS))
   stream.on('error', (error) => parser.destroy(error))
   parser.on('skip', (error: Error & { code?: string; lines?: number }) => {
     stats.rows++

@@ -45,6 +45,7 @@ export const binanceAggTrades: Source = {
     const { market } = instrument
     return {
       hasHeader: header,
+      unquoted: true,
       row(f): TradeEvent {
         expectFields(f, fieldCount)
         const price = positive(f[1], 'price')

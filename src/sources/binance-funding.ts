@@ -27,6 +27,7 @@ export const binanceFunding: Source = {
     const { market } = instrument
     return {
       hasHeader: hasHeader(probe),
+      unquoted: true,
       row(f): FundingEvent {
         expectFields(f, 3)
         return {

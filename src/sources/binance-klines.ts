@@ -60,6 +60,7 @@ export const binanceKlines: Source = {
     const usd = instrument.usdQuoted
     return {
       hasHeader: header,
+      unquoted: true,
       row(f): BarEvent {
         expectFields(f, 12)
         const ts = epochToMs(f[0], 'open_time')

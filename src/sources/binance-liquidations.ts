@@ -58,6 +58,7 @@ export const binanceLiquidations: Source = {
     const { market } = instrument
     return {
       hasHeader: hasHeader(probe),
+      unquoted: true,
       // The copies are adjacent in the files we have seen; sorting within the window also keeps a
       // file written twice over (A B C A B C) from turning its second half into OUT_OF_ORDER rows.
       unordered: true,

@@ -54,6 +54,7 @@ export const binanceMetrics: Source = {
       // A data row starts with a date-time, which the generic rule (first cell not a number ⇒
       // header) would take for a header, silently dropping the first row of a headerless file.
       hasHeader: !DATE_TIME_START.test(probe.lines[0]?.[0] ?? ''),
+      unquoted: true,
       unordered: true,
       row(f): OpenInterestEvent {
         expectFields(f, 8)

@@ -43,14 +43,17 @@ export const binanceTrades: Source = {
     const venue = spot ? 'spot' : headerIs(probe, CM_HEADER) || isCoinMSymbol(symbol) ? 'cm' : 'um'
     const instrument = instrumentOrFail(symbol, venue, probe.name)
     const fieldCount = spot ? 7 : 6
+    const coinM = venue === 'cm'
     const { market } = instrument
     return {
       hasHeader: header,
+      unquoted: true,
       row(f): TradeEvent {
         expectFields(f, fieldCount)
         const price = positive(f[1], 'price')
         const qty = positive(f[2], 'qty')
         const ts = epochToMs(f[4], 'time')
+        const quoteOrBaseQty = positive(f[3], coinM ? 'base_qty' : 'quote_qty')
         const buyerMaker = bool(f[5], 'is_buyer_maker')
         if (spot) bool(f[6], 'is_best_match')
         return {
@@ -61,8 +64,11 @@ export const binanceTrades: Source = {
           kind: 'trade',
           source: 'binance-trades',
           price,
+          // The file's quote_qty (spot, USD-M) is exact where price × qty in floats is not
+          // (242.53627972 would become 242.53627971999998). COIN-M's base_qty is rounded to 8
+          // decimals, so its base amount is computed from the contracts instead.
           amount: baseAmount(instrument, qty, price),
-          notionalUsd: usdNotional(instrument, qty, price),
+          notionalUsd: coinM ? usdNotional(instrument, qty, price) : instrument.usdQuoted ? quoteOrBaseQty : null,
           // The buyer resting on the book means the taker sold.
           side: buyerMaker ? 'sell' : 'buy',
           id: f[0]!,

@@ -50,6 +50,11 @@ export interface FileReader {
    */
   lineMode?: boolean
   /**
+   * The format never quotes fields (Binance archives): parse with quotes off, so a stray `"` is
+   * one bad row rather than an open quote that swallows the rest of the file.
+   */
+  unquoted?: boolean
+  /**
    * One row → one event, a `Skip`, or a thrown `RowError`. `fields` is reused by the caller only
    * after this returns; the event must not keep it.
    */

@@ -22,9 +22,10 @@ const CORRUPTIONS: Record<string, { code: string; make: (good: string) => string
   emptyTime: { code: 'MISSING_FIELD', make: (g) => g.replace(/,\d+,(true|false)$/, ',,$1') },
   badTime: { code: 'BAD_TIMESTAMP', make: (g) => g.replace(/,\d+,(true|false)$/, ',12345,$1') },
   garbage: { code: 'FIELD_COUNT', make: () => 'PK\u0003\u0004 not a row at all' },
-  // A quote inside a field. (A quote at the START of a field opens a quoted field that runs on to the
-  // next quote, swallowing the lines in between: csv-parse semantics, see the report.)
-  strayQuote: { code: 'CSV_INVALID_OPENING_QUOTE', make: (g) => g.replace(/^(\d+),(\d+)/, '$1,$2"') },
+  // Binance files never quote, so they are parsed with quotes off: a stray quote, inside a field or
+  // at its start, is one bad number and never swallows the lines after it.
+  strayQuote: { code: 'BAD_NUMBER', make: (g) => g.replace(/^(\d+),(\d+)/, '$1,$2"') },
+  openingQuote: { code: 'BAD_NUMBER', make: (g) => g.replace(/^(\d+),(\d+)/, '$1,"$2') },
 }
 
 let dir: string
