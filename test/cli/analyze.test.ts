@@ -1,0 +1,133 @@
+/**
+ * `cascade analyze` as a user runs it: on the shipped reconstruction of 19 May 2021 (the README's
+ * first command), on the real files in ../shared/real, and on trades alone. Golden files hold the
+ * table, JSON, NDJSON, CSV and Markdown; the figures themselves are asserted too.
+ */
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Report } from '../../src/analysis/report-types.js'
+import { cascade, ensureBuilt, type Run } from '../helpers/cli.js'
+import { expectGolden } from '../helpers/golden.js'
+
+const MAY_2021 = 'fixtures/scenarios/2021-05-19/'
+const REAL = '../shared/real'
+const json = (run: Run) => JSON.parse(run.stdout) as Report
+
+beforeAll(() => ensureBuilt())
+
+describe('cascade analyze on the 19 May 2021 reconstruction', () => {
+  let table: Run
+  let report: Report
+  beforeAll(async () => {
+    ;[table, report] = await Promise.all([cascade(['analyze', MAY_2021]), cascade(['analyze', MAY_2021, '--json']).then(json)])
+  })
+
+  it('shows the crash as a down cascade in two waves, its low within minutes of the planted low', () => {
+    expect(table.code).toBe(0)
+    const crash = report.cascades.find((c) => c.direction === 'down')!
+    expect(crash.waves).toBe(2)
+    // Planted low: 30,000.0 at 13:21:30.250 UTC (fixtures/scenarios/README.md).
+    expect(crash.price.extreme).toBe(30000)
+    expect(Math.abs(Date.parse(crash.extreme) - Date.parse('2021-05-19T13:21:30.250Z'))).toBeLessThan(5 * 60_000)
+    expect(crash.liquidations!.longUsd / crash.liquidations!.usd).toBeGreaterThan(0.85)
+    expect(crash.openInterest!.drawdownBasePct).toBeGreaterThan(10)
+    expect(crash.reasons.join(' ')).toMatch(/price fell/)
+  })
+
+  it('writes the table (80 columns, no colour when piped) and the report on stderr', () => {
+    expectGolden('analyze-2021-05-19.txt', table.stdout)
+    expect(table.stdout).not.toMatch(/\u001b\[/)
+    for (const line of table.stdout.split('\n')) expect([...line].length).toBeLessThanOrEqual(80)
+    expect(table.stderr).toMatch(/171,725 rows from 3 inputs/)
+    expect(table.stderr).toMatch(/lower bounds/)
+  })
+
+  it('writes the JSON contract, byte-identical across runs', async () => {
+    const again = await cascade(['analyze', MAY_2021, '--json'])
+    expect(again.stdout).toBe(JSON.stringify(report, null, 2) + '\n')
+    expect(report.schema).toBe('cascade.report/1')
+    expect(report.inputs.map((i) => [i.source, i.rows, i.events + i.duplicates + i.badRows + i.skipped])).toEqual(
+      report.inputs.map((i) => [i.source, i.rows, i.rows]),
+    )
+    expectGolden('analyze-2021-05-19.json', again.stdout)
+  })
+
+  it('writes NDJSON, CSV and Markdown of the same cascades', async () => {
+    const [ndjson, csv, md] = await Promise.all(
+      ['--ndjson', '--csv', '--md'].map((flag) => cascade(['analyze', MAY_2021, flag])),
+    )
+    const lines = ndjson.stdout.trim().split('\n').map((l) => JSON.parse(l))
+    expect(lines).toEqual(report.cascades)
+    expect(csv.stdout.split('\n')[0]).toMatch(/^id,market,direction,start,extreme,end/)
+    expect(csv.stdout.trim().split('\n')).toHaveLength(report.cascades.length + 1)
+    expectGolden('analyze-2021-05-19.csv', csv.stdout)
+    expectGolden('analyze-2021-05-19.md', md.stdout)
+  })
+
+  it('--exit-code exits 3 when a cascade is found, 0 when none is', async () => {
+    const found = await cascade(['analyze', MAY_2021, '--ndjson', '--exit-code'])
+    expect(found.code).toBe(3)
+    const none = await cascade(['analyze', MAY_2021, '--ndjson', '--exit-code', '--min-move', '60'])
+    expect(none.code).toBe(0)
+    expect(none.stdout).toBe('')
+  })
+
+  it('refuses two output formats and bad detector options with exit 2', async () => {
+    const two = await cascade(['analyze', MAY_2021, '--json', '--csv'])
+    expect(two.code).toBe(2)
+    expect(two.stdout).toBe('')
+    const bad = await cascade(['analyze', MAY_2021, '--rebound', '1.5'])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/--rebound/)
+  })
+})
+
+describe('cascade analyze on the real February 2026 files', () => {
+  it('finds the LTC down cascade into the real low of 45.00 at 2026-02-06 00:20 UTC', async () => {
+    const report = json(await cascade(['analyze', `${REAL}/LTCUSDT-1m-2026-02.csv`, '--json']))
+    const low = report.cascades.find((c) => c.extreme === '2026-02-06T00:20:00.000Z')!
+    expect(low.direction).toBe('down')
+    expect(low.price.extreme).toBe(45)
+    expect(low.liquidations).toBeNull()
+    expect(low.resolution.price).toBe('1m')
+  })
+
+  it('reads the two CoinGlass exports together: hourly liquidations and OI, no double counting', async () => {
+    const run = await cascade([
+      'analyze',
+      `${REAL}/coinglass_BTC_liquidation_10y_1h.csv`,
+      `${REAL}/coinglass_BTC_regime_1h_1y.csv`,
+      `${REAL}/LTCUSDT-1m-2026-02.csv`,
+      `${REAL}/LINKUSDT-1m-2026-02.csv`,
+      '--json',
+    ])
+    expect(run.code).toBe(0)
+    const report = json(run)
+    expect(report.markets.map((m) => m.market)).toEqual(['BTC', 'LINK', 'LTC'])
+    const btc = report.cascades.find((c) => c.market === 'BTC' && c.price.extreme === 60000)!
+    expect(btc.direction).toBe('down')
+    expect(btc.extreme).toBe('2026-02-06T00:00:00.000Z')
+    expect(btc.resolution).toMatchObject({ price: '1h', liquidations: '1h', openInterest: '1h' })
+    // The 00:00 hour alone holds $93.6M (regime table) / $94.2M (liquidation export) of longs: the
+    // larger is taken, not their sum.
+    expect(btc.liquidations!.longUsd).toBeGreaterThan(94e6)
+    expect(btc.liquidations!.longUsd).toBeLessThan(110e6)
+    expect(btc.liquidations!.longUsd).toBeGreaterThan(btc.liquidations!.shortUsd)
+    expect(btc.openInterest!.drawdownPct).toBeGreaterThan(0)
+    expect(report.cascades.some((c) => c.market === 'LINK' && c.price.extreme === 7.117)).toBe(true)
+  })
+})
+
+describe('cascade analyze on trades alone', () => {
+  it('needs no options; liquidations and OI are null and the table says why', async () => {
+    const path = 'fixtures/scenarios/2021-05-19/BTCUSDT-aggTrades-2021-05-19.zip'
+    const [table, run] = await Promise.all([cascade(['analyze', path]), cascade(['analyze', path, '--json'])])
+    const report = json(run)
+    expect(report.cascades.length).toBeGreaterThan(0)
+    for (const c of report.cascades) {
+      expect(c.liquidations).toBeNull()
+      expect(c.openInterest).toBeNull()
+    }
+    expect(table.stdout).toMatch(/no liquidation data in the inputs/)
+    expect(report.warnings.join('\n')).toMatch(/liquidation figures need liquidation files/)
+  })
+})
