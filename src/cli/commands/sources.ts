@@ -25,10 +25,11 @@ export function sourcesCommand(program: Command): void {
           await out.write(`${JSON.stringify(SOURCES.map((s) => ({ id: s.id, exchange: s.exchange, kinds: s.kinds, title: s.title, docs: s.docs })), null, 2)}\n`)
           return
         }
+        const kinds = (s: (typeof SOURCES)[number]) => (s.kinds.length >= 5 ? 'every kind' : s.kinds.join(','))
         const idWidth = Math.max(...SOURCES.map((s) => s.id.length))
-        const kindWidth = Math.max(...SOURCES.map((s) => s.kinds.join(',').length))
+        const kindWidth = Math.max(...SOURCES.map((s) => kinds(s).length))
         let text = ''
-        for (const s of SOURCES) text += `${s.id.padEnd(idWidth)}  ${s.kinds.join(',').padEnd(kindWidth)}  ${s.title}\n`
+        for (const s of SOURCES) text += `${s.id.padEnd(idWidth)}  ${kinds(s).padEnd(kindWidth)}  ${s.title}\n`
         await out.write(text)
         return
       }
