@@ -1,5 +1,5 @@
 /** `cascade bars`: bars as `cascade-bars` CSV (the scale-out interface, DESIGN §10) or NDJSON. */
-import { CASCADE_BARS_COLUMNS } from '../timeline/bars-format.js'
+import { CASCADE_BARS_COLUMNS } from '../timeline/csv-formats.js'
 import type { BarEvent } from '../timeline/event.js'
 import { csvLine } from './csv.js'
 import { eventNdjson } from './timeline.js'

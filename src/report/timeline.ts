@@ -3,6 +3,7 @@
  * `cascade-timeline` source) and CSV. Only contract fields are written, in a fixed order.
  */
 import type { TimelineEvent } from '../timeline/event.js'
+import { TIMELINE_CSV_COLUMNS } from '../timeline/csv-formats.js'
 import { csvLine } from './csv.js'
 
 /** One event as a JSON object with the contract's field order. */
@@ -65,35 +66,7 @@ export function eventNdjson(e: TimelineEvent): string {
   return `${JSON.stringify(eventRecord(e))}\n`
 }
 
-export const TIMELINE_CSV_COLUMNS = [
-  'ts',
-  'time',
-  'exchange',
-  'symbol',
-  'market',
-  'kind',
-  'source',
-  'price',
-  'amount',
-  'notionalUsd',
-  'side',
-  'id',
-  'openInterest',
-  'openInterestUsd',
-  'fundingRate',
-  'intervalHours',
-  'durationMs',
-  'open',
-  'high',
-  'low',
-  'close',
-  'volume',
-  'volumeUsd',
-  'takerBuyUsd',
-  'trades',
-  'liqLongUsd',
-  'liqShortUsd',
-] as const
+export { TIMELINE_CSV_COLUMNS }
 
 export function timelineCsvHeader(): string {
   return `${TIMELINE_CSV_COLUMNS.join(',')}\n`

@@ -13,7 +13,7 @@
 // are ignored, except an optional liqLongBase,liqShortBase pair (liquidations counted in coins,
 // as Coinalyze does; see BarEvent). Rows must be in time order (ORDER BY ts), like every ordered source.
 import { FatalError, RowError } from '../errors.js'
-import { CASCADE_BARS_COLUMNS } from '../timeline/bars-format.js'
+import { CASCADE_BARS_COLUMNS } from '../timeline/csv-formats.js'
 import type { BarEvent } from '../timeline/event.js'
 import { normalizeName, optionalNonNegative, timeCell } from './aggregator-common.js'
 import { describeFirstLine } from './binance-common.js'

@@ -4,7 +4,7 @@
 // - NDJSON (the default): one JSON object per line, `{"ts":…,"exchange":…,"symbol":…,"market":…,
 //   "kind":…,"source":…, …kind's fields}`. Read whole lines (lineMode); a line that is not JSON is
 //   a BAD_JSON row, a missing field MISSING_FIELD, each with its line number.
-// - CSV (`--csv`): TIMELINE_COLUMNS, one union of every kind's fields, empty cell = null. `time` is
+// - CSV (`--csv`): TIMELINE_CSV_COLUMNS, one union of every kind's fields, empty cell = null. `time` is
 //   the ISO form of `ts`, written for people, and ignored here. Text cells that a spreadsheet
 //   would execute were written with a leading apostrophe (csvCell); it is taken off again.
 // Each event keeps the `source` it was made by (binance-aggtrades, …), so a read-back timeline is
@@ -12,45 +12,16 @@
 import { FatalError, RowError } from '../errors.js'
 import type { BarEvent, TimelineEvent } from '../timeline/event.js'
 import { headerExactly } from './aggregator-common.js'
+import { TIMELINE_CSV_COLUMNS } from '../timeline/csv-formats.js'
 import { describeFirstLine } from './binance-common.js'
 import { quote } from './fields.js'
 import type { FileReader, Probe, Source } from './source.js'
 
-/** The columns `cascade timeline --csv` writes (the same list as src/report/timeline.ts; a test keeps them equal). */
-export const TIMELINE_COLUMNS = [
-  'ts',
-  'time',
-  'exchange',
-  'symbol',
-  'market',
-  'kind',
-  'source',
-  'price',
-  'amount',
-  'notionalUsd',
-  'side',
-  'id',
-  'openInterest',
-  'openInterestUsd',
-  'fundingRate',
-  'intervalHours',
-  'durationMs',
-  'open',
-  'high',
-  'low',
-  'close',
-  'volume',
-  'volumeUsd',
-  'takerBuyUsd',
-  'trades',
-  'liqLongUsd',
-  'liqShortUsd',
-] as const
 
 const TEXT_COLUMNS = new Set(['time', 'exchange', 'symbol', 'market', 'kind', 'source', 'side', 'id'])
 
 export function isTimelineCsvHeader(header: readonly string[] | undefined): boolean {
-  return headerExactly(header, TIMELINE_COLUMNS)
+  return headerExactly(header, TIMELINE_CSV_COLUMNS)
 }
 
 const MS_2000 = 946_684_800_000
@@ -211,11 +182,11 @@ function csvValue(column: string, cell: string): unknown {
 }
 
 export function eventFromCsvRow(fields: readonly string[]): TimelineEvent {
-  if (fields.length !== TIMELINE_COLUMNS.length) {
-    throw new RowError('FIELD_COUNT', `expected ${TIMELINE_COLUMNS.length} fields, got ${fields.length}`)
+  if (fields.length !== TIMELINE_CSV_COLUMNS.length) {
+    throw new RowError('FIELD_COUNT', `expected ${TIMELINE_CSV_COLUMNS.length} fields, got ${fields.length}`)
   }
   const record: RecordLike = {}
-  TIMELINE_COLUMNS.forEach((column, i) => {
+  TIMELINE_CSV_COLUMNS.forEach((column, i) => {
     record[column] = csvValue(column, fields[i]!)
   })
   return eventFromRecord(record)
@@ -256,7 +227,7 @@ export const cascadeTimeline: Source = {
       }
     return {
       claims: false,
-      why: `needs NDJSON lines with ts, exchange, kind, source, or the header ${TIMELINE_COLUMNS.join(',')}; ${describeFirstLine(probe)}`,
+      why: `needs NDJSON lines with ts, exchange, kind, source, or the header ${TIMELINE_CSV_COLUMNS.join(',')}; ${describeFirstLine(probe)}`,
     }
   },
   open(probe): FileReader {

@@ -1,0 +1,58 @@
+/**
+ * The CSV layouts cascade writes and reads back: a contract between src/report (writers) and
+ * src/sources (readers), so it lives below both.
+ *
+ * The `cascade-bars` columns (a contract, DESIGN §10): what `cascade bars` writes and the
+ * `cascade-bars` source reads back, and what a DuckDB/ClickHouse/Spark job produces at scale.
+ * `ts` is the bucket's open time in epoch ms (UTC); an empty cell is null.
+ */
+export const CASCADE_BARS_COLUMNS = [
+  'ts',
+  'exchange',
+  'symbol',
+  'market',
+  'durationMs',
+  'open',
+  'high',
+  'low',
+  'close',
+  'volume',
+  'volumeUsd',
+  'takerBuyUsd',
+  'trades',
+  'liqLongUsd',
+  'liqShortUsd',
+  'openInterest',
+  'openInterestUsd',
+] as const
+
+/** The columns `cascade timeline --csv` writes, read back by the `cascade-timeline` source. */
+export const TIMELINE_CSV_COLUMNS = [
+  'ts',
+  'time',
+  'exchange',
+  'symbol',
+  'market',
+  'kind',
+  'source',
+  'price',
+  'amount',
+  'notionalUsd',
+  'side',
+  'id',
+  'openInterest',
+  'openInterestUsd',
+  'fundingRate',
+  'intervalHours',
+  'durationMs',
+  'open',
+  'high',
+  'low',
+  'close',
+  'volume',
+  'volumeUsd',
+  'takerBuyUsd',
+  'trades',
+  'liqLongUsd',
+  'liqShortUsd',
+] as const
