@@ -12,21 +12,10 @@
 // order across symbols is not documented, so the file is read as unordered.
 import { RowError } from '../errors.js'
 import type { TradeEvent } from '../timeline/event.js'
-import { describeFirstLine } from './binance-common.js'
 import { expectFields, oneOf, optionalNum, positive } from './fields.js'
 import { baseAmount, bitmexInstrument, usdNotional } from './instruments.js'
 import { Skip, type Source } from './source.js'
-import {
-  agrees,
-  BITMEX_DUMP_NAME,
-  headerStartsWith,
-  instrumentCache,
-  isKdbTime,
-  isUnixSeconds,
-  kdbTimeToMs,
-  shown,
-  TRADE_DUMP_HEADER,
-} from './venue-common.js'
+import { agrees, instrumentCache, kdbTimeToMs, TRADE_DUMP_HEADER, tradeDumpVerdict } from './venue-common.js'
 
 const SIDES = { Buy: 'buy', Sell: 'sell' } as const
 const HOME_NOTIONAL = 8
@@ -37,44 +26,7 @@ export const bitmexTrades: Source = {
   exchange: 'bitmex',
   kinds: ['trade'],
   docs: 'https://public.bitmex.com/?prefix=data/trade/',
-  detect(probe) {
-    const header = TRADE_DUMP_HEADER.join(',')
-    if (!headerStartsWith(probe.lines[0], TRADE_DUMP_HEADER)) {
-      return { claims: false, why: `needs header ${header}[,trdType,…]; ${describeFirstLine(probe)}` }
-    }
-    const first = probe.lines[1]?.[0]
-    if (isKdbTime(first)) {
-      return {
-        claims: true,
-        why:
-          `header ${header} (shared with Bybit) and the first row's timestamp ${shown(first)} is ` +
-          "BitMEX's D-style text (Bybit writes Unix seconds)",
-      }
-    }
-    if (isUnixSeconds(first)) {
-      return {
-        claims: false,
-        why:
-          `the header is the Bybit/BitMEX trade dump's, but the first row's timestamp ${shown(first)} ` +
-          'is Unix seconds, as Bybit writes; BitMEX writes 2020-05-04D00:00:03.367608000',
-      }
-    }
-    if (first === undefined) {
-      if (BITMEX_DUMP_NAME.test(probe.name)) {
-        return { claims: true, why: 'header only (no data row) and a BitMEX file name YYYYMMDD.csv' }
-      }
-      return {
-        claims: false,
-        why:
-          'header only: without a data row (D-style timestamps) or a BitMEX file name such as ' +
-          '20200504.csv.gz it cannot be told from Bybit',
-      }
-    }
-    return {
-      claims: false,
-      why: `the header matches, but the first row's time ${shown(first)} is not 2020-05-04D00:00:03.367608000`,
-    }
-  },
+  detect: (probe) => tradeDumpVerdict(probe, 'bitmex'),
   open() {
     const instrumentOf = instrumentCache(bitmexInstrument)
     return {

@@ -10,21 +10,10 @@
 // within its window).
 import { RowError } from '../errors.js'
 import type { TradeEvent } from '../timeline/event.js'
-import { describeFirstLine } from './binance-common.js'
 import { expectFields, oneOf, optionalNum, positive } from './fields.js'
 import { baseAmount, bybitInstrument, usdNotional } from './instruments.js'
 import { Skip, type Source } from './source.js'
-import {
-  agrees,
-  BYBIT_DUMP_NAME,
-  headerStartsWith,
-  instrumentCache,
-  isKdbTime,
-  isUnixSeconds,
-  secondsToMs,
-  shown,
-  TRADE_DUMP_HEADER,
-} from './venue-common.js'
+import { agrees, instrumentCache, secondsToMs, TRADE_DUMP_HEADER, tradeDumpVerdict } from './venue-common.js'
 
 const SIDES = { Buy: 'buy', Sell: 'sell' } as const
 const HOME_NOTIONAL = 8
@@ -36,44 +25,7 @@ export const bybitTrades: Source = {
   exchange: 'bybit',
   kinds: ['trade'],
   docs: 'https://public.bybit.com/trading/',
-  detect(probe) {
-    const header = TRADE_DUMP_HEADER.join(',')
-    if (!headerStartsWith(probe.lines[0], TRADE_DUMP_HEADER)) {
-      return { claims: false, why: `needs header ${header}[,RPI]; ${describeFirstLine(probe)}` }
-    }
-    const first = probe.lines[1]?.[0]
-    if (isUnixSeconds(first)) {
-      return {
-        claims: true,
-        why:
-          `header ${header} (shared with BitMEX) and the first row's timestamp ${shown(first)} is ` +
-          'Unix seconds, as Bybit writes (BitMEX writes 2020-05-04D00:00:03.367608000)',
-      }
-    }
-    if (isKdbTime(first)) {
-      return {
-        claims: false,
-        why:
-          `the header is the Bybit/BitMEX trade dump's, but the first row's timestamp ${shown(first)} ` +
-          "is BitMEX's D-style text; Bybit writes Unix seconds such as 1692748800.279",
-      }
-    }
-    if (first === undefined) {
-      if (BYBIT_DUMP_NAME.test(probe.name)) {
-        return { claims: true, why: 'header only (no data row) and a Bybit file name SYMBOLYYYY-MM-DD.csv' }
-      }
-      return {
-        claims: false,
-        why:
-          'header only: without a data row (Unix-second timestamps) or a Bybit file name such as ' +
-          'BTCUSD2021-05-19.csv.gz it cannot be told from BitMEX',
-      }
-    }
-    return {
-      claims: false,
-      why: `the header matches, but the first row's time ${shown(first)} is not Unix seconds (1692748800.279)`,
-    }
-  },
+  detect: (probe) => tradeDumpVerdict(probe, 'bybit'),
   open() {
     const instrumentOf = instrumentCache(bybitInstrument)
     return {

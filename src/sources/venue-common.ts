@@ -4,9 +4,10 @@
  * cascade cannot value into a counted Skip.
  */
 import { RowError } from '../errors.js'
+import { describeFirstLine } from './binance-common.js'
 import { quote } from './fields.js'
 import { type Instrument, isUnsupported, type Resolved } from './instruments.js'
-import { Skip } from './source.js'
+import { type Probe, Skip, type Verdict } from './source.js'
 
 /** The header begins with these columns; later files append optional ones (Bybit `RPI`, BitMEX `trdType`). */
 export function headerStartsWith(header: readonly string[] | undefined, columns: readonly string[]): boolean {
@@ -133,3 +134,76 @@ export const TRADE_DUMP_HEADER = [
 export const BYBIT_DUMP_NAME = /^([A-Z0-9]+?)(\d{4}-\d{2}-\d{2})(?:\.csv)?$/
 /** BitMEX: `20200504.csv`. */
 export const BITMEX_DUMP_NAME = /^\d{8}(?:\.csv)?$/
+
+/** One of the two venues that write the `timestamp,symbol,side,size,price,…` trade dump. */
+interface TradeDumpVenue {
+  name: 'Bybit' | 'BitMEX'
+  /** Its timestamp style in words, and an example. */
+  style: string
+  example: string
+  isStamp: (text: string | undefined) => boolean
+  fileName: RegExp
+  fileExample: string
+  optionalColumns: string
+}
+
+const BYBIT: TradeDumpVenue = {
+  name: 'Bybit',
+  style: 'Unix seconds',
+  example: '1692748800.279',
+  isStamp: isUnixSeconds,
+  fileName: BYBIT_DUMP_NAME,
+  fileExample: 'BTCUSD2021-05-19.csv.gz',
+  optionalColumns: '[,RPI]',
+}
+
+const BITMEX: TradeDumpVenue = {
+  name: 'BitMEX',
+  style: 'D-style text',
+  example: '2020-05-04D00:00:03.367608000',
+  isStamp: isKdbTime,
+  fileName: BITMEX_DUMP_NAME,
+  fileExample: '20200504.csv.gz',
+  optionalColumns: '[,trdType,…]',
+}
+
+/**
+ * Bybit and BitMEX write the same header: the first row's timestamp tells them apart, and a
+ * header-only file is told apart by its name.
+ */
+export function tradeDumpVerdict(probe: Probe, venue: 'bybit' | 'bitmex'): Verdict {
+  const [me, other] = venue === 'bybit' ? [BYBIT, BITMEX] : [BITMEX, BYBIT]
+  const header = TRADE_DUMP_HEADER.join(',')
+  if (!headerStartsWith(probe.lines[0], TRADE_DUMP_HEADER)) {
+    return { claims: false, why: `needs header ${header}${me.optionalColumns}; ${describeFirstLine(probe)}` }
+  }
+  const first = probe.lines[1]?.[0]
+  if (me.isStamp(first)) {
+    return {
+      claims: true,
+      why: `header ${header} (shared with ${other.name}) and the first row's timestamp ${shown(first)} is ${me.style}, as ${me.name} writes`,
+    }
+  }
+  if (other.isStamp(first)) {
+    return {
+      claims: false,
+      why: `the header is the Bybit/BitMEX trade dump's, but the first row's timestamp ${shown(first)} is ${other.style}, as ${other.name} writes; ${me.name} writes ${me.style} such as ${me.example}`,
+    }
+  }
+  if (first === undefined) {
+    if (me.fileName.test(probe.name)) {
+      return {
+        claims: true,
+        why: `header only (no data row) and a ${me.name} file name such as ${me.fileExample}`,
+      }
+    }
+    return {
+      claims: false,
+      why: `header only: without a data row or a ${me.name} file name such as ${me.fileExample} it cannot be told from ${other.name}`,
+    }
+  }
+  return {
+    claims: false,
+    why: `the header matches, but the first row's timestamp ${shown(first)} is not ${me.style} such as ${me.example}`,
+  }
+}
