@@ -42,5 +42,6 @@ export {
 export { type AnalysisParams, DEFAULT_PARAMS, PARAM_DOCS, paramProblems } from './params.js'
 export { type PricePath, pricePath } from './path.js'
 export * from './report-types.js'
+export * from './series.js'
 export { iso, madOrNull, medianOrNull, resolutionLabel, robustZ, round } from './stats.js'
 export { barEvents } from './export-bars.js'

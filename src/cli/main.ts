@@ -8,6 +8,7 @@ import { FatalError, isBrokenPipe } from '../errors.js'
 import { StrictError } from '../ingest/ledger.js'
 import { analyzeCommand } from './commands/analyze.js'
 import { barsCommand } from './commands/bars.js'
+import { reportCommand } from './commands/report.js'
 import { sourcesCommand } from './commands/sources.js'
 import { timelineCommand } from './commands/timeline.js'
 import { PipeClosed } from './output.js'
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
   analyzeCommand(program)
+  reportCommand(program)
   timelineCommand(program)
   barsCommand(program)
   sourcesCommand(program)

@@ -1,0 +1,203 @@
+/**
+ * The progress bar of long reads, on stderr: bytes read, rows per second and the time left. Only on
+ * a terminal (never in a pipe, a file or cron), never with --no-progress or --quiet, and only once
+ * a read has taken longer than half a second, so short runs never flash it. Anything else written
+ * to stderr meanwhile (a bad row, a warning) first erases the bar, which is redrawn on the next
+ * tick; `done()` erases it for good before the report is printed.
+ */
+import { Chalk } from 'chalk'
+
+export interface ProgressState {
+  bytes: number
+  /** Bytes of all inputs when known (plain files and zip members); null for stdin or gzip. */
+  totalBytes: number | null
+  rows: number
+  elapsedMs: number
+}
+
+export interface RenderOptions {
+  /** Columns available (the line never reaches the last one, so the terminal never wraps it). */
+  width: number
+  color: boolean
+}
+
+/** `512 B`, `1.5 kB`, `312 MB`, `1.02 GB` (decimal units, as file managers show sizes). */
+export function formatBytes(n: number): string {
+  if (n < 1000) return `${Math.round(n)} B`
+  const units = ['kB', 'MB', 'GB', 'TB']
+  let value = n / 1000
+  let unit = 0
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000
+    unit++
+  }
+  return `${value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2)} ${units[unit]}`
+}
+
+/** `950`, `12.3k`, `1.2M` rows. */
+export function formatRate(n: number): string {
+  if (n < 1000) return String(Math.round(n))
+  if (n < 1e6) return `${(n / 1000).toFixed(n < 1e4 ? 1 : 0)}k`
+  return `${(n / 1e6).toFixed(1)}M`
+}
+
+/** `0:07`, `2:05`, `1:02:03`. */
+export function formatClock(ms: number): string {
+  const total = Math.max(0, Math.round(ms / 1000))
+  const h = Math.floor(total / 3600)
+  const m = Math.floor((total % 3600) / 60)
+  const s = total % 60
+  const ss = String(s).padStart(2, '0')
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`
+}
+
+/** One line of progress, without a line ending. */
+export function renderProgress(state: ProgressState, options: RenderOptions): string {
+  const c = new Chalk({ level: options.color ? 1 : 0 })
+  const seconds = state.elapsedMs / 1000
+  const rowRate = seconds > 0 ? state.rows / seconds : 0
+  const total = state.totalBytes !== null && state.totalBytes > 0 ? state.totalBytes : null
+  const done = total === null ? null : Math.min(1, state.bytes / total)
+  const parts: string[] = []
+  if (total !== null && done !== null) {
+    parts.push(
+      `${String(Math.floor(done * 100)).padStart(3)}%`,
+      `${formatBytes(Math.min(state.bytes, total))} of ${formatBytes(total)}`,
+    )
+  } else parts.push(formatBytes(state.bytes))
+  parts.push(`${formatRate(rowRate)} rows/s`)
+  if (total !== null && done !== null && state.bytes > 0 && seconds > 0) {
+    const byteRate = state.bytes / seconds
+    parts.push(`ETA ${formatClock(((total - Math.min(state.bytes, total)) / byteRate) * 1000)}`)
+  } else parts.push(`${formatClock(state.elapsedMs)} elapsed`)
+  const label = 'reading'
+  const info = parts.join('  ')
+  const room = options.width - 1 - label.length - info.length - 4
+  if (done === null || room < 10) {
+    // No room for a bar: the figures that fit, most important first.
+    let line = `${label}  ${parts[0]}`
+    for (const part of parts.slice(1)) {
+      if (line.length + 2 + part.length > options.width - 1) break
+      line += `  ${part}`
+    }
+    return line.slice(0, Math.max(0, options.width - 1))
+  }
+  const barWidth = Math.min(40, room)
+  const filled = done * barWidth
+  const whole = Math.floor(filled)
+  const half = whole < barWidth && filled - whole >= 0.5
+  const bar = '━'.repeat(whole) + (half ? '╸' : '')
+  const rest = '─'.repeat(barWidth - whole - (half ? 1 : 0))
+  return `${label} ${c.cyan(bar)}${c.dim(rest)}  ${info}`
+}
+
+export interface ProgressSource {
+  totalBytes: number | null
+  inputs: readonly { rows: number }[]
+}
+
+export interface ProgressOptions {
+  /** Clock in ms (tests pass their own). */
+  now?: () => number
+  /** Show nothing before this many ms (default 500). */
+  delayMs?: number
+  /** Redraw every this many ms (default 120); 0 = no timer, the caller calls tick(). */
+  intervalMs?: number
+  color?: boolean
+}
+
+type Write = NodeJS.WriteStream['write']
+
+const ERASE = '\r\x1b[2K'
+
+export class Progress {
+  private bytes = 0
+  private source: ProgressSource | null = null
+  private readonly started: number
+  private readonly now: () => number
+  private readonly delayMs: number
+  private readonly color: boolean
+  private readonly timer: NodeJS.Timeout | null
+  private drawn = false
+  private finished = false
+  private readonly write: (text: string) => boolean
+  private readonly ownWrite: Write | undefined
+
+  /** A bar on stderr when the options and the terminal allow one; otherwise null. */
+  static start(
+    options: { progress?: boolean; quiet?: boolean },
+    stream: NodeJS.WriteStream = process.stderr,
+  ): Progress | null {
+    if (options.progress === false || options.quiet || !stream.isTTY || process.env.TERM === 'dumb')
+      return null
+    return new Progress(stream, { color: !process.env.NO_COLOR })
+  }
+
+  constructor(
+    private readonly stream: NodeJS.WriteStream,
+    options: ProgressOptions = {},
+  ) {
+    this.now = options.now ?? Date.now
+    this.started = this.now()
+    this.delayMs = options.delayMs ?? 500
+    this.color = options.color ?? false
+    const original = stream.write
+    this.ownWrite = Object.hasOwn(stream, 'write') ? original : undefined
+    this.write = (text) => original.call(stream, text)
+    // Other stderr output erases the bar first, so a line never lands in the middle of it.
+    stream.write = ((...args: Parameters<Write>) => {
+      this.erase()
+      return original.apply(stream, args)
+    }) as Write
+    const interval = options.intervalMs ?? 120
+    this.timer = interval > 0 ? setInterval(() => this.tick(), interval) : null
+    this.timer?.unref()
+  }
+
+  /** For IngestOptions.onBytes. */
+  readonly onBytes = (n: number): void => {
+    this.bytes += n
+  }
+
+  /** Where the totals come from: the ingestion (its inputs' row counts grow as they are read). */
+  track(source: ProgressSource): void {
+    this.source = source
+  }
+
+  state(): ProgressState {
+    let rows = 0
+    for (const input of this.source?.inputs ?? []) rows += input.rows
+    return {
+      bytes: this.bytes,
+      totalBytes: this.source?.totalBytes ?? null,
+      rows,
+      elapsedMs: this.now() - this.started,
+    }
+  }
+
+  /** Redraw (after the delay). */
+  tick(): void {
+    if (this.finished) return
+    const state = this.state()
+    if (state.elapsedMs < this.delayMs) return
+    const line = renderProgress(state, { width: this.stream.columns || 80, color: this.color })
+    this.write(`${ERASE}${line}`)
+    this.drawn = true
+  }
+
+  private erase(): void {
+    if (!this.drawn) return
+    this.drawn = false
+    this.write(ERASE)
+  }
+
+  /** Erase the bar and stop; call before printing the report (safe to call twice). */
+  done(): void {
+    if (this.finished) return
+    this.finished = true
+    if (this.timer) clearInterval(this.timer)
+    this.erase()
+    if (this.ownWrite) this.stream.write = this.ownWrite
+    else delete (this.stream as { write?: Write }).write
+  }
+}

@@ -1,0 +1,341 @@
+/**
+ * `cascade report` as cron runs it: golden Markdown and JSON of the 19 May 2021 reconstruction,
+ * byte-identical re-runs (under other host time zones too), a run killed mid-write, a day without
+ * data, exit codes, inputs picked by content, and the ranking against earlier reports in DIR.
+ * Also: `cascade analyze` piped prints the table only (no colour, no charts, no progress).
+ */
+import { execFileSync, spawn } from 'node:child_process'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { DailyReport } from '../../src/report/daily/types.js'
+import { BIN, cascade, ensureBuilt, ROOT, type Run } from '../helpers/cli.js'
+import { expectGolden } from '../helpers/golden.js'
+
+const MAY_2021 = 'fixtures/scenarios/2021-05-19/'
+const FEB_2026 = 'fixtures/scenarios/2026-02-05/'
+const ESC = '\u001b'
+const FILES = ['2021-05-19-BTC.svg', '2021-05-19.html', '2021-05-19.json', '2021-05-19.md']
+
+let tmp: string
+beforeAll(() => {
+  ensureBuilt()
+  tmp = mkdtempSync(join(tmpdir(), 'cascade-report-'))
+})
+afterAll(() => rmSync(tmp, { recursive: true, force: true }))
+
+const dirOf = (name: string) => join(tmp, name)
+const read = (dir: string, name: string) => readFileSync(join(dir, name), 'utf8')
+const daily = (dir: string, date: string) => JSON.parse(read(dir, `${date}.json`)) as DailyReport
+const report = (
+  date: string,
+  paths: string[],
+  out: string,
+  extra: string[] = [],
+  env?: Record<string, string>,
+) => cascade(['report', '--date', date, ...paths, '--out', out, ...extra], { env })
+
+describe('cascade report on the 19 May 2021 reconstruction', () => {
+  let run: Run
+  const out = () => dirOf('may')
+  beforeAll(async () => {
+    run = await report('2021-05-19', [MAY_2021], out())
+  })
+
+  it('writes DATE.json, DATE.md, DATE.html and the chart, says so on stderr, and nothing on stdout', () => {
+    expect(run.code).toBe(0)
+    expect(run.stdout).toBe('')
+    expect(readdirSync(out()).sort()).toEqual(FILES)
+    expect(run.stderr).toMatch(/wrote .*2021-05-19\.json, \.md, \.html and 1 chart: 1 market, 2 cascades/)
+  })
+
+  it('the JSON: the day, its figures and its cascades (golden)', () => {
+    const doc = daily(out(), '2021-05-19')
+    expect(doc.schema).toBe('cascade.daily/1')
+    expect(doc.status).toBe('ok')
+    const btc = doc.markets[0]!
+    // fixtures/scenarios/README.md: open 42,900, low 30,000, close 37,545.25; longs $104,791,729, shorts $3,208,628.
+    expect([btc.open, btc.low, btc.close]).toEqual([42900, 30000, 37545.25])
+    expect([Math.round(btc.liqLongUsd!), Math.round(btc.liqShortUsd!)]).toEqual([104_791_729, 3_208_628])
+    // Range (42,936.? − 30,000) / 42,900 ≈ 30.1 %.
+    expect(btc.rangePct).toBeCloseTo(30.15, 1)
+    expect(doc.cascades.map((c) => [c.direction, c.start.slice(0, 16)])).toEqual([
+      ['down', '2021-05-19T11:14'],
+      ['up', '2021-05-19T13:21'],
+    ])
+    expect(btc.hours).toHaveLength(24)
+    expectGolden('report-2021-05-19.json', read(out(), '2021-05-19.json'))
+  })
+
+  it('the Markdown: tables of the same figures, the chart linked (golden)', () => {
+    const md = read(out(), '2021-05-19.md')
+    expect(md).toContain(
+      '![BTC on 2021-05-19: price with cascades shaded, liquidations per minute, open interest](2021-05-19-BTC.svg)',
+    )
+    expect(md).toContain('(2021-05-19.html#BTC)')
+    expectGolden('report-2021-05-19.md', md)
+  })
+
+  it('the HTML is one self-contained page: inline SVG, no script, nothing fetched', () => {
+    const html = read(out(), '2021-05-19.html')
+    expect(html).toContain('<svg')
+    expect(html).toContain("default-src 'none'")
+    expect(html).not.toMatch(/<script|<link|src="http|href="http/i)
+  })
+
+  it('gives byte-identical files when run again, whatever the host time zone', async () => {
+    const runs = await Promise.all([
+      report('2021-05-19', [MAY_2021], dirOf('again')),
+      report('2021-05-19', [MAY_2021], dirOf('new-york'), [], { TZ: 'America/New_York' }),
+      report('2021-05-19', [MAY_2021], dirOf('tokyo'), [], { TZ: 'Asia/Tokyo' }),
+    ])
+    for (const r of runs) expect(r.code).toBe(0)
+    // And again into the same directory (over the files of the first run).
+    expect((await report('2021-05-19', [MAY_2021], out())).code).toBe(0)
+    for (const dir of [out(), dirOf('again'), dirOf('new-york'), dirOf('tokyo')]) {
+      expect(readdirSync(dir).sort()).toEqual(FILES)
+      for (const name of FILES)
+        expect(readFileSync(join(dir, name)).equals(readFileSync(join(dirOf('again'), name)))).toBe(true)
+    }
+  })
+
+  it('--exit-code exits 3 when the day has a cascade', async () => {
+    const found = await report('2021-05-19', [MAY_2021], dirOf('alert'), ['--exit-code', '--quiet'])
+    expect(found.code).toBe(3)
+    expect(found.stderr).toBe('')
+  })
+})
+
+describe('a run killed while writing', () => {
+  it('leaves the previous report whole and no new file; the next run completes and clears the temp files', async () => {
+    const out = dirOf('killed')
+    mkdirSync(out, { recursive: true })
+    writeFileSync(join(out, '2021-05-19.md'), '# the previous report\n')
+    const child = spawn(
+      process.execPath,
+      [BIN, 'report', '--date', '2021-05-19', MAY_2021, '--out', out, '--quiet'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, NO_COLOR: '1', CASCADE_HOLD_BEFORE_RENAME_MS: '60000' },
+        stdio: 'ignore',
+      },
+    )
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal)),
+    )
+    // The JSON's temp file is written last: when it is there, every temp file is complete.
+    const lastTemp = join(out, `.2021-05-19.json.${child.pid}.tmp`)
+    for (let waited = 0; !existsSync(lastTemp); waited += 50) {
+      if (waited > 50_000) throw new Error('the report run never wrote its temp files')
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    child.kill('SIGKILL')
+    expect(await exited).toBe('SIGKILL')
+    const left = readdirSync(out).sort()
+    expect(left.filter((name) => !name.startsWith('.'))).toEqual(['2021-05-19.md'])
+    expect(read(out, '2021-05-19.md')).toBe('# the previous report\n')
+    expect(left.filter((name) => name.startsWith('.')).length).toBeGreaterThan(0)
+
+    const rerun = await report('2021-05-19', [MAY_2021], out, ['--quiet'])
+    expect(rerun.code).toBe(0)
+    expect(readdirSync(out).sort()).toEqual(FILES)
+    expect(read(out, '2021-05-19.md')).toBe(read(dirOf('may'), '2021-05-19.md'))
+  })
+})
+
+describe('days without data, and errors', () => {
+  it('a day the inputs do not cover: a report that says so, a message on stderr (even with --quiet), exit 0', async () => {
+    const out = dirOf('empty')
+    const run = await report('2021-06-01', [MAY_2021], out, ['--quiet'])
+    expect(run.code).toBe(0)
+    expect(run.stdout).toBe('')
+    expect(run.stderr).toMatch(
+      /^cascade: No data for 2021-06-01 \(UTC\) in the inputs\. Wrote .*2021-06-01\.json, \.md and \.html saying so\.\n$/,
+    )
+    const doc = daily(out, '2021-06-01')
+    expect(doc).toMatchObject({ status: 'no-data', markets: [], cascades: [], inputs: [] })
+    expect(read(out, '2021-06-01.md')).toMatch(/No data for 2021-06-01/)
+    expect(readdirSync(out).sort()).toEqual(['2021-06-01.html', '2021-06-01.json', '2021-06-01.md'])
+  })
+
+  it('refuses a bad date, zone or option with exit 2 and one line', async () => {
+    for (const [args, message] of [
+      [['--date', '2021-02-30'], /--date 2021-02-30: expected YYYY-MM-DD/],
+      [['--date', '2021-05-19', '--tz', 'Mars/Olympus'], /--tz Mars\/Olympus: not a time zone/],
+      [['--date', '2021-05-19', '--from', '2021-05-19'], /--from and --to do not apply to report/],
+    ] as const) {
+      const run = await cascade(['report', ...args, MAY_2021, '--out', dirOf('errors')])
+      expect(run.code).toBe(2)
+      expect(run.stdout).toBe('')
+      expect(run.stderr).toMatch(message)
+      expect(run.stderr.trim().split('\n')).toHaveLength(1)
+    }
+    expect(existsSync(dirOf('errors'))).toBe(false)
+  })
+})
+
+describe('inputs picked by content', () => {
+  it('reads a file whose name says another day, and leaves unread one whose content confirms it is not the day', async () => {
+    const data = dirOf('misnamed-data')
+    mkdirSync(data, { recursive: true })
+    // The 19 May trades under a 1 May name, and the 19 May metrics under their own name.
+    copyFileSync(
+      join(ROOT, MAY_2021, 'BTCUSDT-aggTrades-2021-05-19.zip'),
+      join(data, 'BTCUSDT-aggTrades-2021-05-01.zip'),
+    )
+    copyFileSync(
+      join(ROOT, MAY_2021, 'BTCUSDT-metrics-2021-05-19.zip'),
+      join(data, 'BTCUSDT-metrics-2021-05-19.zip'),
+    )
+    const out = dirOf('misnamed')
+    expect((await report('2021-05-19', [data], out, ['--quiet'])).code).toBe(0)
+    const inputs = daily(out, '2021-05-19').inputs
+    expect(inputs.map((i) => [i.source, i.eventsInDay])).toEqual([
+      ['binance-aggtrades', 163_791],
+      ['binance-metrics', 288],
+    ])
+    // For 1 May, the trades file's name says 1 May but its first event says 19 May: it is opened, and
+    // read only until its events pass the window. The metrics file's name and first event agree on
+    // 19 May, outside the window: it is not read at all.
+    const may1 = await report('2021-05-01', [data], out)
+    expect(may1.code).toBe(0)
+    expect(may1.stderr).toMatch(/ rows from 1 input,/)
+    expect(daily(out, '2021-05-01').status).toBe('no-data')
+  })
+
+  it('uses the day before as the baseline and measures a cascade that crosses midnight to its end', async () => {
+    const out = dirOf('february')
+    expect((await report('2026-02-05', [FEB_2026], out, ['--quiet'])).code).toBe(0)
+    expect((await report('2026-02-06', [FEB_2026], out, ['--quiet'])).code).toBe(0)
+    const fifth = daily(out, '2026-02-05')
+    // The crash that starts at 23:16 on the 5th bottoms at 60,000 at 00:20 on the 6th (README of the scenarios).
+    const late = fifth.cascades.find((c) => c.start.startsWith('2026-02-05T23'))!
+    expect(late).toMatchObject({ endsAfterDay: true, cutByDataEnd: false })
+    expect(late.price.extreme).toBe(60000)
+    const sixth = daily(out, '2026-02-06')
+    expect(sixth.carriedOver.map((c) => c.id)).toEqual([late.id])
+    expect(sixth.cascades.some((c) => c.id === late.id)).toBe(false)
+    expect(sixth.inputs.find((i) => i.path.includes('aggTrades-2026-02-05'))).toMatchObject({
+      eventsInDay: 0,
+    })
+    expect(sixth.analysed.dataFrom! < sixth.day.from).toBe(true)
+    expect(sixth.markets[0]!.ranking.days).toBe(1)
+  })
+})
+
+describe('ranking against earlier reports in DIR', () => {
+  it('ranks the day’s liquidations, range and cascade move among the earlier days (hand-computed)', async () => {
+    const out = dirOf('ranked')
+    mkdirSync(out, { recursive: true })
+    // Ten earlier days, 05-09 … 05-18; BTC liquidations in $M, range %, largest cascade move %.
+    const liq = [20, 35, 50, 200, 15, 60, 90, 10, 25, 40]
+    const range = [35, 3, 4, 12, 5, 6, 7, 8, 9, 10]
+    const move: (number | null)[] = [null, null, null, -12, null, null, 6, null, null, null]
+    liq.forEach((m, i) => {
+      const date = `2021-05-${String(9 + i).padStart(2, '0')}`
+      const market = {
+        market: 'BTC',
+        liqLongUsd: m * 1e6 * 0.75,
+        liqShortUsd: m * 1e6 * 0.25,
+        rangePct: range[i],
+        largestMovePct: move[i],
+      }
+      writeFileSync(
+        join(out, `${date}.json`),
+        JSON.stringify({ schema: 'cascade.daily/1', date, tz: 'UTC', status: 'ok', markets: [market] }),
+      )
+    })
+    // Not history: another zone, and a later day.
+    writeFileSync(
+      join(out, '2021-05-08.json'),
+      JSON.stringify({
+        schema: 'cascade.daily/1',
+        date: '2021-05-08',
+        tz: 'Asia/Tokyo',
+        status: 'ok',
+        markets: [],
+      }),
+    )
+    writeFileSync(
+      join(out, '2021-05-20.json'),
+      JSON.stringify({
+        schema: 'cascade.daily/1',
+        date: '2021-05-20',
+        tz: 'UTC',
+        status: 'ok',
+        markets: [{ market: 'BTC', liqLongUsd: 1e12, liqShortUsd: 0 }],
+      }),
+    )
+    expect((await report('2021-05-19', [MAY_2021], out, ['--quiet'])).code).toBe(0)
+    const r = daily(out, '2021-05-19').markets[0]!.ranking
+    expect([r.days, r.firstDay, r.lastDay]).toEqual([10, '2021-05-09', '2021-05-18'])
+    // Liquidations $108,000,357.83: only 05-12 ($200M) larger → rank 2 of 11; 9 of 10 smaller → percentile 90;
+    // the days after 05-12 were all smaller → "the largest since 2021-05-12".
+    expect(r.liquidationsUsd).toEqual({
+      value: 108_000_357.83,
+      rank: 2,
+      of: 10,
+      percentile: 90,
+      record: false,
+      largestSince: '2021-05-12',
+    })
+    // Range 30.15 %: only 05-09 (35 %) larger → rank 2, percentile 90, largest since 05-09.
+    expect(r.rangePct).toMatchObject({ rank: 2, percentile: 90, largestSince: '2021-05-09' })
+    // Cascade move 25.5 %: larger than both earlier days with a cascade (12, 6): a record.
+    expect(r.cascadeMovePct).toMatchObject({ rank: 1, of: 2, percentile: 100, record: true })
+    const md = read(out, '2021-05-19.md')
+    expect(md).toContain(
+      '- liquidations $108M: the largest since 2021-05-12 (rank 2 of 11, percentile 90.0 of 10 earlier days)',
+    )
+    expect(md).toMatch(/1 earlier report in the directory cover days in another time zone than UTC/)
+    expect(daily(out, '2021-05-19').headline[0]).toMatch(/the largest liquidations since 2021-05-12/)
+  })
+})
+
+describe('cascade analyze piped: the table only', () => {
+  it('has no colour codes, no charts and no progress, even with colour allowed', async () => {
+    const run = await cascade(['analyze', MAY_2021], { env: { NO_COLOR: '', FORCE_COLOR: '' } })
+    expect(run.code).toBe(0)
+    expect(run.stdout).not.toContain('\u001b')
+    expect(run.stdout).not.toMatch(/[┤●█▁]/)
+    for (const sign of ['\r', '\u001b', 'reading']) expect(run.stderr).not.toContain(sign)
+    expect(run.stdout).toBe((await cascade(['analyze', MAY_2021])).stdout)
+  })
+
+  const haveScript = (() => {
+    try {
+      execFileSync('script', ['--version'], { stdio: 'ignore' })
+      return true
+    } catch {
+      return false
+    }
+  })()
+
+  it.skipIf(!haveScript)(
+    'on a terminal: a chart per cascade under the table, any progress bar erased before it',
+    () => {
+      const command = `stty cols 100; NO_COLOR=1 TZ=UTC ${process.execPath} ${BIN} analyze ${MAY_2021}`
+      const screen = execFileSync('script', ['-qec', command, '/dev/null'], { cwd: ROOT, encoding: 'utf8' })
+      const table = screen.indexOf('BTC  2021-05-19 00:00')
+      expect(table).toBeGreaterThanOrEqual(0)
+      // Whatever progress was drawn on stderr was erased before the first line of the table.
+      expect(screen.slice(table)).not.toMatch(/reading /)
+      const before = screen.slice(0, table)
+      if (before.includes('reading')) expect(before.endsWith('\r\u001b[2K')).toBe(true)
+      expect(screen).toMatch(/#1 BTC ▼ -25\.5% {2}05-19 11:14 → 13:21/)
+      expect(screen).toMatch(/└─+●/)
+      expect(screen).toMatch(/ liq long {2}/)
+      expect(screen.slice(table)).not.toMatch(new RegExp(`${ESC}\\[3\\dm`)) // NO_COLOR: no colours in the charts either
+    },
+  )
+})

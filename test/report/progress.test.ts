@@ -1,0 +1,117 @@
+/**
+ * The progress bar (src/cli/progress.ts): the line itself for known and unknown sizes, with and
+ * without colour; the bar only on a terminal, only after its delay, erased before other stderr
+ * output and for good by done(). The CLI tests check that pipes never see it.
+ */
+import { describe, expect, it } from 'vitest'
+import { formatBytes, formatClock, formatRate, Progress, renderProgress } from '../../src/cli/progress.js'
+
+const ESC = '\u001b'
+const ANSI = new RegExp(`${ESC}\\[[0-9;]*m`, 'g')
+
+describe('renderProgress', () => {
+  it('shows percent, bytes, rows per second and the time left', () => {
+    // 50 MB of 200 MB in 2 s: 25 MB/s, so 150 MB more take 6 s; 1,000,000 rows in 2 s = 500k rows/s.
+    // At 100 columns the bar gets 40 cells, a quarter of them full.
+    const line = renderProgress(
+      { bytes: 50e6, totalBytes: 200e6, rows: 1e6, elapsedMs: 2000 },
+      { width: 100, color: false },
+    )
+    expect(line).toBe(
+      `reading ${'━'.repeat(10)}${'─'.repeat(30)}   25%  50.0 MB of 200 MB  500k rows/s  ETA 0:06`,
+    )
+    expect(line.length).toBeLessThan(100)
+  })
+
+  it('shows what it can when the size is unknown (stdin, gzip), and drops the bar when narrow', () => {
+    expect(
+      renderProgress(
+        { bytes: 3e6, totalBytes: null, rows: 3000, elapsedMs: 2000 },
+        { width: 80, color: false },
+      ),
+    ).toBe('reading  3.00 MB  1.5k rows/s  0:02 elapsed')
+    const narrow = renderProgress(
+      { bytes: 5e6, totalBytes: 10e6, rows: 10, elapsedMs: 1000 },
+      { width: 40, color: false },
+    )
+    expect(narrow).toBe('reading   50%  5.00 MB of 10.0 MB')
+  })
+
+  it('uses colour only when asked', () => {
+    const state = { bytes: 1e6, totalBytes: 4e6, rows: 10, elapsedMs: 1000 }
+    const plain = renderProgress(state, { width: 100, color: false })
+    const coloured = renderProgress(state, { width: 100, color: true })
+    expect(plain).not.toMatch(ANSI)
+    expect(coloured).toMatch(ANSI)
+    expect(coloured.replace(ANSI, '')).toBe(plain)
+  })
+
+  it('formats sizes, rates and clocks', () => {
+    expect([formatBytes(512), formatBytes(1_500), formatBytes(312e6), formatBytes(1.02e9)]).toEqual([
+      '512 B',
+      '1.50 kB',
+      '312 MB',
+      '1.02 GB',
+    ])
+    expect([formatRate(950), formatRate(12_345), formatRate(1_234_567)]).toEqual(['950', '12k', '1.2M'])
+    expect([formatClock(7_000), formatClock(125_000), formatClock(3_723_000)]).toEqual([
+      '0:07',
+      '2:05',
+      '1:02:03',
+    ])
+  })
+})
+
+function fakeTerminal(isTTY: boolean) {
+  const written: string[] = []
+  const stream = {
+    isTTY,
+    columns: 100,
+    write(chunk: string) {
+      written.push(chunk)
+      return true
+    },
+  }
+  return { stream: stream as unknown as NodeJS.WriteStream, written, original: stream.write }
+}
+
+describe('Progress', () => {
+  it('is never started in a pipe, with --no-progress or with --quiet', () => {
+    const pipe = fakeTerminal(false)
+    expect(Progress.start({}, pipe.stream)).toBeNull()
+    const tty = fakeTerminal(true)
+    expect(Progress.start({ progress: false }, tty.stream)).toBeNull()
+    expect(Progress.start({ quiet: true }, tty.stream)).toBeNull()
+    expect(tty.written).toEqual([])
+  })
+
+  it('draws after its delay, gets out of the way of other output, and is erased by done()', () => {
+    const { stream, written, original } = fakeTerminal(true)
+    let now = 1_000
+    const progress = new Progress(stream, { now: () => now, delayMs: 500, intervalMs: 0 })
+    const inputs = [{ rows: 0 }]
+    progress.track({ totalBytes: 1000, inputs })
+    progress.onBytes(100)
+    inputs[0]!.rows = 50
+    now += 400
+    progress.tick()
+    expect(written).toEqual([]) // not before half a second
+    now += 600 // 1 s in: 100 of 1000 bytes, 50 rows/s, 9 s left
+    progress.tick()
+    expect(written).toEqual([
+      `\r\u001b[2Kreading ${'━'.repeat(4)}${'─'.repeat(36)}   10%  100 B of 1.00 kB  50 rows/s  ETA 0:09`,
+    ])
+    stream.write('file.csv:7: BAD_NUMBER price "x"\n')
+    expect(written.slice(1)).toEqual(['\r\u001b[2K', 'file.csv:7: BAD_NUMBER price "x"\n'])
+    progress.tick()
+    progress.done()
+    expect(written.slice(3)).toEqual([
+      expect.stringMatching(new RegExp(`^\\r${ESC}\\[2Kreading`)),
+      '\r\u001b[2K',
+    ])
+    expect(stream.write).toBe(original)
+    progress.tick()
+    progress.done()
+    expect(written).toHaveLength(5)
+  })
+})
