@@ -19,7 +19,13 @@ export function barEvents(store: BarStore, intervalMs: number | null = null): Ba
       out.push(...layerEvents(series, layer, target))
     }
   }
-  return out.sort((a, b) => a.ts - b.ts || (a.exchange < b.exchange ? -1 : a.exchange > b.exchange ? 1 : 0) || (a.market < b.market ? -1 : a.market > b.market ? 1 : 0) || a.durationMs - b.durationMs)
+  return out.sort(
+    (a, b) =>
+      a.ts - b.ts ||
+      (a.exchange < b.exchange ? -1 : a.exchange > b.exchange ? 1 : 0) ||
+      (a.market < b.market ? -1 : a.market > b.market ? 1 : 0) ||
+      a.durationMs - b.durationMs,
+  )
 }
 
 function layerEvents(series: SeriesBars, layer: BarColumns, durationMs: number): BarEvent[] {

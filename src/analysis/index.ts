@@ -14,6 +14,7 @@ export {
 export { BarStore, BINANCE_LIQUIDATION_CAP_MS, foldEvents, SeriesBars } from './bars.js'
 export { BarColumns } from './columns.js'
 export { type Direction, type Episode, findEpisodes, refineRetrace, retraceIndex } from './detect.js'
+export { barEvents } from './export-bars.js'
 export {
   baseAsset,
   CellTrack,
@@ -44,4 +45,3 @@ export { type PricePath, pricePath } from './path.js'
 export * from './report-types.js'
 export * from './series.js'
 export { iso, madOrNull, medianOrNull, resolutionLabel, robustZ, round } from './stats.js'
-export { barEvents } from './export-bars.js'

@@ -180,13 +180,15 @@ export class CellTrack {
     for (const view of views) {
       const group = groupOf(view)
       let values = groups.get(group)
-      if (!values)
-        groups.set(group, (values = Array.from({ length: width }, () => new Float64Array(this.length))))
+      if (!values) {
+        values = Array.from({ length: width }, () => new Float64Array(this.length))
+        groups.set(group, values)
+      }
       const layer = view.layer
       const sources = columns(layer)
       for (let i = 0; i < layer.length; i++) {
         const cell = Math.floor((layer.time[i]! - this.origin) / step)
-        for (let c = 0; c < width; c++) values[c]![cell]! += sources[c]![i]!
+        for (let c = 0; c < width; c++) values[c]![cell]! += sources[c]![i] ?? 0
       }
     }
     const [first, ...others] = [...groups.values()]

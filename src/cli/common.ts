@@ -4,7 +4,13 @@
  */
 import { type Command, Option } from 'commander'
 import { FatalError } from '../errors.js'
-import { DEFAULT_SORT_WINDOW, type Ingestion, type IngestOptions, ingest, skipWarnings } from '../ingest/index.js'
+import {
+  DEFAULT_SORT_WINDOW,
+  type Ingestion,
+  type IngestOptions,
+  ingest,
+  skipWarnings,
+} from '../ingest/index.js'
 import { exceedsTolerance, parseTolerance } from '../ingest/ledger.js'
 import type { Located } from '../timeline/event.js'
 import { filterEvents, type Selection } from '../timeline/filter.js'
@@ -29,15 +35,32 @@ const collect = (value: string, previous: string[] = []) => [...previous, ...val
 
 export function addInputOptions(command: Command): Command {
   return command
-    .option('--from <time>', 'start of the time range, ISO time or date, UTC unless a zone is given (e.g. 2021-05-19T12:00)')
+    .option(
+      '--from <time>',
+      'start of the time range, ISO time or date, UTC unless a zone is given (e.g. 2021-05-19T12:00)',
+    )
     .option('--to <time>', 'end of the time range (exclusive), same forms as --from')
-    .option('--market <name...>', 'keep these markets: a base asset (BTC), a canonical market (BTC-USDT-PERP) or a symbol (BTCUSDT)', collect)
+    .option(
+      '--market <name...>',
+      'keep these markets: a base asset (BTC), a canonical market (BTC-USDT-PERP) or a symbol (BTCUSDT)',
+      collect,
+    )
     .option('--exchange <name...>', 'keep these exchanges (binance, bybit, …)', collect)
     .option('--source <id>', 'read every input as this format instead of detecting it (see cascade sources)')
-    .option('--symbol <symbol>', 'the symbol of inputs whose name and rows do not say it (stdin, renamed files)')
-    .option('--columns <mapping>', 'generic CSV column mapping, e.g. ts=time,price=px,amount=qty,side=taker_side')
+    .option(
+      '--symbol <symbol>',
+      'the symbol of inputs whose name and rows do not say it (stdin, renamed files)',
+    )
+    .option(
+      '--columns <mapping>',
+      'generic CSV column mapping, e.g. ts=time,price=px,amount=qty,side=taker_side',
+    )
     .option('--strict', 'stop at the first bad row (exit 1)')
-    .option('--max-bad-rows <n>', 'bad rows tolerated before exit status 1: a count or a share like 0.1%', '0')
+    .option(
+      '--max-bad-rows <n>',
+      'bad rows tolerated before exit status 1: a count or a share like 0.1%',
+      '0',
+    )
     .option(
       '--sort-window <rows>',
       'rows a file written out of time order (Binance metrics, Bybit, BitMEX) may hold back to sort itself; about 400 bytes each',
@@ -55,7 +78,10 @@ export function parseTime(text: string, option: string): number {
   if (/^\d{4}-\d{2}-\d{2}$/.test(trimmed)) iso = `${trimmed}T00:00:00Z`
   else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(trimmed)) iso = `${trimmed}Z`
   const ms = /^\d{4}-\d{2}-\d{2}T/.test(iso) ? Date.parse(iso) : Number.NaN
-  if (!Number.isFinite(ms)) throw new FatalError(`${option} ${text}: expected an ISO date or time such as 2021-05-19 or 2021-05-19T12:00Z`)
+  if (!Number.isFinite(ms))
+    throw new FatalError(
+      `${option} ${text}: expected an ISO date or time such as 2021-05-19 or 2021-05-19T12:00Z`,
+    )
   return ms
 }
 
@@ -64,7 +90,8 @@ export function parseColumns(text: string | undefined): Record<string, string> |
   const mapping: Record<string, string> = {}
   for (const pair of text.split(',')) {
     const eq = pair.indexOf('=')
-    if (eq <= 0) throw new FatalError(`--columns: expected field=column pairs such as ts=time,price=px, got "${pair}"`)
+    if (eq <= 0)
+      throw new FatalError(`--columns: expected field=column pairs such as ts=time,price=px, got "${pair}"`)
     mapping[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim()
   }
   return mapping
@@ -94,7 +121,8 @@ export async function openTimeline(
   const selection = selectionOf(options)
   parseTolerance(options.maxBadRows) // a bad option fails before any input is read
   const sortWindow = Number(options.sortWindow ?? DEFAULT_SORT_WINDOW)
-  if (!Number.isInteger(sortWindow) || sortWindow < 1) throw new FatalError(`--sort-window ${options.sortWindow}: expected a positive whole number`)
+  if (!Number.isInteger(sortWindow) || sortWindow < 1)
+    throw new FatalError(`--sort-window ${options.sortWindow}: expected a positive whole number`)
   const ingestion = await ingest(paths, {
     source: options.source,
     symbol: options.symbol,
@@ -122,12 +150,17 @@ export function finish(ingestion: Ingestion, options: InputOptions): number {
   const tolerance = parseTolerance(options.maxBadRows)
   const exceeded = exceedsTolerance(ledger.total, rows, tolerance)
   if (!options.quiet) {
-    for (const warning of [...ingestion.warnings, ...skipWarnings(inputs)]) process.stderr.write(`cascade: warning: ${warning}\n`)
-    if (ledger.total > SHOWN_BAD_ROWS) process.stderr.write(`  … ${plural(ledger.total - SHOWN_BAD_ROWS, 'more bad row')}\n`)
+    for (const warning of [...ingestion.warnings, ...skipWarnings(inputs)])
+      process.stderr.write(`cascade: warning: ${warning}\n`)
+    if (ledger.total > SHOWN_BAD_ROWS)
+      process.stderr.write(`  … ${plural(ledger.total - SHOWN_BAD_ROWS, 'more bad row')}\n`)
     const events = inputs.reduce((n, i) => n + i.events, 0)
     const duplicates = inputs.reduce((n, i) => n + i.duplicates, 0)
     const skipped = inputs.reduce((n, i) => n + i.skipped, 0)
-    const parts = [`${count(rows)} rows from ${count(inputs.length)} input${inputs.length === 1 ? '' : 's'}`, `${count(events)} events`]
+    const parts = [
+      `${count(rows)} rows from ${count(inputs.length)} input${inputs.length === 1 ? '' : 's'}`,
+      `${count(events)} events`,
+    ]
     if (duplicates) parts.push(`${count(duplicates)} duplicates dropped`)
     if (skipped) parts.push(`${count(skipped)} skipped`)
     parts.push(plural(ledger.total, 'bad row'))

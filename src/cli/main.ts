@@ -19,7 +19,9 @@ export const EXIT = { OK: 0, DATA: 1, FATAL: 2, FOUND: 3 } as const
 export function buildProgram(): Command {
   const program = new Command()
     .name('cascade')
-    .description('Find and measure liquidation cascades in exchange CSV exports: offline, fast, honest about its data')
+    .description(
+      'Find and measure liquidation cascades in exchange CSV exports: offline, fast, honest about its data',
+    )
     .version(version())
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
@@ -52,11 +54,16 @@ function exitCodeOf(error: unknown, debug: boolean): number {
   }
   if (error instanceof FatalError) {
     process.stderr.write(`cascade: ${error.message}${error.hint ? `; ${error.hint}` : ''}\n`)
-    if (debug) process.stderr.write(`${error.stack}\n${error.cause instanceof Error ? `cause: ${error.cause.stack}\n` : ''}`)
+    if (debug)
+      process.stderr.write(
+        `${error.stack}\n${error.cause instanceof Error ? `cause: ${error.cause.stack}\n` : ''}`,
+      )
     return error instanceof StrictError ? EXIT.DATA : EXIT.FATAL
   }
   const message = error instanceof Error ? error.message : String(error)
-  process.stderr.write(`cascade: internal error: ${message}${debug ? '' : ' (run with --debug for the stack trace, and please report it)'}\n`)
+  process.stderr.write(
+    `cascade: internal error: ${message}${debug ? '' : ' (run with --debug for the stack trace, and please report it)'}\n`,
+  )
   if (debug && error instanceof Error) process.stderr.write(`${error.stack}\n`)
   return EXIT.FATAL
 }

@@ -52,10 +52,16 @@ export class Ledger {
     this.byCode.set(code, (this.byCode.get(code) ?? 0) + 1)
     const row = { file: input.path, line, code, message }
     let samples = this.samplesByInput.get(input.index)
-    if (!samples) this.samplesByInput.set(input.index, (samples = []))
+    if (!samples) {
+      samples = []
+      this.samplesByInput.set(input.index, samples)
+    }
     if (samples.length < SAMPLES) samples.push(row)
     if (this.options.strict) {
-      throw new StrictError(`${row.file}:${row.line}: ${row.code} ${row.message}`, 'stopped at the first bad row (--strict)')
+      throw new StrictError(
+        `${row.file}:${row.line}: ${row.code} ${row.message}`,
+        'stopped at the first bad row (--strict)',
+      )
     }
     this.options.onBadRow?.(row, this.total)
   }

@@ -30,7 +30,9 @@ export function renderMarkdown(report: Report): string {
       )
     })
     out.push('')
-    report.cascades.forEach((x, i) => out.push(`${i + 1}. ${cell(x.reasons.join('; '))}`))
+    report.cascades.forEach((x, i) => {
+      out.push(`${i + 1}. ${cell(x.reasons.join('; '))}`)
+    })
   }
   const notes = [...report.warnings]
   if (report.badRows.total > 0)

@@ -40,7 +40,8 @@ export function renderTable(report: Report, options: TableOptions): string {
   lines.push('')
   if (report.cascades.length === 0) {
     const p = report.params as { minMovePct?: number; withinMin?: number }
-    const rule = p.minMovePct === undefined ? '' : ` (a move of at least ${p.minMovePct}% within ${p.withinMin} min)`
+    const rule =
+      p.minMovePct === undefined ? '' : ` (a move of at least ${p.minMovePct}% within ${p.withinMin} min)`
     lines.push(`No cascade found${rule}.`)
     return `${lines.join('\n')}\n`
   }
@@ -108,7 +109,8 @@ function footnotes(report: Report): string[] {
       if (resolution !== '1s') coarse.add(`${figure} ${resolution}`)
     }
   }
-  if (coarse.size > 0) notes.push(`Resolution: ${[...coarse].sort().join(', ')} (the rest from 1-second bars)`)
+  if (coarse.size > 0)
+    notes.push(`Resolution: ${[...coarse].sort().join(', ')} (the rest from 1-second bars)`)
   return notes
 }
 

@@ -2,8 +2,9 @@
  * Writers for `cascade timeline`: NDJSON (the contract of DESIGN §3, read back by the
  * `cascade-timeline` source) and CSV. Only contract fields are written, in a fixed order.
  */
-import type { TimelineEvent } from '../timeline/event.js'
+
 import { TIMELINE_CSV_COLUMNS } from '../timeline/csv-formats.js'
+import type { TimelineEvent } from '../timeline/event.js'
 import { csvLine } from './csv.js'
 
 /** One event as a JSON object with the contract's field order. */

@@ -4,7 +4,7 @@
  */
 import { FatalError } from '../errors.js'
 import { epochToMs, isNumeric } from './fields.js'
-import { type BinanceVenue, type Instrument, binanceInstrument } from './instruments.js'
+import { type BinanceVenue, binanceInstrument, type Instrument } from './instruments.js'
 import type { Probe, SourceOptions } from './source.js'
 
 /** `BTCUSDT-aggTrades-2021-05-19.csv`, `BTCUSD_PERP-liquidationSnapshot-2023-06-25.csv`, `LTCUSDT-1m-2026-02.csv`. */
@@ -30,7 +30,11 @@ export function hasHeader(probe: Probe): boolean {
 
 export function headerIs(probe: Probe, columns: readonly string[]): boolean {
   const header = probe.lines[0]
-  return header !== undefined && header.length === columns.length && header.every((c, i) => c.trim() === columns[i])
+  return (
+    header !== undefined &&
+    header.length === columns.length &&
+    header.every((c, i) => c.trim() === columns[i])
+  )
 }
 
 export type Cell = 'int' | 'num' | 'epoch' | 'bool' | 'word' | 'datetime' | 'any'
@@ -98,7 +102,10 @@ export function isCoinMSymbol(symbol: string): boolean {
 export function instrumentOrFail(symbol: string, venue: BinanceVenue, path: string): Instrument {
   const instrument = binanceInstrument(symbol, venue)
   if (!instrument) {
-    throw new FatalError(`${path || '<stdin>'}: cannot tell the base and quote currency of symbol ${symbol}`, 'pass --symbol with a Binance symbol such as BTCUSDT or BTCUSD_PERP')
+    throw new FatalError(
+      `${path || '<stdin>'}: cannot tell the base and quote currency of symbol ${symbol}`,
+      'pass --symbol with a Binance symbol such as BTCUSDT or BTCUSD_PERP',
+    )
   }
   return instrument
 }

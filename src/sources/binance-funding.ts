@@ -2,7 +2,15 @@
 // https://github.com/binance/binance-public-data
 // calc_time is epoch ms a few ms after the funding instant; no daily variant exists.
 import type { FundingEvent } from '../timeline/event.js'
-import { describeFirstLine, hasHeader, headerIs, instrumentOrFail, isCoinMSymbol, rowIs, symbolFromName } from './binance-common.js'
+import {
+  describeFirstLine,
+  hasHeader,
+  headerIs,
+  instrumentOrFail,
+  isCoinMSymbol,
+  rowIs,
+  symbolFromName,
+} from './binance-common.js'
 import { epochToMs, expectFields, num } from './fields.js'
 import type { Source } from './source.js'
 
@@ -16,8 +24,15 @@ export const binanceFunding: Source = {
   docs: 'https://github.com/binance/binance-public-data',
   detect(probe) {
     if (headerIs(probe, HEADER)) return { claims: true, why: 'header is Binance fundingRate' }
-    if (!hasHeader(probe) && rowIs(probe.lines[0], ['epoch', 'int', 'num']) && /-fundingRate-/.test(probe.name)) {
-      return { claims: true, why: 'no header; 3 fields calc_time,funding_interval_hours,last_funding_rate and a fundingRate file name' }
+    if (
+      !hasHeader(probe) &&
+      rowIs(probe.lines[0], ['epoch', 'int', 'num']) &&
+      /-fundingRate-/.test(probe.name)
+    ) {
+      return {
+        claims: true,
+        why: 'no header; 3 fields calc_time,funding_interval_hours,last_funding_rate and a fundingRate file name',
+      }
     }
     return { claims: false, why: `needs header ${HEADER.join(',')}; ${describeFirstLine(probe)}` }
   },

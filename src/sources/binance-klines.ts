@@ -43,8 +43,15 @@ export const binanceKlines: Source = {
   docs: 'https://github.com/binance/binance-public-data#klines',
   detect(probe) {
     if (headerIs(probe, HEADER)) return { claims: true, why: 'header is Binance klines' }
-    if (!hasHeader(probe) && rowIs(probe.lines[0], ROW)) return { claims: true, why: 'no header; 12 fields open_time,open,high,low,close,volume,close_time,… (klines)' }
-    return { claims: false, why: `needs 12 fields ${HEADER.join(',')} (header optional); ${describeFirstLine(probe)}` }
+    if (!hasHeader(probe) && rowIs(probe.lines[0], ROW))
+      return {
+        claims: true,
+        why: 'no header; 12 fields open_time,open,high,low,close,volume,close_time,… (klines)',
+      }
+    return {
+      claims: false,
+      why: `needs 12 fields ${HEADER.join(',')} (header optional); ${describeFirstLine(probe)}`,
+    }
   },
   open(probe, options) {
     const header = hasHeader(probe)
@@ -67,7 +74,8 @@ export const binanceKlines: Source = {
         const closeTs = epochToMs(f[6], 'close_time')
         // close_time is the interval's last ms (or µs): round the span to whole seconds.
         const durationMs = Math.round((closeTs - ts) / 1000) * 1000
-        if (!(durationMs > 0)) throw new RowError('BAD_TIMESTAMP', `close_time ${f[6]} is not after open_time ${f[0]}`)
+        if (!(durationMs > 0))
+          throw new RowError('BAD_TIMESTAMP', `close_time ${f[6]} is not after open_time ${f[0]}`)
         const volume = positive(f[5], 'volume')
         const quoteVolume = positive(f[7], 'quote_volume')
         const takerBuy = positive(f[9], 'taker_buy_volume')

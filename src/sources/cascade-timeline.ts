@@ -10,13 +10,12 @@
 // Each event keeps the `source` it was made by (binance-aggtrades, …), so a read-back timeline is
 // the same timeline. Rows are in time order, as written.
 import { FatalError, RowError } from '../errors.js'
+import { TIMELINE_CSV_COLUMNS } from '../timeline/csv-formats.js'
 import type { BarEvent, TimelineEvent } from '../timeline/event.js'
 import { headerExactly } from './aggregator-common.js'
-import { TIMELINE_CSV_COLUMNS } from '../timeline/csv-formats.js'
 import { describeFirstLine } from './binance-common.js'
 import { quote } from './fields.js'
 import type { FileReader, Probe, Source } from './source.js'
-
 
 const TEXT_COLUMNS = new Set(['time', 'exchange', 'symbol', 'market', 'kind', 'source', 'side', 'id'])
 

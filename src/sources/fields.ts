@@ -8,7 +8,8 @@ import { RowError } from '../errors.js'
 export function num(text: string | undefined, column: string): number {
   if (text === undefined || text.length === 0) throw new RowError('MISSING_FIELD', `${column}: empty`)
   const value = Number(text)
-  if (!Number.isFinite(value)) throw new RowError('BAD_NUMBER', `${column}: expected a number, got ${quote(text)}`)
+  if (!Number.isFinite(value))
+    throw new RowError('BAD_NUMBER', `${column}: expected a number, got ${quote(text)}`)
   return value
 }
 
@@ -21,7 +22,8 @@ export function optionalNum(text: string | undefined, column: string): number | 
 /** A non-negative number: sizes, prices and volumes. */
 export function positive(text: string | undefined, column: string): number {
   const value = num(text, column)
-  if (value < 0) throw new RowError('BAD_NUMBER', `${column}: expected a non-negative number, got ${quote(text!)}`)
+  if (value < 0)
+    throw new RowError('BAD_NUMBER', `${column}: expected a non-negative number, got ${quote(text!)}`)
   return value
 }
 
@@ -41,7 +43,10 @@ export function epochToMs(text: string | undefined, column: string): number {
   else if (abs < 1e17) ms = value / 1e3
   else ms = value / 1e6
   if (!(ms >= MS_2000 && ms < MS_2100)) {
-    throw new RowError('BAD_TIMESTAMP', `${column}: ${quote(text!)} is not an epoch time between 2000 and 2100`)
+    throw new RowError(
+      'BAD_TIMESTAMP',
+      `${column}: ${quote(text!)} is not an epoch time between 2000 and 2100`,
+    )
   }
   return ms
 }
@@ -50,7 +55,10 @@ export function epochToMs(text: string | undefined, column: string): number {
 export function epochMs(text: string | undefined, column: string): number {
   const ms = num(text, column)
   if (!(ms >= MS_2000 && ms < MS_2100)) {
-    throw new RowError('BAD_TIMESTAMP', `${column}: ${quote(text!)} is not epoch milliseconds between 2000 and 2100`)
+    throw new RowError(
+      'BAD_TIMESTAMP',
+      `${column}: ${quote(text!)} is not epoch milliseconds between 2000 and 2100`,
+    )
   }
   return ms
 }
@@ -60,7 +68,11 @@ const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1
 /** `2026-09-12 00:05:00` (or ISO with `T`, optional fraction and `Z`), always read as UTC. */
 export function utcDateTime(text: string | undefined, column: string): number {
   const m = text === undefined ? null : DATE_TIME.exec(text)
-  if (!m) throw new RowError('BAD_TIMESTAMP', `${column}: expected YYYY-MM-DD HH:MM:SS (UTC), got ${quote(text ?? '')}`)
+  if (!m)
+    throw new RowError(
+      'BAD_TIMESTAMP',
+      `${column}: expected YYYY-MM-DD HH:MM:SS (UTC), got ${quote(text ?? '')}`,
+    )
   const [, y, mo, d, h, mi, s, frac] = m
   const ms = Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, +s!) + (frac ? Number(`0.${frac}`) * 1000 : 0)
   const check = new Date(Date.UTC(+y!, +mo! - 1, +d!))
@@ -81,7 +93,10 @@ export function bool(text: string | undefined, column: string): boolean {
 export function oneOf<T>(text: string | undefined, column: string, mapping: Readonly<Record<string, T>>): T {
   const value = text === undefined ? undefined : mapping[text]
   if (value === undefined) {
-    throw new RowError('BAD_SIDE', `${column}: expected ${Object.keys(mapping).join(' or ')}, got ${quote(text ?? '')}`)
+    throw new RowError(
+      'BAD_SIDE',
+      `${column}: expected ${Object.keys(mapping).join(' or ')}, got ${quote(text ?? '')}`,
+    )
   }
   return value
 }

@@ -14,7 +14,6 @@ import { binanceTrades } from './binance-trades.js'
 import { bitmexTrades } from './bitmex-trades.js'
 import { bybitSpotTrades } from './bybit-spot-trades.js'
 import { bybitTrades } from './bybit-trades.js'
-import { okxTrades } from './okx-trades.js'
 import { cascadeBars } from './cascade-bars.js'
 import { cascadeTimeline } from './cascade-timeline.js'
 import { coinalyzeLiquidations } from './coinalyze-liquidations.js'
@@ -22,6 +21,7 @@ import { coinalyzeOpenInterest } from './coinalyze-open-interest.js'
 import { coinglassLiquidations } from './coinglass-liquidations.js'
 import { coinglassOpenInterest } from './coinglass-open-interest.js'
 import { generic } from './generic.js'
+import { okxTrades } from './okx-trades.js'
 import type { Probe, Source, Verdict } from './source.js'
 import { tardisDerivativeTicker } from './tardis-derivative-ticker.js'
 import { tardisLiquidations } from './tardis-liquidations.js'
@@ -56,7 +56,11 @@ export const SOURCES: readonly Source[] = [
 
 export function sourceById(id: string): Source {
   const source = SOURCES.find((s) => s.id === id)
-  if (!source) throw new FatalError(`--source ${id}: no such source`, `known sources: ${SOURCES.map((s) => s.id).join(', ')}`)
+  if (!source)
+    throw new FatalError(
+      `--source ${id}: no such source`,
+      `known sources: ${SOURCES.map((s) => s.id).join(', ')}`,
+    )
   return source
 }
 
@@ -88,7 +92,10 @@ export function detectSource(probe: Probe, path: string, options: { columns?: un
   if (claims.length === 1) return claims[0]!.source
   if (claims.length === 0 && options.columns !== undefined) return sourceById('generic')
   const shown = path === '-' ? '<stdin>' : path
-  const explainHint = path === '-' ? 'save it to a file and run cascade sources --explain FILE' : `run cascade sources --explain ${path}`
+  const explainHint =
+    path === '-'
+      ? 'save it to a file and run cascade sources --explain FILE'
+      : `run cascade sources --explain ${path}`
   if (claims.length === 0) {
     throw new FatalError(
       `${shown}: unknown format (${describeFirstLine(probe)})`,

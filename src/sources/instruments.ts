@@ -28,7 +28,26 @@ export interface Instrument {
 }
 
 /** Quote currencies, longest first so that `BTCFDUSD` splits as BTC/FDUSD, not BTCFD/USD. */
-const QUOTES = ['FDUSD', 'USDT', 'USDC', 'BUSD', 'TUSD', 'USDP', 'USDE', 'DAI', 'USD', 'BTC', 'ETH', 'BNB', 'EUR', 'TRY', 'BRL', 'GBP', 'JPY', 'AUD']
+const QUOTES = [
+  'FDUSD',
+  'USDT',
+  'USDC',
+  'BUSD',
+  'TUSD',
+  'USDP',
+  'USDE',
+  'DAI',
+  'USD',
+  'BTC',
+  'ETH',
+  'BNB',
+  'EUR',
+  'TRY',
+  'BRL',
+  'GBP',
+  'JPY',
+  'AUD',
+]
 const USD_LIKE = new Set(['USD', 'USDT', 'USDC', 'BUSD', 'FDUSD', 'TUSD', 'USDP', 'USDE', 'DAI'])
 
 /** BitMEX and Kraken call bitcoin XBT. */
@@ -93,14 +112,41 @@ export function binanceInstrument(symbol: string, venue: BinanceVenue): Instrume
   const [base, quote] = pair
   const dated = suffix !== undefined && /^\d{6}$/.test(suffix)
   if (venue === 'spot') {
-    return { exchange: 'binance', symbol, market: marketName(base, quote, 'spot'), base, quote, contract: 'spot', contractSize: 1, usdQuoted: isUsdLike(quote) }
+    return {
+      exchange: 'binance',
+      symbol,
+      market: marketName(base, quote, 'spot'),
+      base,
+      quote,
+      contract: 'spot',
+      contractSize: 1,
+      usdQuoted: isUsdLike(quote),
+    }
   }
   const kind = dated ? { expiry: suffix } : ('perp' as const)
   if (venue === 'cm') {
     const contractSize = BINANCE_CM_CONTRACT_USD[base] ?? BINANCE_CM_DEFAULT_USD
-    return { exchange: 'binance', symbol, market: marketName(base, quote, kind), base, quote, contract: 'inverse', contractSize, usdQuoted: true }
+    return {
+      exchange: 'binance',
+      symbol,
+      market: marketName(base, quote, kind),
+      base,
+      quote,
+      contract: 'inverse',
+      contractSize,
+      usdQuoted: true,
+    }
   }
-  return { exchange: 'binance', symbol, market: marketName(base, quote, kind), base, quote, contract: 'linear', contractSize: 1, usdQuoted: isUsdLike(quote) }
+  return {
+    exchange: 'binance',
+    symbol,
+    market: marketName(base, quote, kind),
+    base,
+    quote,
+    contract: 'linear',
+    contractSize: 1,
+    usdQuoted: isUsdLike(quote),
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -36,7 +36,10 @@ export function selects(selection: Selection): ((e: TimelineEvent) => boolean) |
   }
 }
 
-export async function* filterEvents(batches: AsyncIterable<Located[]>, selection: Selection): AsyncGenerator<Located[]> {
+export async function* filterEvents(
+  batches: AsyncIterable<Located[]>,
+  selection: Selection,
+): AsyncGenerator<Located[]> {
   const keep = selects(selection)
   if (!keep) {
     yield* batches

@@ -18,7 +18,10 @@ describe('cascade analyze on the 19 May 2021 reconstruction', () => {
   let table: Run
   let report: Report
   beforeAll(async () => {
-    ;[table, report] = await Promise.all([cascade(['analyze', MAY_2021]), cascade(['analyze', MAY_2021, '--json']).then(json)])
+    ;[table, report] = await Promise.all([
+      cascade(['analyze', MAY_2021]),
+      cascade(['analyze', MAY_2021, '--json']).then(json),
+    ])
   })
 
   it('shows the crash as a down cascade in two waves, its low within minutes of the planted low', () => {
@@ -27,7 +30,9 @@ describe('cascade analyze on the 19 May 2021 reconstruction', () => {
     expect(crash.waves).toBe(2)
     // Planted low: 30,000.0 at 13:21:30.250 UTC (fixtures/scenarios/README.md).
     expect(crash.price.extreme).toBe(30000)
-    expect(Math.abs(Date.parse(crash.extreme) - Date.parse('2021-05-19T13:21:30.250Z'))).toBeLessThan(5 * 60_000)
+    expect(Math.abs(Date.parse(crash.extreme) - Date.parse('2021-05-19T13:21:30.250Z'))).toBeLessThan(
+      5 * 60_000,
+    )
     expect(crash.liquidations!.longUsd / crash.liquidations!.usd).toBeGreaterThan(0.85)
     expect(crash.openInterest!.drawdownBasePct).toBeGreaterThan(10)
     expect(crash.reasons.join(' ')).toMatch(/price fell/)
@@ -35,7 +40,7 @@ describe('cascade analyze on the 19 May 2021 reconstruction', () => {
 
   it('writes the table (80 columns, no colour when piped) and the report on stderr', () => {
     expectGolden('analyze-2021-05-19.txt', table.stdout)
-    expect(table.stdout).not.toMatch(/\u001b\[/)
+    expect(table.stdout).not.toContain('\u001b[')
     for (const line of table.stdout.split('\n')) expect([...line].length).toBeLessThanOrEqual(80)
     expect(table.stderr).toMatch(/171,725 rows from 3 inputs/)
     expect(table.stderr).toMatch(/lower bounds/)
@@ -43,11 +48,11 @@ describe('cascade analyze on the 19 May 2021 reconstruction', () => {
 
   it('writes the JSON contract, byte-identical across runs', async () => {
     const again = await cascade(['analyze', MAY_2021, '--json'])
-    expect(again.stdout).toBe(JSON.stringify(report, null, 2) + '\n')
+    expect(again.stdout).toBe(`${JSON.stringify(report, null, 2)}\n`)
     expect(report.schema).toBe('cascade.report/1')
-    expect(report.inputs.map((i) => [i.source, i.rows, i.events + i.duplicates + i.badRows + i.skipped])).toEqual(
-      report.inputs.map((i) => [i.source, i.rows, i.rows]),
-    )
+    expect(
+      report.inputs.map((i) => [i.source, i.rows, i.events + i.duplicates + i.badRows + i.skipped]),
+    ).toEqual(report.inputs.map((i) => [i.source, i.rows, i.rows]))
     expectGolden('analyze-2021-05-19.json', again.stdout)
   })
 
@@ -55,7 +60,10 @@ describe('cascade analyze on the 19 May 2021 reconstruction', () => {
     const [ndjson, csv, md] = await Promise.all(
       ['--ndjson', '--csv', '--md'].map((flag) => cascade(['analyze', MAY_2021, flag])),
     )
-    const lines = ndjson.stdout.trim().split('\n').map((l) => JSON.parse(l))
+    const lines = ndjson.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     expect(lines).toEqual(report.cascades)
     expect(csv.stdout.split('\n')[0]).toMatch(/^id,market,direction,start,extreme,end/)
     expect(csv.stdout.trim().split('\n')).toHaveLength(report.cascades.length + 1)

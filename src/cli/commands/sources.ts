@@ -15,21 +15,41 @@ export function sourcesCommand(program: Command): void {
   program
     .command('sources')
     .description('list the supported formats (sources); with --explain, tell which one claims a file and why')
-    .option('--explain <file>', 'show every source\'s verdict on this file: the one that claims it and what the others would need')
+    .option(
+      '--explain <file>',
+      "show every source's verdict on this file: the one that claims it and what the others would need",
+    )
     .option('--json', 'write the list as JSON')
-    .addHelpText('after', '\nExamples:\n  cascade sources\n  cascade sources --explain BTCUSDT-metrics-2021-05-19.zip\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  cascade sources\n  cascade sources --explain BTCUSDT-metrics-2021-05-19.zip\n',
+    )
     .action(async (options: { explain?: string; json?: boolean }) => {
       const out = new Output()
       if (!options.explain) {
         if (options.json) {
-          await out.write(`${JSON.stringify(SOURCES.map((s) => ({ id: s.id, exchange: s.exchange, kinds: s.kinds, title: s.title, docs: s.docs })), null, 2)}\n`)
+          await out.write(
+            `${JSON.stringify(
+              SOURCES.map((s) => ({
+                id: s.id,
+                exchange: s.exchange,
+                kinds: s.kinds,
+                title: s.title,
+                docs: s.docs,
+              })),
+              null,
+              2,
+            )}\n`,
+          )
           return
         }
-        const kinds = (s: (typeof SOURCES)[number]) => (s.kinds.length >= 5 ? 'every kind' : s.kinds.join(','))
+        const kinds = (s: (typeof SOURCES)[number]) =>
+          s.kinds.length >= 5 ? 'every kind' : s.kinds.join(',')
         const idWidth = Math.max(...SOURCES.map((s) => s.id.length))
         const kindWidth = Math.max(...SOURCES.map((s) => kinds(s).length))
         let text = ''
-        for (const s of SOURCES) text += `${s.id.padEnd(idWidth)}  ${kinds(s).padEnd(kindWidth)}  ${s.title}\n`
+        for (const s of SOURCES)
+          text += `${s.id.padEnd(idWidth)}  ${kinds(s).padEnd(kindWidth)}  ${s.title}\n`
         await out.write(text)
         return
       }
@@ -47,7 +67,8 @@ export function sourcesCommand(program: Command): void {
           text += `  first line: ${probe.lines[0] ? JSON.stringify(probe.lines[0].join(',')) : '(empty file)'}\n`
           if (claims.length === 1) text += `  claimed by ${claims[0]!.source.id}: ${claims[0]!.verdict.why}\n`
           else if (claims.length === 0) text += '  claimed by no source: force one with --source ID\n'
-          else text += `  claimed by ${claims.length} sources (${claims.map((c) => c.source.id).join(', ')}): force one with --source ID\n`
+          else
+            text += `  claimed by ${claims.length} sources (${claims.map((c) => c.source.id).join(', ')}): force one with --source ID\n`
           text += '  other sources:\n'
           for (const v of verdicts) if (!v.verdict.claims) text += `    ${v.source.id}: ${v.verdict.why}\n`
         }

@@ -18,10 +18,16 @@ export function timelineCommand(program: Command): void {
     program
       .command('timeline')
       .description('write the normalized, merged event timeline (NDJSON, one event per line; --csv for CSV)')
-      .argument('<paths...>', 'files, directories (recursive), globs, or - for stdin; gzip and zip are recognised from their bytes')
+      .argument(
+        '<paths...>',
+        'files, directories (recursive), globs, or - for stdin; gzip and zip are recognised from their bytes',
+      )
       .option('--csv', 'write CSV instead of NDJSON (spreadsheet-safe cells)'),
   )
-    .addHelpText('after', '\nExample:\n  cascade timeline BTCUSDT-aggTrades-2021-05-19.zip BTCUSDT-metrics-2021-05-19.zip > events.ndjson\n')
+    .addHelpText(
+      'after',
+      '\nExample:\n  cascade timeline BTCUSDT-aggTrades-2021-05-19.zip BTCUSDT-metrics-2021-05-19.zip > events.ndjson\n',
+    )
     .action(async (paths: string[], options: TimelineOptions) => {
       const ingestion = await openTimeline(paths, options)
       const out = new Output()
