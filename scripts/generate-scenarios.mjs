@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * Writes fixtures/scenarios/: two RECONSTRUCTED crash days in Binance USD-M archive formats
- * (data.binance.vision; /work/shared/FORMATS.md §1), shaped after the reported figures of
- * 19 May 2021 and 5–6 Feb 2026 (/work/shared/METHODS.md §3.2, §3.5). Not real data.
+ * (data.binance.vision; ../shared/FORMATS.md §1), shaped after the reported figures of
+ * 19 May 2021 and 5–6 Feb 2026 (../shared/METHODS.md §3.2, §3.5). Not real data.
  *
  *   node scripts/generate-scenarios.mjs            write the fixtures and their README
  *   node scripts/generate-scenarios.mjs --check    regenerate in a temp dir, compare; exit 1 on a difference
@@ -136,7 +136,7 @@ const MAY_2021 = {
 
 // ---------------------------------------------------------------------------------------------
 // 5–6 February 2026: hourly open, high, low, close (USD, rounded to 10) after Binance spot 1h
-// klines as carried in /work/shared/real/coinglass_BTC_regime_1h_1y.csv; the 01:00 high of 5 Feb
+// klines as carried in ../shared/real/coinglass_BTC_regime_1h_1y.csv; the 01:00 high of 5 Feb
 // is set to 73,300 and the 00:00 low of 6 Feb to 60,000.00 (both planted).
 
 const FEB_2026_HOURS = [

@@ -1,6 +1,6 @@
 /**
  * Writing Binance data.binance.vision archive files: number formats, CSV text, deterministic zips.
- * Formats: /work/shared/FORMATS.md §1 (and https://github.com/binance/binance-public-data).
+ * Formats: ../shared/FORMATS.md §1 (and https://github.com/binance/binance-public-data).
  */
 import yauzl from 'yauzl'
 import yazl from 'yazl'

@@ -7,7 +7,15 @@
  *   cascade analyze data/ --ndjson --exit-code || alert "cascade found"
  */
 import { type Command, Option } from 'commander'
-import { type AnalysisParams, analyzeTimeline, DEFAULT_PARAMS } from '../../analysis/index.js'
+import {
+  type AnalysisParams,
+  analyzeBars,
+  BarStore,
+  DEFAULT_PARAMS,
+  groupMarkets,
+  marketSeries,
+  paramProblems,
+} from '../../analysis/index.js'
 import { type InputSummary, REPORT_SCHEMA, type Report } from '../../analysis/report-types.js'
 import { FatalError } from '../../errors.js'
 import { type Ingestion, skipWarnings } from '../../ingest/index.js'
@@ -15,44 +23,101 @@ import { renderCascadesCsv } from '../../report/cascades-csv.js'
 import { renderJson, renderNdjson } from '../../report/json.js'
 import { renderMarkdown } from '../../report/markdown.js'
 import { renderTable } from '../../report/table.js'
+import { renderCascadeCharts } from '../../report/terminal-chart.js'
 import { addInputOptions, finish, type InputOptions, openTimeline } from '../common.js'
-import { version } from '../version.js'
 import { Output } from '../output.js'
+import { Progress } from '../progress.js'
+import { version } from '../version.js'
 
-interface AnalyzeOptions extends InputOptions {
-  json?: boolean
-  ndjson?: boolean
-  csv?: boolean
-  md?: boolean
-  exitCode?: boolean
+export interface DetectorOptions {
   minMove: string
   within: string
   rebound: string
   baseline: string
   liqFloor: string
   liqZ: string
+  mergeGap: string
+  minVolumeMultiple: string
+  waveCalm: string
+  waveFrac: string
   groupBy: 'market' | 'series'
 }
 
-export function analyzeCommand(program: Command): void {
+interface AnalyzeOptions extends InputOptions, DetectorOptions {
+  json?: boolean
+  ndjson?: boolean
+  csv?: boolean
+  md?: boolean
+  exitCode?: boolean
+}
+
+/** The detector's options (DESIGN §5), shared by analyze and report. */
+export function addDetectorOptions(command: Command): Command {
   const d = DEFAULT_PARAMS
+  return command
+    .option('--min-move <pct>', 'smallest price move that counts, in percent', String(d.minMovePct))
+    .option('--within <minutes>', 'longest time from start to extreme, in minutes', String(d.withinMin))
+    .option(
+      '--rebound <fraction>',
+      'a bounce that gives back more than this fraction of the move so far ends the episode',
+      String(d.reboundFrac),
+    )
+    .option(
+      '--baseline <hours>',
+      'trailing window for the liquidation and volume baselines, in hours',
+      String(d.baselineHours),
+    )
+    .option(
+      '--liq-floor <usd>',
+      'per-minute liquidations (USD) below this never count as a surge, however quiet the baseline',
+      String(d.liqFloorUsd),
+    )
+    .option(
+      '--liq-z <z>',
+      'robust z-score (median/MAD) a liquidation minute needs to count as a surge',
+      String(d.liqZ),
+    )
+    .option(
+      '--merge-gap <minutes>',
+      'fast legs further apart than this are separate cascades, whatever the bounce',
+      String(d.mergeGapMin),
+    )
+    .option(
+      '--min-volume-multiple <x>',
+      'without liquidation data: volume per minute needed, as a multiple of the baseline median',
+      String(d.minVolumeMultiple),
+    )
+    .option('--wave-calm <minutes>', 'calm minutes that separate two waves', String(d.waveCalmMin))
+    .option(
+      '--wave-frac <fraction>',
+      'a minute belongs to a wave when it carries this fraction of the peak minute',
+      String(d.waveFrac),
+    )
+    .addOption(
+      new Option('--group-by <how>', 'analyse all venues of one base asset together, or each series apart')
+        .choices(['market', 'series'])
+        .default(d.groupBy),
+    )
+}
+
+export function analyzeCommand(program: Command): void {
   addInputOptions(
-    program
-      .command('analyze')
-      .description('detect cascades (fast, large, forced moves) and report price, speed, volume, liquidations and open interest')
-      .argument('<paths...>', 'files, directories (recursive), globs, or - for stdin; gzip and zip are recognised from their bytes')
-      .option('--json', 'write the report as one JSON document (schema cascade.report/1)')
-      .option('--ndjson', 'write one JSON cascade per line (nothing when none is found)')
-      .option('--csv', 'write one CSV row per cascade (spreadsheet-safe)')
-      .option('--md', 'write the report as Markdown')
-      .option('--exit-code', 'exit with status 3 when at least one cascade is found (for alerting)')
-      .option('--min-move <pct>', 'smallest price move that counts, in percent', String(d.minMovePct))
-      .option('--within <minutes>', 'longest time from start to extreme, in minutes', String(d.withinMin))
-      .option('--rebound <fraction>', 'a bounce that gives back more than this fraction of the move so far ends the episode', String(d.reboundFrac))
-      .option('--baseline <hours>', 'trailing window for the liquidation and volume baselines, in hours', String(d.baselineHours))
-      .option('--liq-floor <usd>', 'per-minute liquidations (USD) below this never count as a surge, however quiet the baseline', String(d.liqFloorUsd))
-      .option('--liq-z <z>', 'robust z-score (median/MAD) a liquidation minute needs to count as a surge', String(d.liqZ))
-      .addOption(new Option('--group-by <how>', 'analyse all venues of one base asset together, or each series apart').choices(['market', 'series']).default(d.groupBy)),
+    addDetectorOptions(
+      program
+        .command('analyze')
+        .description(
+          'detect cascades (fast, large, forced moves) and report price, speed, volume, liquidations and open interest',
+        )
+        .argument(
+          '<paths...>',
+          'files, directories (recursive), globs, or - for stdin; gzip and zip are recognised from their bytes',
+        )
+        .option('--json', 'write the report as one JSON document (schema cascade.report/1)')
+        .option('--ndjson', 'write one JSON cascade per line (nothing when none is found)')
+        .option('--csv', 'write one CSV row per cascade (spreadsheet-safe)')
+        .option('--md', 'write the report as Markdown')
+        .option('--exit-code', 'exit with status 3 when at least one cascade is found (for alerting)'),
+    ),
   )
     .addHelpText(
       'after',
@@ -71,13 +136,27 @@ Examples:
     )
     .action(async (paths: string[], options: AnalyzeOptions) => {
       const formats = ['json', 'ndjson', 'csv', 'md'].filter((f) => options[f as 'json'])
-      if (formats.length > 1) throw new FatalError(`choose one output format, not ${formats.map((f) => `--${f}`).join(' and ')}`)
+      if (formats.length > 1)
+        throw new FatalError(`choose one output format, not ${formats.map((f) => `--${f}`).join(' and ')}`)
       const params = paramsOf(options)
-      const ingestion = await openTimeline(paths, options)
+      // Progress bar (stderr on a terminal only): erased before anything is printed.
+      const progress = Progress.start(options)
+      // The bars stay for the terminal charts.
+      const store = new BarStore()
+      let ingestion: Awaited<ReturnType<typeof openTimeline>>
+      try {
+        ingestion = await openTimeline(paths, options, progress ? { onBytes: progress.onBytes } : {})
+      } catch (error) {
+        progress?.done()
+        throw error
+      }
+      progress?.track(ingestion)
       let report: Report
       let analysisWarnings: string[]
       try {
-        const result = await analyzeTimeline(ingestion.selected, params)
+        for await (const batch of ingestion.selected) for (const event of batch) store.add(event)
+        progress?.done()
+        const result = analyzeBars(store, params)
         analysisWarnings = result.warnings
         report = {
           schema: REPORT_SCHEMA,
@@ -86,10 +165,15 @@ Examples:
           inputs: inputSummaries(ingestion),
           markets: result.markets,
           cascades: result.cascades,
-          badRows: { total: ingestion.ledger.total, byCode: ingestion.ledger.byCodeObject(), samples: ingestion.ledger.samples() },
+          badRows: {
+            total: ingestion.ledger.total,
+            byCode: ingestion.ledger.byCodeObject(),
+            samples: ingestion.ledger.samples(),
+          },
           warnings: [...ingestion.warnings, ...skipWarnings(ingestion.inputs), ...result.warnings],
         }
       } finally {
+        progress?.done()
         await ingestion.close()
       }
       const out = new Output()
@@ -98,7 +182,11 @@ Examples:
       else if (options.ndjson) await out.write(renderNdjson(report))
       else if (options.csv) await out.write(renderCascadesCsv(report))
       else if (options.md) await out.write(renderMarkdown(report))
-      else await out.write(renderTable(report, { color }))
+      else {
+        await out.write(renderTable(report, { color }))
+        // On a terminal, a picture of each cascade under the table (never in a pipe: the table only).
+        if (process.stdout.isTTY) await out.write(terminalCharts(report, store, params, color))
+      }
       // Data limits go to stderr for people; --json and --md carry them in the document.
       if (!options.quiet && !options.json && !options.md) {
         for (const warning of analysisWarnings) process.stderr.write(`cascade: note: ${warning}\n`)
@@ -110,14 +198,16 @@ Examples:
 
 function positiveNumber(text: string, option: string): number {
   const value = Number(text)
-  if (!Number.isFinite(value) || value <= 0) throw new FatalError(`${option} ${text}: expected a positive number`)
+  if (!Number.isFinite(value) || value <= 0)
+    throw new FatalError(`${option} ${text}: expected a positive number`)
   return value
 }
 
-function paramsOf(options: AnalyzeOptions): AnalysisParams {
+export function paramsOf(options: DetectorOptions): AnalysisParams {
   const reboundFrac = positiveNumber(options.rebound, '--rebound')
-  if (reboundFrac >= 1) throw new FatalError(`--rebound ${options.rebound}: expected a fraction below 1, such as 0.33`)
-  return {
+  if (reboundFrac >= 1)
+    throw new FatalError(`--rebound ${options.rebound}: expected a fraction below 1, such as 0.33`)
+  const params: AnalysisParams = {
     ...DEFAULT_PARAMS,
     minMovePct: positiveNumber(options.minMove, '--min-move'),
     withinMin: positiveNumber(options.within, '--within'),
@@ -125,8 +215,15 @@ function paramsOf(options: AnalyzeOptions): AnalysisParams {
     baselineHours: positiveNumber(options.baseline, '--baseline'),
     liqFloorUsd: positiveNumber(options.liqFloor, '--liq-floor'),
     liqZ: positiveNumber(options.liqZ, '--liq-z'),
+    mergeGapMin: positiveNumber(options.mergeGap, '--merge-gap'),
+    minVolumeMultiple: positiveNumber(options.minVolumeMultiple, '--min-volume-multiple'),
+    waveCalmMin: positiveNumber(options.waveCalm, '--wave-calm'),
+    waveFrac: positiveNumber(options.waveFrac, '--wave-frac'),
     groupBy: options.groupBy,
   }
+  const problems = paramProblems(params)
+  if (problems.length > 0) throw new FatalError(`bad detector option: ${problems.join('; ')}`)
+  return params
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(Math.floor(ms)).toISOString())
@@ -147,4 +244,16 @@ export function inputSummaries(ingestion: Ingestion): InputSummary[] {
     first: iso(i.first),
     last: iso(i.last),
   }))
+}
+
+function terminalCharts(report: Report, store: BarStore, params: AnalysisParams, color: boolean): string {
+  const markets = new Map(groupMarkets(store, params.groupBy).map((market) => [market.name, market]))
+  return renderCascadeCharts(
+    report.cascades,
+    (name, from, to) => {
+      const market = markets.get(name)
+      return market ? marketSeries(market, from, to) : null
+    },
+    { width: process.stdout.columns || 80, color },
+  )
 }
