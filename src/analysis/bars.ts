@@ -26,6 +26,9 @@ export class SeriesBars {
   readonly market: string
   /** The exchange's own symbol as first seen (`BTCUSDT`), for writing bars back out. */
   symbol = ''
+  /** Time and input of the event that gave `symbol` (the timeline's first of the series). */
+  symbolTs = Number.POSITIVE_INFINITY
+  symbolInput = Number.POSITIVE_INFINITY
   /** 1-second bars made from ticks (and from 1-second `bar` inputs, which merge exactly). */
   readonly ticks = new BarColumns(SECOND)
   /** Pre-aggregated layers, one per bucket length, in the order first seen. */
@@ -205,7 +208,12 @@ export class BarStore {
   add(event: TimelineEvent): void {
     if (event.kind !== 'funding') {
       const series = this.seriesOf(event.exchange, event.market)
-      if (series.symbol === '') series.symbol = event.symbol
+      if (series.symbol === '') {
+        series.symbol = event.symbol
+        series.symbolTs = event.ts
+        // Timeline events carry the input they came from (ties in time keep input order).
+        series.symbolInput = (event as { input?: number }).input ?? Number.POSITIVE_INFINITY
+      }
     }
     switch (event.kind) {
       case 'trade':
@@ -223,6 +231,33 @@ export class BarStore {
       case 'funding':
         this.fundingEvents++
         return
+    }
+  }
+
+  /**
+   * Add a series' trades folded elsewhere (the fast path, a worker thread): its 1-second bars join
+   * the series' own. Exact when no second holds trades on both sides (ingest makes sure of that),
+   * as trades, liquidations and open interest fill different columns.
+   */
+  absorb(part: SeriesBars): void {
+    // No event of it was kept (all outside --from/--to): the timeline would not have the series.
+    if (Object.values(part.counts).every((n) => n === 0)) return
+    const series = this.seriesOf(part.exchange, part.market)
+    if (
+      part.symbol !== '' &&
+      (series.symbol === '' ||
+        part.symbolTs < series.symbolTs ||
+        (part.symbolTs === series.symbolTs && part.symbolInput < series.symbolInput))
+    ) {
+      series.symbol = part.symbol
+      series.symbolTs = part.symbolTs
+      series.symbolInput = part.symbolInput
+    }
+    series.ticks.mergeWith(part.ticks)
+    series.nonUsdTrades += part.nonUsdTrades
+    series.cappedLiquidations += part.cappedLiquidations
+    for (const kind of Object.keys(series.counts) as (keyof SeriesBars['counts'])[]) {
+      series.counts[kind] += part.counts[kind]
     }
   }
 

@@ -2,14 +2,20 @@
  * Ingest: paths in, one merged, de-duplicated, time-ordered timeline out, with a ledger of
  * every row (event, duplicate, skipped or bad) per input.
  */
+
+import type { Readable } from 'node:stream'
 import { FatalError } from '../errors.js'
 import { detectSource, sourceById } from '../sources/index.js'
 import { type FileReader, type Probe, Skip, type Source, type SourceOptions } from '../sources/source.js'
 import type { Located } from '../timeline/event.js'
 import { dropDuplicates, mergeSorted } from '../timeline/merge.js'
+import { besideTrades, canFold, type FoldInput, FoldPlan, type FoldTarget } from './fast/plan.js'
+import { defaultThreads } from './fast/pool.js'
 import { type BadRow, type InputStats, Ledger } from './ledger.js'
 import { expandPaths, type Member, membersOf, removeTemp } from './open.js'
 import { peek, readEvents } from './read.js'
+
+export type { FoldTarget } from './fast/plan.js'
 
 export type { BadRow, InputStats } from './ledger.js'
 export { Ledger } from './ledger.js'
@@ -22,6 +28,17 @@ export interface IngestOptions extends SourceOptions {
   sortWindow?: number
   onBadRow?: (row: BadRow, nth: number) => void
   onBytes?: (n: number) => void
+  /**
+   * The caller folds the timeline into bars (`analyze`, `bars`): trade inputs with a fast path then
+   * fold straight into `fold.store` — in worker threads, without an event per row — wherever that
+   * gives the bars the timeline would (fast/plan.ts). Their bars are in the store once `events`
+   * has been read to the end; the events are the other inputs'.
+   */
+  fold?: FoldTarget
+  /** The fast path (DESIGN §9); default on unless CASCADE_FAST=0. Off: csv-parse reads everything. */
+  fast?: boolean
+  /** Worker threads for folding (default CASCADE_THREADS, else the cores available, at most 8). */
+  threads?: number
 }
 
 export interface Ingestion {
@@ -50,15 +67,30 @@ export async function ingest(paths: readonly string[], options: IngestOptions = 
       `${paths.join(' ')}: no data files found`,
       'cascade reads .csv, .csv.gz, .zip and .ndjson files',
     )
-  const members: Member[] = []
-  for (const file of files) members.push(...(await membersOf(file, stdinTemp)))
+  const members: { member: Member; file: string; index: number }[] = []
+  for (const file of files) {
+    const inFile = await membersOf(file, stdinTemp)
+    inFile.forEach((member, index) => {
+      members.push({ member, file, index })
+    })
+  }
+  const fast = options.fast ?? process.env.CASCADE_FAST !== '0'
 
   const inputs: InputStats[] = []
   const warnings: string[] = []
-  const streams: AsyncIterable<Located[]>[] = []
-  const starts: number[] = []
+  interface Detected {
+    member: Member
+    file: string
+    index: number
+    probe: Probe
+    stream: Readable
+    source: Source
+    reader: FileReader
+    stats: InputStats
+  }
+  const detected: Detected[] = []
   let totalBytes: number | null = 0
-  for (const member of members) {
+  for (const { member, file, index } of members) {
     const { probe, stream } = await peek(await member.open(), member.name, member.path)
     if (probe.lines.length === 0) {
       warnings.push(`${member.path}: empty file, nothing to read`)
@@ -67,14 +99,6 @@ export async function ingest(paths: readonly string[], options: IngestOptions = 
     }
     const source = forced ?? detectSource(probe, member.path, options)
     const reader = source.open(probe, options)
-    // Every input is detected up front (a bad one fails before any output), but read only when the
-    // merge reaches its first timestamp: a month of daily files is then read about one at a time,
-    // not all at once (memory bounded by the inputs that overlap in time, not by their number).
-    // (A reader of its own: a source may keep state from row to row, such as forward-filled fields.)
-    const start = member.reopenable
-      ? firstTimestamp(probe, source.open(probe, options))
-      : Number.NEGATIVE_INFINITY
-    if (start > Number.NEGATIVE_INFINITY) stream.destroy()
     const stats: InputStats = {
       index: inputs.length,
       path: member.path,
@@ -95,12 +119,44 @@ export async function ingest(paths: readonly string[], options: IngestOptions = 
     }
     inputs.push(stats)
     totalBytes = totalBytes !== null && member.size !== null ? totalBytes + member.size : null
+    detected.push({ member, file, index, probe, stream, source, reader, stats })
+  }
+
+  // Which inputs fold straight into bars (fast/plan.ts): all foldable ones, when every other
+  // input holds only what fills other bar columns than trades.
+  const foldable = (d: Detected) => canFold(d.reader, d.member)
+  const folding =
+    options.fold !== undefined &&
+    fast &&
+    !options.strict &&
+    detected.some(foldable) &&
+    detected.every((d) => foldable(d) || besideTrades(d.source))
+  const foldInputs: FoldInput[] = []
+
+  const streams: AsyncIterable<Located[]>[] = []
+  const starts: number[] = []
+  for (const d of detected) {
+    const { member, probe, stream, source, reader, stats } = d
+    if (folding && foldable(d)) {
+      stream.destroy()
+      foldInputs.push({ stats, file: d.file, memberIndex: d.index, member, source, probe, reader })
+      continue
+    }
+    // Every input is detected up front (a bad one fails before any output), but read only when the
+    // merge reaches its first timestamp: a month of daily files is then read about one at a time,
+    // not all at once (memory bounded by the inputs that overlap in time, not by their number).
+    // (A reader of its own: a source may keep state from row to row, such as forward-filled fields.)
+    const start = member.reopenable
+      ? firstTimestamp(probe, source.open(probe, options))
+      : Number.NEGATIVE_INFINITY
+    if (start > Number.NEGATIVE_INFINITY) stream.destroy()
     const readOptions = {
       ledger,
       stats,
       reader,
       sortWindow: options.sortWindow ?? DEFAULT_SORT_WINDOW,
       onBytes: options.onBytes,
+      fast,
     }
     streams.push(
       start > Number.NEGATIVE_INFINITY
@@ -111,12 +167,46 @@ export async function ingest(paths: readonly string[], options: IngestOptions = 
     )
     starts.push(start)
   }
-  const events = dropDuplicates(mergeSorted(streams, undefined, starts), (event) => {
+  const plan =
+    foldInputs.length > 0 && options.fold
+      ? new FoldPlan(foldInputs, {
+          target: options.fold,
+          ledger,
+          options: {
+            symbol: options.symbol,
+            columns: options.columns,
+            exchange: options.exchange,
+            market: options.market,
+          },
+          threads: options.threads ?? defaultThreads(),
+          sortWindow: options.sortWindow ?? DEFAULT_SORT_WINDOW,
+          onBytes: options.onBytes,
+        })
+      : null
+  plan?.start()
+  const merged = dropDuplicates(mergeSorted(streams, undefined, starts), (event) => {
     const stats = inputs[event.input]!
     stats.duplicates++
     stats.events--
   })
-  return { inputs, ledger, warnings, events, totalBytes, close: () => removeTemp(stdinTemp) }
+  const events = plan ? foldAtEnd(merged, plan) : merged
+  return {
+    inputs,
+    ledger,
+    warnings,
+    events,
+    totalBytes,
+    close: async () => {
+      await plan?.close()
+      await removeTemp(stdinTemp)
+    },
+  }
+}
+
+/** The timeline of the other inputs, and then the folded inputs' bars into the store. */
+async function* foldAtEnd(events: AsyncIterable<Located[]>, plan: FoldPlan): AsyncGenerator<Located[]> {
+  yield* events
+  await plan.finish()
 }
 
 /**

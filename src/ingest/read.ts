@@ -5,26 +5,20 @@
  */
 import { Readable, Transform } from 'node:stream'
 import { StringDecoder } from 'node:string_decoder'
-import { type Options as CsvOptions, parse } from 'csv-parse'
+import { parse } from 'csv-parse'
 import { parse as parseSync } from 'csv-parse/sync'
 import { FatalError, RowError } from '../errors.js'
 import { type FileReader, type Probe, Skip } from '../sources/source.js'
 import type { Located } from '../timeline/event.js'
 import { reorder, requireOrder } from '../timeline/reorder.js'
+import { CSV_OPTIONS, csvErrorCode } from './fast/csv.js'
+import { fastEvents } from './fast/events.js'
 import type { InputStats, Ledger } from './ledger.js'
 
 export const PROBE_BYTES = 64 * 1024
 const PROBE_LINES = 20
 
-/** The parser options every file is read with: tolerant of shape, strict about nothing it can't count. */
-export const CSV_OPTIONS: CsvOptions = {
-  bom: true,
-  info: true,
-  relax_column_count: true,
-  skip_empty_lines: true,
-  skip_records_with_error: true,
-  record_delimiter: ['\r\n', '\n', '\r'],
-}
+export { CSV_OPTIONS }
 
 export interface Peeked {
   probe: Probe
@@ -114,6 +108,8 @@ export interface ReadOptions {
   sortWindow: number
   batchSize?: number
   onBytes?: (n: number) => void
+  /** Read with the source's fast path where it has one (default true; csv-parse alone when false). */
+  fast?: boolean
 }
 
 /** Parse a member into time-ordered batches of located events. */
@@ -168,14 +164,7 @@ function csvRows(stream: Readable, options: ReadOptions): AsyncIterable<Row> {
   stream.on('error', (error) => parser.destroy(error))
   parser.on('skip', (error: Error & { code?: string; lines?: number }) => {
     stats.rows++
-    // csv-parse names one of its codes without the CSV_ prefix (INVALID_OPENING_QUOTE): keep them uniform.
-    const code =
-      error.code === undefined
-        ? 'CSV_ERROR'
-        : error.code.startsWith('CSV_')
-          ? error.code
-          : `CSV_${error.code}`
-    ledger.add(stats, error.lines ?? 0, code, error.message.replace(/\s+/g, ' '))
+    ledger.add(stats, error.lines ?? 0, csvErrorCode(error.code), error.message.replace(/\s+/g, ' '))
   })
   return parser as AsyncIterable<Row>
 }
@@ -207,6 +196,14 @@ async function* wholeLines(stream: Readable): AsyncGenerator<Row> {
 
 async function* parseRows(stream: Readable, options: ReadOptions): AsyncGenerator<Located[]> {
   const { ledger, stats, reader } = options
+  if (options.fast !== false && !reader.lineMode) {
+    try {
+      yield* fastEvents(stream, reader, stats, ledger, options.onBytes)
+    } catch (error) {
+      throw cannotRead(error, stats)
+    }
+    return
+  }
   const batchSize = options.batchSize ?? 4096
   if (options.onBytes) stream.on('data', (chunk: Buffer) => options.onBytes!(chunk.length))
   const rows = reader.lineMode ? wholeLines(stream) : csvRows(stream, options)
@@ -253,15 +250,20 @@ async function* parseRows(stream: Readable, options: ReadOptions): AsyncGenerato
       }
     }
   } catch (error) {
-    if (error instanceof FatalError) throw error
-    const code = (error as NodeJS.ErrnoException).code
-    throw new FatalError(`${stats.path}: cannot read (${code ?? (error as Error).message})`, undefined, {
-      cause: error,
-    })
+    throw cannotRead(error, stats)
   }
   if (Number.isFinite(first)) {
     stats.first = first
     stats.last = last
   }
   if (batch.length > 0) yield batch
+}
+
+/** A read error as the one line a user sees (FatalErrors, such as a corrupt archive, pass through). */
+export function cannotRead(error: unknown, stats: { path: string }): FatalError {
+  if (error instanceof FatalError) return error
+  const code = (error as NodeJS.ErrnoException).code
+  return new FatalError(`${stats.path}: cannot read (${code ?? (error as Error).message})`, undefined, {
+    cause: error,
+  })
 }

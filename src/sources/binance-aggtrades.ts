@@ -15,9 +15,17 @@ import {
 } from './binance-common.js'
 import { bool, epochToMs, expectFields, positive } from './fields.js'
 import { baseAmount, usdNotional } from './instruments.js'
-import type { Source } from './source.js'
+import type { FastTrades, Source } from './source.js'
 
-const HEADER = ['agg_trade_id', 'price', 'quantity', 'first_trade_id', 'last_trade_id', 'transact_time', 'is_buyer_maker']
+const HEADER = [
+  'agg_trade_id',
+  'price',
+  'quantity',
+  'first_trade_id',
+  'last_trade_id',
+  'transact_time',
+  'is_buyer_maker',
+]
 const FUTURES_ROW = ['int', 'num', 'num', 'int', 'int', 'epoch', 'bool'] as const
 const SPOT_ROW = ['int', 'num', 'num', 'int', 'int', 'epoch', 'bool', 'bool'] as const
 
@@ -29,11 +37,23 @@ export const binanceAggTrades: Source = {
   docs: 'https://github.com/binance/binance-public-data#aggtrades',
   detect(probe) {
     if (headerIs(probe, HEADER)) return { claims: true, why: 'header is Binance futures aggTrades' }
-    if (hasHeader(probe)) return { claims: false, why: `needs header ${HEADER.join(',')}; ${describeFirstLine(probe)}` }
+    if (hasHeader(probe))
+      return { claims: false, why: `needs header ${HEADER.join(',')}; ${describeFirstLine(probe)}` }
     const row = firstDataRow(probe)
-    if (rowIs(row, SPOT_ROW)) return { claims: true, why: 'no header; 8 fields agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker,is_best_match (spot)' }
-    if (rowIs(row, FUTURES_ROW)) return { claims: true, why: 'no header; 7 fields agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker (futures)' }
-    return { claims: false, why: `needs 7 (futures) or 8 (spot) fields ${HEADER.join(',')}[,is_best_match]; ${describeFirstLine(probe)}` }
+    if (rowIs(row, SPOT_ROW))
+      return {
+        claims: true,
+        why: 'no header; 8 fields agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker,is_best_match (spot)',
+      }
+    if (rowIs(row, FUTURES_ROW))
+      return {
+        claims: true,
+        why: 'no header; 7 fields agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker (futures)',
+      }
+    return {
+      claims: false,
+      why: `needs 7 (futures) or 8 (spot) fields ${HEADER.join(',')}[,is_best_match]; ${describeFirstLine(probe)}`,
+    }
   },
   open(probe, options) {
     const header = hasHeader(probe)
@@ -43,9 +63,27 @@ export const binanceAggTrades: Source = {
     const instrument = instrumentOrFail(symbol, venue, probe.name)
     const fieldCount = spot ? 8 : 7
     const { market } = instrument
+    const fast: FastTrades = {
+      kind: 'trade',
+      fields: fieldCount,
+      id: 0,
+      price: 1,
+      size: 2,
+      time: 5,
+      buyerMaker: 6,
+      extra: -1,
+      flags: spot ? [7] : [],
+      exchange: 'binance',
+      symbol,
+      market,
+      source: 'binance-aggtrades',
+      instrument,
+      notional: 'instrument',
+    }
     return {
       hasHeader: header,
       unquoted: true,
+      fast,
       row(f): TradeEvent {
         expectFields(f, fieldCount)
         const price = positive(f[1], 'price')

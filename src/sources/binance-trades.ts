@@ -15,7 +15,7 @@ import {
 } from './binance-common.js'
 import { bool, epochToMs, expectFields, positive } from './fields.js'
 import { baseAmount, usdNotional } from './instruments.js'
-import type { Source } from './source.js'
+import type { FastTrades, Source } from './source.js'
 
 const UM_HEADER = ['id', 'price', 'qty', 'quote_qty', 'time', 'is_buyer_maker']
 const CM_HEADER = ['id', 'price', 'qty', 'base_qty', 'time', 'is_buyer_maker']
@@ -29,12 +29,25 @@ export const binanceTrades: Source = {
   kinds: ['trade'],
   docs: 'https://github.com/binance/binance-public-data#trades',
   detect(probe) {
-    if (headerIs(probe, UM_HEADER) || headerIs(probe, CM_HEADER)) return { claims: true, why: 'header is Binance futures trades' }
-    if (hasHeader(probe)) return { claims: false, why: `needs header ${UM_HEADER.join(',')} (or base_qty for COIN-M); ${describeFirstLine(probe)}` }
+    if (headerIs(probe, UM_HEADER) || headerIs(probe, CM_HEADER))
+      return { claims: true, why: 'header is Binance futures trades' }
+    if (hasHeader(probe))
+      return {
+        claims: false,
+        why: `needs header ${UM_HEADER.join(',')} (or base_qty for COIN-M); ${describeFirstLine(probe)}`,
+      }
     const row = firstDataRow(probe)
-    if (rowIs(row, SPOT_ROW)) return { claims: true, why: 'no header; 7 fields id,price,qty,quoteQty,time,isBuyerMaker,isBestMatch (spot)' }
-    if (rowIs(row, FUTURES_ROW)) return { claims: true, why: 'no header; 6 fields id,price,qty,quote_qty,time,is_buyer_maker (futures)' }
-    return { claims: false, why: `needs 6 (futures) or 7 (spot) fields id,price,qty,quote_qty,time,is_buyer_maker[,is_best_match]; ${describeFirstLine(probe)}` }
+    if (rowIs(row, SPOT_ROW))
+      return {
+        claims: true,
+        why: 'no header; 7 fields id,price,qty,quoteQty,time,isBuyerMaker,isBestMatch (spot)',
+      }
+    if (rowIs(row, FUTURES_ROW))
+      return { claims: true, why: 'no header; 6 fields id,price,qty,quote_qty,time,is_buyer_maker (futures)' }
+    return {
+      claims: false,
+      why: `needs 6 (futures) or 7 (spot) fields id,price,qty,quote_qty,time,is_buyer_maker[,is_best_match]; ${describeFirstLine(probe)}`,
+    }
   },
   open(probe, options) {
     const header = hasHeader(probe)
@@ -45,9 +58,27 @@ export const binanceTrades: Source = {
     const fieldCount = spot ? 7 : 6
     const coinM = venue === 'cm'
     const { market } = instrument
+    const fast: FastTrades = {
+      kind: 'trade',
+      fields: fieldCount,
+      id: 0,
+      price: 1,
+      size: 2,
+      time: 4,
+      buyerMaker: 5,
+      extra: 3,
+      flags: spot ? [6] : [],
+      exchange: 'binance',
+      symbol,
+      market,
+      source: 'binance-trades',
+      instrument,
+      notional: coinM ? 'instrument' : 'extra',
+    }
     return {
       hasHeader: header,
       unquoted: true,
+      fast,
       row(f): TradeEvent {
         expectFields(f, fieldCount)
         const price = positive(f[1], 'price')
@@ -68,7 +99,11 @@ export const binanceTrades: Source = {
           // (242.53627972 would become 242.53627971999998). COIN-M's base_qty is rounded to 8
           // decimals, so its base amount is computed from the contracts instead.
           amount: baseAmount(instrument, qty, price),
-          notionalUsd: coinM ? usdNotional(instrument, qty, price) : instrument.usdQuoted ? quoteOrBaseQty : null,
+          notionalUsd: coinM
+            ? usdNotional(instrument, qty, price)
+            : instrument.usdQuoted
+              ? quoteOrBaseQty
+              : null,
           // The buyer resting on the book means the taker sold.
           side: buyerMaker ? 'sell' : 'buy',
           id: f[0]!,

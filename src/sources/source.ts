@@ -3,6 +3,7 @@
  * timeline events. One file per source in this folder, registered in `index.ts`.
  */
 import type { EventKind, TimelineEvent } from '../timeline/event.js'
+import type { Instrument } from './instruments.js'
 
 /** What detection sees of a file before anything is parsed. */
 export interface Probe {
@@ -55,10 +56,51 @@ export interface FileReader {
    */
   unquoted?: boolean
   /**
+   * How to read the rows without csv-parse (DESIGN §9), for high-volume numeric formats. The fast
+   * path must make exactly the events and bad rows `row()` makes: it reads only rows it fully
+   * understands and hands every other line to `row()`.
+   */
+  fast?: FastTrades
+  /**
    * One row → one event, a `Skip`, or a thrown `RowError`. `fields` is reused by the caller only
    * after this returns; the event must not keep it.
    */
   row(fields: string[], line: number): TimelineEvent | Skip
+}
+
+/**
+ * A trade format of one symbol whose rows are plain numbers and booleans, never quoted (Binance
+ * trades and aggTrades): which column holds what, and how a row's numbers become the event's.
+ * `row()` stays the reference; a row the fast path reads must give the event `row()` gives.
+ */
+export interface FastTrades {
+  kind: 'trade'
+  /** Fields in every row. */
+  fields: number
+  /** Column of the trade id, kept as text (`TradeEvent.id`). */
+  id: number
+  price: number
+  /** The size column, in the file's unit (contracts for COIN-M): `amount()` converts it. */
+  size: number
+  /** Epoch time, s/ms/µs/ns told apart by size (as `epochToMs`). */
+  time: number
+  /** `true` when the buyer was the maker, so the taker sold. */
+  buyerMaker: number
+  /** A further non-negative number `row()` checks and `notionalUsd()` may use (quote_qty), or -1. */
+  extra: number
+  /** Further boolean columns `row()` checks (spot is_best_match). Other columns are not read. */
+  flags: readonly number[]
+  exchange: string
+  symbol: string
+  market: string
+  source: string
+  /** What a size is worth: base units through `baseAmount(instrument, size, price)`. */
+  instrument: Instrument
+  /**
+   * The USD value: `usdNotional(instrument, size, price)`, or the file's own `extra` column where
+   * the quote is a dollar (null where it is not).
+   */
+  notional: 'instrument' | 'extra'
 }
 
 export interface Source {

@@ -24,7 +24,7 @@ import { renderJson, renderNdjson } from '../../report/json.js'
 import { renderMarkdown } from '../../report/markdown.js'
 import { renderTable } from '../../report/table.js'
 import { renderCascadeCharts } from '../../report/terminal-chart.js'
-import { addInputOptions, finish, type InputOptions, openTimeline } from '../common.js'
+import { addInputOptions, finish, type InputOptions, openTimeline, selectionOf } from '../common.js'
 import { Output } from '../output.js'
 import { Progress } from '../progress.js'
 import { version } from '../version.js'
@@ -141,11 +141,12 @@ Examples:
       const params = paramsOf(options)
       // Progress bar (stderr on a terminal only): erased before anything is printed.
       const progress = Progress.start(options)
-      // The bars stay for the terminal charts.
+      // The bars stay for the terminal charts. Trade files with a fast path fold straight into them.
       const store = new BarStore()
+      const fold = { store, selection: selectionOf(options) }
       let ingestion: Awaited<ReturnType<typeof openTimeline>>
       try {
-        ingestion = await openTimeline(paths, options, progress ? { onBytes: progress.onBytes } : {})
+        ingestion = await openTimeline(paths, options, progress ? { onBytes: progress.onBytes, fold } : { fold })
       } catch (error) {
         progress?.done()
         throw error

@@ -9,7 +9,7 @@ import type { Command } from 'commander'
 import { BarStore, barEvents } from '../../analysis/index.js'
 import { FatalError } from '../../errors.js'
 import { barCsv, barNdjson, barsCsvHeader } from '../../report/bars.js'
-import { addInputOptions, finish, type InputOptions, openTimeline } from '../common.js'
+import { addInputOptions, finish, type InputOptions, openTimeline, selectionOf } from '../common.js'
 import { Output } from '../output.js'
 
 interface BarsOptions extends InputOptions {
@@ -40,8 +40,9 @@ export function barsCommand(program: Command): void {
     .addHelpText('after', '\nThe bars of a whole input are held in memory (about 140 bytes per second of data per series).\n\nExamples:\n  cascade bars BTCUSDT-aggTrades-2021-05-19.zip > bars.csv\n  cascade bars data/ --interval 1m --ndjson\n')
     .action(async (paths: string[], options: BarsOptions) => {
       const intervalMs = parseInterval(options.interval)
-      const ingestion = await openTimeline(paths, options)
       const store = new BarStore()
+      // Trade files with a fast path fold straight into the store.
+      const ingestion = await openTimeline(paths, options, { fold: { store, selection: selectionOf(options) } })
       try {
         for await (const batch of ingestion.selected) for (const event of batch) store.add(event)
       } finally {

@@ -1,0 +1,453 @@
+/**
+ * Folding inputs straight into bars (DESIGN §9), and the rules that keep the bars exactly those the
+ * timeline would make:
+ *
+ * - Only ordered trade inputs with a fast path fold, and only when every other input holds
+ *   liquidations, open interest or funding alone: those fill other columns of a bar than trades,
+ *   so no second's sums depend on how the two interleave. (Any other input that may hold trades or
+ *   bars makes every input go through the timeline; the fast path then makes events.)
+ * - Inputs of one series whose kept times overlap (by the second) are read again as events,
+ *   merged and de-duplicated as the timeline does: two copies of one day, trades and aggTrades
+ *   of one symbol. Inputs one after the other (daily files) fold apart and join exactly.
+ * - A plain file is cut into byte ranges read at once; the ranges are joined in order (see
+ *   fold.ts), or the file is read again in one piece when a range's own decisions do not hold.
+ *
+ * Bad rows and counts go to the ledger and the inputs' stats as the timeline would leave them.
+ */
+import { type BarStore, SeriesBars } from '../../analysis/bars.js'
+import { BarColumns } from '../../analysis/columns.js'
+import type { FastTrades, FileReader, Probe, Source, SourceOptions } from '../../sources/source.js'
+import type { Located } from '../../timeline/event.js'
+import { filterEvents, type Selection, selects } from '../../timeline/filter.js'
+import { dropDuplicates, mergeSorted } from '../../timeline/merge.js'
+import { type InputStats, Ledger } from '../ledger.js'
+import type { Member } from '../open.js'
+import { readEvents } from '../read.js'
+import { type FoldResult, type FoldWindow, SAMPLES, TradeFold } from './fold.js'
+import { FoldPool } from './pool.js'
+import { type FoldTask, fastReaderOf, runFoldTask } from './task.js'
+
+/** What the consumer of the timeline folds into, and its selection (which the fold applies too). */
+export interface FoldTarget {
+  store: BarStore
+  selection: Selection
+}
+
+export interface FoldInput {
+  stats: InputStats
+  /** The path on the command line, and the member's index in it. */
+  file: string
+  memberIndex: number
+  member: Member
+  source: Source
+  probe: Probe
+  reader: FileReader
+}
+
+/** Kinds whose events fill other bar columns than trades do. */
+const BESIDE_TRADES = new Set(['liquidation', 'open_interest', 'funding'])
+
+/** Byte ranges a plain file is cut into, to share among the threads (DESIGN §9). */
+export const RANGE_BYTES = 32 << 20
+/** The smallest range worth a thread. */
+export const MIN_RANGE_BYTES = 4 << 20
+/** Blocks of decompressed text handed to the workers. */
+export const BLOCK_BYTES = 4 << 20
+/** Inputs smaller than this in all are folded in this thread (a worker takes ~50 ms to start). */
+export const WORKER_MIN_BYTES = 4 << 20
+
+/** Can this input fold straight into bars? (Ordered, with a fast path, re-openable.) */
+export function canFold(reader: FileReader, member: Member): reader is FileReader & { fast: FastTrades } {
+  return reader.fast !== undefined && !reader.unordered && !reader.lineMode && member.reopenable
+}
+
+/** Inputs that can be left beside folded trades: everything they hold fills other columns. */
+export function besideTrades(source: Source): boolean {
+  return source.kinds.every((kind) => BESIDE_TRADES.has(kind))
+}
+
+export interface FoldContext {
+  target: FoldTarget
+  ledger: Ledger
+  options: SourceOptions
+  threads: number
+  sortWindow: number
+  onBytes?: (n: number) => void
+}
+
+type Settled = { ok: true; result: FoldResult } | { ok: false; error: unknown }
+
+interface Planned {
+  input: FoldInput
+  layout: FastTrades
+  window: FoldWindow
+  /** The member's tasks; for a member read in blocks, the first block's task as a template. */
+  tasks: FoldTask[]
+  /** A compressed member inflated here and handed to the workers block by block. */
+  blocks: boolean
+  results: Promise<Settled>[]
+  /** The inflating of a member read in blocks (its errors are the member's). */
+  feeding?: Promise<Settled | null>
+}
+
+const settle = (result: Promise<FoldResult>): Promise<Settled> =>
+  result.then(
+    (r) => ({ ok: true, result: r }),
+    (error: unknown) => ({ ok: false, error }),
+  )
+
+export class FoldPlan {
+  private readonly pool: FoldPool
+  private readonly planned: Planned[] = []
+
+  constructor(
+    inputs: FoldInput[],
+    private readonly context: FoldContext,
+  ) {
+    const bytes = inputs.reduce((n, i) => n + (i.member.size ?? RANGE_BYTES), 0)
+    const threads = bytes >= WORKER_MIN_BYTES ? context.threads : 1
+    this.pool = new FoldPool(threads)
+    // Fewer compressed inputs than threads: each is inflated here (zlib on the thread pool) and
+    // parsed by the workers in blocks, at the speed of inflate; more: each goes whole to a thread
+    // of its own. Blocks need two workers: with one, inflating, feeding and parsing share two
+    // cores worse than one thread parsing while zlib inflates beside it (measured).
+    const compressed = inputs.filter((i) => i.member.path !== i.file || i.member.size === null)
+    const inBlocks = this.pool.workerThreads >= 2 && compressed.length < threads
+    const selection = context.target.selection
+    // --market and --exchange as they apply to the whole input (its one series); time per row.
+    const keeps = selects({ markets: selection.markets, exchanges: selection.exchanges })
+    for (const input of inputs) {
+      const layout = input.reader.fast!
+      const excluded =
+        keeps !== null &&
+        !keeps({
+          ts: 0,
+          exchange: layout.exchange,
+          symbol: layout.symbol,
+          market: layout.market,
+          kind: 'trade',
+          source: layout.source,
+          price: 0,
+          amount: 0,
+          notionalUsd: null,
+          side: 'unknown',
+        })
+      const window: FoldWindow = { from: selection.from, to: selection.to, excluded }
+      const base = {
+        input: input.stats.index,
+        file: input.file,
+        member: input.memberIndex,
+        path: input.member.path,
+        sourceId: input.source.id,
+        probe: input.probe,
+        options: context.options,
+        window,
+      }
+      const size = input.member.size
+      const plain = input.member.path === input.file && size !== null
+      // At least one range per thread, of about RANGE_BYTES: the runners take the next one when
+      // free, so the main thread, which starts at once, takes more than the workers, which start
+      // about 0.1 s later.
+      const ranges =
+        plain && threads > 1 && size >= 2 * MIN_RANGE_BYTES
+          ? Math.max(Math.min(threads, Math.floor(size / MIN_RANGE_BYTES)), Math.round(size / RANGE_BYTES))
+          : 1
+      const tasks: FoldTask[] =
+        ranges > 1
+          ? Array.from({ length: ranges }, (_, index) => ({
+              ...base,
+              range: {
+                index,
+                from: Math.floor((index * size!) / ranges),
+                to: Math.floor(((index + 1) * size!) / ranges),
+              },
+            }))
+          : // A plain file in one piece is read as one range too: one reused buffer, no stream.
+            [{ ...base, range: plain ? { index: 0, from: 0, to: size! } : null }]
+      const blocks = inBlocks && !plain && (size === null || size >= 2 * BLOCK_BYTES)
+      this.planned.push({ input, layout, window, tasks, blocks, results: [] })
+    }
+  }
+
+  /** Start every task (they run while the timeline of the other inputs is read). */
+  start(): void {
+    for (const plan of this.planned) {
+      const progress = (bytes: number, rows: number) => {
+        this.context.onBytes?.(bytes)
+        plan.input.stats.rows += rows
+      }
+      if (plan.blocks) {
+        plan.feeding = this.feed(plan, progress).then(
+          () => null,
+          (error: unknown) => ({ ok: false, error }),
+        )
+        continue
+      }
+      // Settled at once: an error waits for finish() instead of going unhandled.
+      for (const task of plan.tasks) plan.results.push(settle(this.pool.run(task, progress)))
+    }
+  }
+
+  /**
+   * Inflate a compressed member here (zlib works on the thread pool) and hand it to the workers in
+   * blocks of whole lines, a few at a time (memory stays bounded whatever the member's size).
+   */
+  private async feed(plan: Planned, progress: (bytes: number, rows: number) => void): Promise<void> {
+    const template = plan.tasks[0]!
+    const inFlight = new Set<Promise<Settled>>()
+    const limit = 2 * this.pool.workerThreads
+    let index = 0
+    let offset = 0
+    const submit = async (data: Uint8Array) => {
+      const task: FoldTask = {
+        ...template,
+        range: { index: index++, from: offset, to: offset + data.length, data },
+      }
+      offset += data.length
+      const result = settle(this.pool.run(task, progress, { workersOnly: true }))
+      plan.results.push(result)
+      inFlight.add(result)
+      void result.then(() => inFlight.delete(result))
+      while (inFlight.size >= limit) await Promise.race(inFlight)
+    }
+    let block = new Uint8Array(BLOCK_BYTES)
+    let used = 0
+    const stream = await plan.input.member.open()
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        let rest: Uint8Array = chunk
+        while (rest.length > 0) {
+          const n = Math.min(rest.length, block.length - used)
+          block.set(rest.subarray(0, n), used)
+          used += n
+          rest = rest.subarray(n)
+          if (used < block.length) continue
+          const nl = block.lastIndexOf(10, used - 1)
+          if (nl < 0) {
+            // A line longer than a block: a bigger block.
+            const bigger = new Uint8Array(block.length * 2)
+            bigger.set(block)
+            block = bigger
+            continue
+          }
+          // The block ends after its last newline; the rest starts the next one. (The whole
+          // buffer moves to the worker: the rest is copied out first.)
+          const next = new Uint8Array(BLOCK_BYTES)
+          next.set(block.subarray(nl + 1, used))
+          const full = block
+          block = next
+          used -= nl + 1
+          await submit(full.subarray(0, nl + 1))
+        }
+      }
+    } finally {
+      stream.destroy()
+    }
+    if (used > 0 || index === 0) await submit(block.subarray(0, used))
+  }
+
+  /** Wait for the tasks and put their bars into the store, their counts and bad rows where they go. */
+  async finish(): Promise<void> {
+    const folds: { plan: Planned; fold: TradeFold }[] = []
+    for (const plan of this.planned) {
+      const failed = await plan.feeding
+      if (failed && !failed.ok) throw failed.error
+      const settled = await Promise.all(plan.results)
+      for (const s of settled) if (!s.ok) throw s.error
+      const results = settled.map((s) => (s as { result: FoldResult }).result)
+      plan.results = []
+      let fold = joinRanges(plan.layout, plan.input.stats.index, plan.window, results)
+      if (!fold) {
+        // A range's own decisions do not hold (a lone CR, a boundary out of order): one piece.
+        const whole = await runFoldTask({ ...plan.tasks[0]!, range: null })
+        fold = joinRanges(plan.layout, plan.input.stats.index, plan.window, [whole])!
+      }
+      commit(fold, plan.input.stats, this.context.ledger, plan.layout)
+      folds.push({ plan, fold })
+    }
+    // Every task is done: the workers' memory goes before the analysis needs its own.
+    await this.pool.close()
+    // Series by series: inputs that overlap in time go through the timeline instead.
+    const bySeries = new Map<string, { plan: Planned; fold: TradeFold }[]>()
+    for (const entry of folds) {
+      const key = `${entry.plan.layout.exchange}:${entry.plan.layout.market}`
+      bySeries.set(key, [...(bySeries.get(key) ?? []), entry])
+    }
+    for (const group of bySeries.values()) {
+      if (overlapping(group.map((g) => g.fold))) await this.asEvents(group.map((g) => g.plan))
+      else
+        absorbAll(
+          this.context.target.store,
+          group.map((g) => g.fold),
+        )
+    }
+  }
+
+  /** Inputs of one series read again as events, merged and de-duplicated, then folded. */
+  private async asEvents(plans: Planned[]): Promise<void> {
+    // Rows and bad rows were counted by the fold already (the same for both reads): only the
+    // events and duplicates that the merge decides are taken from this read.
+    const scratch = new Map<number, InputStats>()
+    const streams = plans.map((plan) => {
+      const stats: InputStats = {
+        ...plan.input.stats,
+        symbols: new Set(),
+        markets: new Set(),
+        kinds: new Set(),
+        skipReasons: new Map(),
+        rows: 0,
+        events: 0,
+        duplicates: 0,
+        badRows: 0,
+        skipped: 0,
+        first: null,
+        last: null,
+      }
+      scratch.set(stats.index, stats)
+      const reader = fastReaderOf({
+        sourceId: plan.input.source.id,
+        probe: plan.input.probe,
+        options: this.context.options,
+      })
+      const context = this.context
+      return (async function* read(): AsyncGenerator<Located[]> {
+        yield* readEvents(await plan.input.member.open(), {
+          ledger: new Ledger(),
+          stats,
+          reader,
+          sortWindow: context.sortWindow,
+        })
+      })()
+    })
+    const events = dropDuplicates(mergeSorted(streams), (event) => {
+      const stats = scratch.get(event.input)!
+      stats.duplicates++
+      stats.events--
+    })
+    const store = new ScratchStore()
+    for await (const batch of filterEvents(events, this.context.target.selection)) {
+      for (const event of batch) store.add(event)
+    }
+    for (const plan of plans) {
+      const stats = scratch.get(plan.input.stats.index)!
+      plan.input.stats.events = stats.events
+      plan.input.stats.duplicates = stats.duplicates
+    }
+    for (const series of store.all()) this.context.target.store.absorb(series)
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close()
+  }
+}
+
+/** A store of trade series only, to fold events of a few inputs apart from the main store. */
+class ScratchStore {
+  private readonly series = new Map<string, SeriesBars>()
+
+  add(event: Located): void {
+    if (event.kind !== 'trade') throw new Error('fast path: a trade input made another kind of event')
+    const key = `${event.exchange}:${event.market}`
+    let series = this.series.get(key)
+    if (!series) {
+      series = new SeriesBars(event.exchange, event.market)
+      series.symbol = event.symbol
+      series.symbolTs = event.ts
+      series.symbolInput = event.input
+      this.series.set(key, series)
+    }
+    series.trade(event)
+  }
+
+  all(): SeriesBars[] {
+    return [...this.series.values()]
+  }
+}
+
+/** The ranges of one input joined in order; null when the file must be read in one piece. */
+export function joinRanges(
+  layout: FastTrades,
+  input: number,
+  window: FoldWindow,
+  results: FoldResult[],
+): TradeFold | null {
+  const fold = TradeFold.resume(layout, input, window, results[0]!)
+  if (results[0]!.bailed) return null
+  let offset = results[0]!.lines
+  for (let k = 1; k < results.length; k++) {
+    if (!fold.continueWith(results[k - 1]!, results[k]!, offset)) return null
+    offset += results[k]!.lines
+  }
+  return fold.joined()
+}
+
+/** An input's counts and bad rows, as the timeline would have left them. */
+function commit(fold: TradeFold, stats: InputStats, ledger: Ledger, layout: FastTrades): void {
+  stats.rows = fold.rows
+  stats.events = fold.events
+  stats.duplicates = fold.duplicates
+  stats.skipped = fold.skipped
+  for (const [reason, n] of fold.skipReasons)
+    stats.skipReasons.set(reason, (stats.skipReasons.get(reason) ?? 0) + n)
+  if (Number.isFinite(fold.first)) {
+    stats.first = fold.first
+    stats.last = fold.last
+    stats.symbols.add(layout.symbol)
+    stats.markets.add(layout.market)
+    stats.kinds.add('trade')
+  }
+  // The first bad rows in line order go through the ledger (printed, sampled); the rest are counted.
+  const tally = fold.badRows
+  const samples = [...tally.samples].sort((a, b) => a.line - b.line).slice(0, SAMPLES)
+  const rest = new Map(tally.byCode)
+  for (const row of samples) {
+    ledger.add(stats, row.line, row.code, row.message)
+    rest.set(row.code, rest.get(row.code)! - 1)
+  }
+  for (const [code, n] of rest) {
+    if (n <= 0) continue
+    ledger.total += n
+    stats.badRows += n
+    ledger.byCode.set(code, (ledger.byCode.get(code) ?? 0) + n)
+  }
+}
+
+/** Do the kept times of these inputs (by the second) overlap? */
+function overlapping(folds: TradeFold[]): boolean {
+  const spans = folds
+    .filter((f) => !Number.isNaN(f.firstAccepted))
+    .map((f) => [Math.floor(f.firstAccepted / 1000), Math.floor(f.lastAccepted / 1000)] as const)
+    .sort((a, b) => a[0] - b[0])
+  for (let i = 1; i < spans.length; i++) if (spans[i]![0] <= spans[i - 1]![1]) return true
+  return false
+}
+
+/** Inputs of one series that follow each other: their bars joined end to end, then into the store. */
+function absorbAll(store: BarStore, folds: TradeFold[]): void {
+  const ordered = folds
+    .filter((f) => f.series.ticks.length > 0 || f.series.counts.trade > 0)
+    .sort((a, b) => (a.series.ticks.first ?? 0) - (b.series.ticks.first ?? 0))
+  if (ordered.length === 0) return
+  if (ordered.length === 1) {
+    store.absorb(ordered[0]!.series)
+    return
+  }
+  const first = ordered[0]!.series
+  const joined = new SeriesBars(first.exchange, first.market)
+  joined.ticks.append(BarColumns.concat(ordered.map((f) => f.series.ticks)))
+  for (const { series } of ordered) {
+    joined.counts.trade += series.counts.trade
+    joined.nonUsdTrades += series.nonUsdTrades
+    if (
+      series.symbol !== '' &&
+      (joined.symbol === '' ||
+        series.symbolTs < joined.symbolTs ||
+        (series.symbolTs === joined.symbolTs && series.symbolInput < joined.symbolInput))
+    ) {
+      joined.symbol = series.symbol
+      joined.symbolTs = series.symbolTs
+      joined.symbolInput = series.symbolInput
+    }
+  }
+  store.absorb(joined)
+}
