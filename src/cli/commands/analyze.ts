@@ -146,7 +146,11 @@ Examples:
       const fold = { store, selection: selectionOf(options) }
       let ingestion: Awaited<ReturnType<typeof openTimeline>>
       try {
-        ingestion = await openTimeline(paths, options, progress ? { onBytes: progress.onBytes, fold } : { fold })
+        ingestion = await openTimeline(
+          paths,
+          options,
+          progress ? { onBytes: progress.onBytes, fold } : { fold },
+        )
       } catch (error) {
         progress?.done()
         throw error

@@ -23,7 +23,9 @@ export function parseInterval(text: string): number {
   const m = /^(\d+)(s|m|h|d)$/.exec(text.trim())
   const ms = m ? Number(m[1]) * UNITS[m[2]!]! : Number.NaN
   if (!(ms >= 1000) || 86_400_000 % ms !== 0) {
-    throw new FatalError(`--interval ${text}: expected a length that divides a day, such as 1s, 5s, 1m, 5m, 1h`)
+    throw new FatalError(
+      `--interval ${text}: expected a length that divides a day, such as 1s, 5s, 1m, 5m, 1h`,
+    )
   }
   return ms
 }
@@ -32,17 +34,28 @@ export function barsCommand(program: Command): void {
   addInputOptions(
     program
       .command('bars')
-      .description('write 1-second (or --interval) bars per series as cascade-bars CSV (or --ndjson); cascade analyze reads them back')
+      .description(
+        'write 1-second (or --interval) bars per series as cascade-bars CSV (or --ndjson); cascade analyze reads them back',
+      )
       .argument('<paths...>', 'files, directories (recursive), globs, or - for stdin')
-      .option('--interval <length>', 'bar length: 1s, 5s, 1m, 5m, 1h …; coarser inputs (klines, hourly buckets) keep their own', '1s')
+      .option(
+        '--interval <length>',
+        'bar length: 1s, 5s, 1m, 5m, 1h …; coarser inputs (klines, hourly buckets) keep their own',
+        '1s',
+      )
       .option('--ndjson', 'write bar events as NDJSON instead of CSV'),
   )
-    .addHelpText('after', '\nThe bars of a whole input are held in memory (about 140 bytes per second of data per series).\n\nExamples:\n  cascade bars BTCUSDT-aggTrades-2021-05-19.zip > bars.csv\n  cascade bars data/ --interval 1m --ndjson\n')
+    .addHelpText(
+      'after',
+      '\nThe bars of a whole input are held in memory (about 140 bytes per second of data per series).\n\nExamples:\n  cascade bars BTCUSDT-aggTrades-2021-05-19.zip > bars.csv\n  cascade bars data/ --interval 1m --ndjson\n',
+    )
     .action(async (paths: string[], options: BarsOptions) => {
       const intervalMs = parseInterval(options.interval)
       const store = new BarStore()
       // Trade files with a fast path fold straight into the store.
-      const ingestion = await openTimeline(paths, options, { fold: { store, selection: selectionOf(options) } })
+      const ingestion = await openTimeline(paths, options, {
+        fold: { store, selection: selectionOf(options) },
+      })
       try {
         for await (const batch of ingestion.selected) for (const event of batch) store.add(event)
       } finally {
