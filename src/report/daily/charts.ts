@@ -4,8 +4,7 @@
  * (long and short, stacked), and open interest. Vega-Lite specs rendered to SVG in Node (no
  * browser, no network); the SVG is the same bytes for the same data on any host and time zone.
  */
-import { logger, parse, View, Warn as WarnLevel } from 'vega'
-import { compile, type TopLevelSpec } from 'vega-lite'
+import type { TopLevelSpec } from 'vega-lite'
 import type { MarketSeries } from '../../analysis/index.js'
 import { pct } from '../format.js'
 import type { ReportDay } from './day.js'
@@ -244,6 +243,12 @@ export function chartSpec(
  * chart; here a problem fails the render instead, and nothing reaches the console.
  */
 export async function renderSvg(spec: TopLevelSpec, idPrefix: string): Promise<string> {
+  // Loaded on first use: Vega costs about 0.3 s and 20 MB at start-up, which every other command
+  // (analyze on a big file, timeline in a pipe) would otherwise pay for nothing.
+  const [{ logger, parse, View, Warn: WarnLevel }, { compile }] = await Promise.all([
+    import('vega'),
+    import('vega-lite'),
+  ])
   const problems: string[] = []
   const collect = (_method: string, level: string, input: readonly unknown[]) => {
     if (level === 'ERROR')
