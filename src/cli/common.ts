@@ -26,6 +26,7 @@ export interface InputOptions {
   strict?: boolean
   maxBadRows: string
   sortWindow?: string
+  threads?: string
   quiet?: boolean
   debug?: boolean
   progress?: boolean
@@ -66,6 +67,7 @@ export function addInputOptions(command: Command): Command {
       'rows a file written out of time order (Binance metrics, Bybit, BitMEX) may hold back to sort itself; about 400 bytes each',
       String(DEFAULT_SORT_WINDOW),
     )
+    .option('--threads <n>', 'threads that parse big trade files (default: the cores available, or CASCADE_THREADS)')
     .addOption(new Option('--no-progress', 'never show a progress bar'))
     .option('-q, --quiet', 'print no summary or warnings on stderr (errors still)')
     .option('--debug', 'show stack traces of errors')
@@ -123,7 +125,12 @@ export async function openTimeline(
   const sortWindow = Number(options.sortWindow ?? DEFAULT_SORT_WINDOW)
   if (!Number.isInteger(sortWindow) || sortWindow < 1)
     throw new FatalError(`--sort-window ${options.sortWindow}: expected a positive whole number`)
+  const threads = options.threads === undefined ? undefined : Number(options.threads)
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 64)) {
+    throw new FatalError(`--threads ${options.threads}: expected a whole number from 1 to 64`)
+  }
   const ingestion = await ingest(paths, {
+    threads,
     source: options.source,
     symbol: options.symbol,
     columns: parseColumns(options.columns),
