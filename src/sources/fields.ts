@@ -4,10 +4,36 @@
  */
 import { RowError } from '../errors.js'
 
+const POWERS_OF_TEN = Array.from({ length: 16 }, (_, k) => 10 ** k)
+
+/**
+ * `Number(text)` for plain decimals such as `-94000.125`, about twice as fast: with at most 15
+ * digits the digits make an integer below 2^53 and 10^k is exact, so one division is correctly
+ * rounded — the same double `Number` gives (Clinger's fast path). Anything else (exponents, signs
+ * `+`, spaces, longer numbers) goes to `Number`.
+ */
+export function decimal(text: string): number {
+  const n = text.length
+  let i = text.charCodeAt(0) === 45 ? 1 : 0
+  if (n - i > 16 || i === n) return Number(text)
+  let digits = 0
+  let point = -1
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i)
+    if (c >= 48 && c <= 57) digits = digits * 10 + (c - 48)
+    else if (c === 46 && point < 0 && i > 0 && i < n - 1) point = i
+    else return Number(text)
+  }
+  // Without a point all 16 characters may be digits: past 15 the integer may not be exact.
+  if (point < 0 && n - (text.charCodeAt(0) === 45 ? 1 : 0) > 15) return Number(text)
+  const value = point < 0 ? digits : digits / POWERS_OF_TEN[n - 1 - point]!
+  return text.charCodeAt(0) === 45 ? -value : value
+}
+
 /** A required finite number. `Number('')` is 0, so empty cells are refused explicitly. */
 export function num(text: string | undefined, column: string): number {
   if (text === undefined || text.length === 0) throw new RowError('MISSING_FIELD', `${column}: empty`)
-  const value = Number(text)
+  const value = decimal(text)
   if (!Number.isFinite(value))
     throw new RowError('BAD_NUMBER', `${column}: expected a number, got ${quote(text)}`)
   return value
