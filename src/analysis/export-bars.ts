@@ -4,7 +4,7 @@
  * OHLC keeps first/max/min/last, open interest the last level — so a coarser bar is exact; a
  * bucket coarser than the interval asked for is kept whole, never spread (DESIGN §10).
  */
-import type { BarEvent } from '../timeline/event.js'
+import { type BarEvent, emptyBar } from '../timeline/event.js'
 import type { BarStore, SeriesBars } from './bars.js'
 import type { BarColumns } from './columns.js'
 
@@ -34,7 +34,7 @@ function layerEvents(series: SeriesBars, layer: BarColumns, durationMs: number):
   for (let i = 0; i < layer.length; i++) {
     const ts = Math.floor(layer.time[i]! / durationMs) * durationMs
     if (bar === null || bar.ts !== ts) {
-      bar = emptyBar(series, layer, ts, durationMs)
+      bar = emptyBarOf(series, layer, ts, durationMs)
       out.push(bar)
     }
     mergeRow(bar, layer, i)
@@ -42,28 +42,26 @@ function layerEvents(series: SeriesBars, layer: BarColumns, durationMs: number):
   return out
 }
 
-function emptyBar(series: SeriesBars, layer: BarColumns, ts: number, durationMs: number): BarEvent {
-  return {
+function emptyBarOf(series: SeriesBars, layer: BarColumns, ts: number, durationMs: number): BarEvent {
+  const symbol = series.symbol || series.market
+  const bar = emptyBar({
     ts,
     exchange: series.exchange,
-    symbol: series.symbol || series.market,
+    symbol,
     market: series.market,
-    kind: 'bar',
     source: 'cascade-bars',
     durationMs,
-    open: null,
-    high: null,
-    low: null,
-    close: null,
-    volume: layer.hasVolume ? 0 : null,
-    volumeUsd: layer.hasVolumeUsd ? 0 : null,
-    takerBuyUsd: layer.hasTaker ? 0 : null,
-    trades: layer.hasTrades ? 0 : null,
-    liqLongUsd: layer.hasLiquidations ? 0 : null,
-    liqShortUsd: layer.hasLiquidations ? 0 : null,
-    openInterest: null,
-    openInterestUsd: null,
+  })
+  // Sums start at 0 where the layer has the figure at all; null stays "not in the inputs".
+  if (layer.hasVolume) bar.volume = 0
+  if (layer.hasVolumeUsd) bar.volumeUsd = 0
+  if (layer.hasTaker) bar.takerBuyUsd = 0
+  if (layer.hasTrades) bar.trades = 0
+  if (layer.hasLiquidations) {
+    bar.liqLongUsd = 0
+    bar.liqShortUsd = 0
   }
+  return bar
 }
 
 function mergeRow(bar: BarEvent, layer: BarColumns, i: number): void {

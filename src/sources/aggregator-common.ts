@@ -4,7 +4,6 @@
  * an empty bar to fill in. https://docs.coinglass.com/ https://api.coinalyze.net/v1/doc/
  */
 import { FatalError, RowError } from '../errors.js'
-import type { BarEvent } from '../timeline/event.js'
 import { epochToMs, num, quote } from './fields.js'
 import type { Probe } from './source.js'
 
@@ -138,39 +137,7 @@ export function capitalTokenFromName(name: string): string | null {
   return null
 }
 
-export interface BarHead {
-  ts: number
-  exchange: string
-  symbol: string
-  market: string
-  source: string
-  durationMs: number
-}
-
-/** A bar with every figure null, for sources that know only some of them. */
-export function emptyBar(head: BarHead): BarEvent {
-  return {
-    ts: head.ts,
-    exchange: head.exchange,
-    symbol: head.symbol,
-    market: head.market,
-    kind: 'bar',
-    source: head.source,
-    durationMs: head.durationMs,
-    open: null,
-    high: null,
-    low: null,
-    close: null,
-    volume: null,
-    volumeUsd: null,
-    takerBuyUsd: null,
-    trades: null,
-    liqLongUsd: null,
-    liqShortUsd: null,
-    openInterest: null,
-    openInterestUsd: null,
-  }
-}
+export { type BarHead, emptyBar } from '../timeline/event.js'
 
 /** Long + short must equal the file's total within rounding (a cent, or 1e-9 of the total). */
 export function checkLiquidationTotal(long: number, short: number, total: number, column: string): void {

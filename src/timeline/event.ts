@@ -121,3 +121,33 @@ function barExtras(event: BarEvent): string {
       : `|liqBase=${event.liqLongBase}/${event.liqShortBase}`
   return oi + liq
 }
+
+/** What every bar has whatever its source: where, when and how long. */
+export interface BarHead {
+  ts: number
+  exchange: string
+  symbol: string
+  market: string
+  source: string
+  durationMs: number
+}
+
+/** A bar with every figure null, for producers that know only some of them. */
+export function emptyBar(head: BarHead): BarEvent {
+  return {
+    ...head,
+    kind: 'bar',
+    open: null,
+    high: null,
+    low: null,
+    close: null,
+    volume: null,
+    volumeUsd: null,
+    takerBuyUsd: null,
+    trades: null,
+    liqLongUsd: null,
+    liqShortUsd: null,
+    openInterest: null,
+    openInterestUsd: null,
+  }
+}
