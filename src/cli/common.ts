@@ -67,7 +67,10 @@ export function addInputOptions(command: Command): Command {
       'rows a file written out of time order (Binance metrics, Bybit, BitMEX) may hold back to sort itself; about 400 bytes each',
       String(DEFAULT_SORT_WINDOW),
     )
-    .option('--threads <n>', 'threads that parse big trade files (default: the cores available, or CASCADE_THREADS)')
+    .option(
+      '--threads <n>',
+      'threads that parse big trade files (default: the cores available, or CASCADE_THREADS)',
+    )
     .addOption(new Option('--no-progress', 'never show a progress bar'))
     .option('-q, --quiet', 'print no summary or warnings on stderr (errors still)')
     .option('--debug', 'show stack traces of errors')
