@@ -1,19 +1,11 @@
-import { mkdtemp, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { CASCADE_BARS_COLUMNS, cascadeBars } from '../../src/sources/cascade-bars.js'
 import type { BarEvent } from '../../src/timeline/event.js'
 import { counts, plain, readAll } from '../helpers/ingest.js'
+import { tempFile as temp } from '../helpers/temp.js'
 
 const DIR = 'fixtures/cascade-bars'
 const HEADER = CASCADE_BARS_COLUMNS.join(',')
-
-async function temp(name: string, text: string): Promise<string> {
-  const path = join(await mkdtemp(join(tmpdir(), 'cascade-bars-')), name)
-  await writeFile(path, text)
-  return path
-}
 
 describe('cascade-bars', () => {
   it('defines the contract columns', () => {

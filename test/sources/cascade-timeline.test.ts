@@ -1,7 +1,4 @@
 import { readFileSync } from 'node:fs'
-import { mkdtemp, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
@@ -9,15 +6,10 @@ import { eventCsv, eventNdjson, timelineCsvHeader } from '../../src/report/timel
 import { eventFromCsvRow, eventFromJsonLine } from '../../src/sources/cascade-timeline.js'
 import type { TimelineEvent } from '../../src/timeline/event.js'
 import { counts, plain, readAll } from '../helpers/ingest.js'
+import { tempFile as temp } from '../helpers/temp.js'
 
 const NDJSON = 'fixtures/cascade-timeline/timeline.ndjson'
 const CSV = 'fixtures/cascade-timeline/timeline.csv'
-
-async function temp(name: string, text: string): Promise<string> {
-  const path = join(await mkdtemp(join(tmpdir(), 'cascade-tl-')), name)
-  await writeFile(path, text)
-  return path
-}
 
 // The fixtures were written by src/report/timeline.ts from events that the Binance and CoinGlass
 // sources made of real rows (FORMATS.md): a COIN-M liquidation (7 contracts × 100 USD at 30631.6),

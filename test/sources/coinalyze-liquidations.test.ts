@@ -1,20 +1,12 @@
 import { existsSync } from 'node:fs'
-import { mkdtemp, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { coinalyzeSeries, coinalyzeSymbolFromName } from '../../src/sources/coinalyze-liquidations.js'
 import type { BarEvent } from '../../src/timeline/event.js'
 import { counts, plain, readAll } from '../helpers/ingest.js'
+import { tempFile as temp } from '../helpers/temp.js'
 
 const DIR = 'fixtures/coinalyze-liquidations'
 const REAL = '../shared/real/peers/BTCUSDT_PERP.A_liquidation-history.csv'
-
-async function temp(name: string, text: string): Promise<string> {
-  const path = join(await mkdtemp(join(tmpdir(), 'cascade-cz-')), name)
-  await writeFile(path, text)
-  return path
-}
 
 describe('coinalyze symbols', () => {
   it('reads the exchange from the suffix and the canonical market from the rest', () => {

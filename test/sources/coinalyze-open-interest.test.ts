@@ -1,19 +1,11 @@
 import { existsSync } from 'node:fs'
-import { mkdtemp, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { BarEvent } from '../../src/timeline/event.js'
 import { counts, plain, readAll } from '../helpers/ingest.js'
+import { tempFile as temp } from '../helpers/temp.js'
 
 const FIXTURE = 'fixtures/coinalyze-open-interest/BTCUSDT_PERP.A_open-interest-history.csv'
 const REAL = '../shared/real/peers/BTCUSDT_PERP.A_open-interest-history.csv'
-
-async function temp(name: string, text: string): Promise<string> {
-  const path = join(await mkdtemp(join(tmpdir(), 'cascade-czoi-')), name)
-  await writeFile(path, text)
-  return path
-}
 
 describe('coinalyze-open-interest', () => {
   it('reads the headerless CRLF layout: OI close in BTC, price fields null', async () => {

@@ -1,20 +1,12 @@
 import { existsSync } from 'node:fs'
-import { mkdtemp, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { BarEvent } from '../../src/timeline/event.js'
 import { counts, plain, readAll } from '../helpers/ingest.js'
+import { tempFile as temp } from '../helpers/temp.js'
 
 const DIR = 'fixtures/coinglass-liquidations'
 const REAL = '../shared/real/coinglass_BTC_liquidation_10y_1h.csv'
 const HOUR = 3_600_000
-
-async function temp(name: string, text: string): Promise<string> {
-  const path = join(await mkdtemp(join(tmpdir(), 'cascade-cg-')), name)
-  await writeFile(path, text)
-  return path
-}
 
 const bars = (events: unknown[]) => events as BarEvent[]
 

@@ -1,19 +1,11 @@
-import { mkdtemp, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { BarEvent } from '../../src/timeline/event.js'
 import { counts, plain, readAll } from '../helpers/ingest.js'
+import { tempFile as temp } from '../helpers/temp.js'
 
 // No real CoinGlass OI CSV exists; the fixture is the API's `time,open,high,low,close` flattened
 // to CSV, with the values of the real regime table's oi_* columns (CoinGlass, Binance BTCUSDT, USD).
 const FIXTURE = 'fixtures/coinglass-open-interest/coinglass_BTCUSDT_open-interest_1h.csv'
-
-async function temp(name: string, text: string): Promise<string> {
-  const path = join(await mkdtemp(join(tmpdir(), 'cascade-cgoi-')), name)
-  await writeFile(path, text)
-  return path
-}
 
 describe('coinglass-open-interest', () => {
   it('turns OI candles into bars whose openInterestUsd is the close, leaving price fields null', async () => {

@@ -1,10 +1,8 @@
-import { mkdtemp, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { IngestOptions } from '../../src/ingest/index.js'
 import type { LiquidationEvent, OpenInterestEvent, TradeEvent } from '../../src/timeline/event.js'
 import { counts, plain, readAll } from '../helpers/ingest.js'
+import { tempFile as temp } from '../helpers/temp.js'
 
 const MYDATA = 'fixtures/generic/mydata.csv' // hand-made, with the column names of the issue's example
 const KRAKEN = 'fixtures/generic/freqtrade_BCHEUR.csv' // real Kraken Time & Sales rows (peers/SOURCES.md)
@@ -13,12 +11,6 @@ const ISSUE: IngestOptions = {
   columns: { ts: 'time', price: 'px', amount: 'qty', side: 'taker_side', id: 'trade_id' },
   exchange: 'kraken',
   market: 'BTC-USD',
-}
-
-async function temp(name: string, text: string): Promise<string> {
-  const path = join(await mkdtemp(join(tmpdir(), 'cascade-generic-')), name)
-  await writeFile(path, text)
-  return path
 }
 
 describe('generic', () => {

@@ -1,21 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs'
-import { mkdtemp, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { basename, join } from 'node:path'
+import { basename } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Probe } from '../../src/sources/source.js'
 import { wideTable } from '../../src/sources/wide-table.js'
 import type { BarEvent } from '../../src/timeline/event.js'
 import { counts, plain, readAll } from '../helpers/ingest.js'
+import { tempFile as temp } from '../helpers/temp.js'
 
 const FIXTURE = 'fixtures/wide-table/coinglass_BTC_regime_1h_1y.csv'
 const REAL = '../shared/real/coinglass_BTC_regime_1h_1y.csv'
-
-async function temp(name: string, text: string): Promise<string> {
-  const path = join(await mkdtemp(join(tmpdir(), 'cascade-wide-')), name)
-  await writeFile(path, text)
-  return path
-}
 
 function probeOf(path: string): Probe {
   const lines = readFileSync(path, 'utf8').split(/\r?\n/).filter(Boolean).slice(0, 20)
