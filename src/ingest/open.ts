@@ -10,8 +10,7 @@ import { basename, join } from 'node:path'
 import { PassThrough, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createGunzip, createInflateRaw } from 'node:zlib'
-import { glob } from 'tinyglobby'
-import yauzl from 'yauzl'
+import type yauzl from 'yauzl'
 import { FatalError } from '../errors.js'
 
 /** 1 MiB reads: the 64 KiB default costs 1.5–1.9× on big files (DESIGN §9). */
@@ -47,6 +46,8 @@ export async function expandPaths(paths: readonly string[]): Promise<string[]> {
     } else if (info) {
       files.push(path)
     } else if (/[*?[\]{}]/.test(path)) {
+      // Loaded when a pattern is given (most runs name files and directories).
+      const { glob } = await import('tinyglobby')
       const matches = (await glob(path, { onlyFiles: true, expandDirectories: false })).sort()
       if (matches.length === 0) throw new FatalError(`${path}: no file matches this pattern`)
       files.push(...matches)
@@ -151,9 +152,10 @@ function annotate(stream: Readable, path: string, what: 'gzip' | 'zip'): Readabl
   return stream.pipe(out)
 }
 
-function openZip(file: string, display: string): Promise<yauzl.ZipFile> {
+async function openZip(file: string, display: string): Promise<yauzl.ZipFile> {
+  const { default: zipReader } = await import('yauzl')
   return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true, autoClose: false }, (error, zip) => {
+    zipReader.open(file, { lazyEntries: true, autoClose: false }, (error, zip) => {
       if (error || !zip)
         reject(
           new FatalError(

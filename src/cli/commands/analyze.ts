@@ -19,11 +19,7 @@ import {
 import { type InputSummary, REPORT_SCHEMA, type Report } from '../../analysis/report-types.js'
 import { FatalError } from '../../errors.js'
 import { type Ingestion, skipWarnings } from '../../ingest/index.js'
-import { renderCascadesCsv } from '../../report/cascades-csv.js'
 import { renderJson, renderNdjson } from '../../report/json.js'
-import { renderMarkdown } from '../../report/markdown.js'
-import { renderTable } from '../../report/table.js'
-import { renderCascadeCharts } from '../../report/terminal-chart.js'
 import { addInputOptions, finish, type InputOptions, openTimeline, selectionOf } from '../common.js'
 import { Output } from '../output.js'
 import { Progress } from '../progress.js'
@@ -183,14 +179,16 @@ Examples:
       }
       const out = new Output()
       const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb'
+      // Each renderer is loaded when chosen: a pipeline asking for JSON never loads the table's.
       if (options.json) await out.write(renderJson(report))
       else if (options.ndjson) await out.write(renderNdjson(report))
-      else if (options.csv) await out.write(renderCascadesCsv(report))
-      else if (options.md) await out.write(renderMarkdown(report))
+      else if (options.csv)
+        await out.write((await import('../../report/cascades-csv.js')).renderCascadesCsv(report))
+      else if (options.md) await out.write((await import('../../report/markdown.js')).renderMarkdown(report))
       else {
-        await out.write(renderTable(report, { color }))
+        await out.write((await import('../../report/table.js')).renderTable(report, { color }))
         // On a terminal, a picture of each cascade under the table (never in a pipe: the table only).
-        if (process.stdout.isTTY) await out.write(terminalCharts(report, store, params, color))
+        if (process.stdout.isTTY) await out.write(await terminalCharts(report, store, params, color))
       }
       // Data limits go to stderr for people; --json and --md carry them in the document.
       if (!options.quiet && !options.json && !options.md) {
@@ -251,7 +249,13 @@ export function inputSummaries(ingestion: Ingestion): InputSummary[] {
   }))
 }
 
-function terminalCharts(report: Report, store: BarStore, params: AnalysisParams, color: boolean): string {
+async function terminalCharts(
+  report: Report,
+  store: BarStore,
+  params: AnalysisParams,
+  color: boolean,
+): Promise<string> {
+  const { renderCascadeCharts } = await import('../../report/terminal-chart.js')
   const markets = new Map(groupMarkets(store, params.groupBy).map((market) => [market.name, market]))
   return renderCascadeCharts(
     report.cascades,
