@@ -168,7 +168,6 @@ export async function runReport(paths: string[], options: ReportOptions): Promis
   process.exitCode = status !== 0 ? status : options.exitCode && report.cascades.length > 0 ? 3 : 0
 }
 
-
 /** `[start, end)` of the period a file name dates (`…-2021-05-19.zip`: that UTC day; `…-2021-05.zip`: the month). */
 export function namedPeriod(path: string): { from: number; to: number } | null {
   const name = basename(path)
