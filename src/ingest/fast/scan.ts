@@ -24,7 +24,6 @@ export interface RowSink {
 
 const NL = 10
 const CR = 13
-const QUOTE = 34
 
 /** Base units of a trade read by the fast path (as the source's row() computes them). */
 export function tradeAmount(layout: FastTrades, size: number, price: number): number {
@@ -194,12 +193,11 @@ export class RowScanner {
     if (this.atStart && nl - s >= 3 && b[s] === 0xef && b[s + 1] === 0xbb && b[s + 2] === 0xbf) s += 3
     let e = nl
     if (e > s && b[e - 1] === CR) e--
-    const cr = b.indexOf(CR, s)
-    if (cr >= 0 && cr < e) return false
-    if (!this.reader.unquoted) {
-      const quote = b.indexOf(QUOTE, s)
-      if (quote >= 0 && quote < e) return false
-    }
+    // Decoded first, so that the checks look at this line only (a Buffer's indexOf searches to the
+    // end of the chunk). UTF-8 never encodes CR or a quote inside another character.
+    const text = b.toString('utf8', s, e)
+    if (text.includes('\r')) return false
+    if (!this.reader.unquoted && text.includes('"')) return false
     this.atStart = false
     this.line++
     if (e === s) return true
@@ -207,7 +205,7 @@ export class RowScanner {
       this.headerPending = false
       return true
     }
-    this.fallback(splitLine(b.toString('utf8', s, e)), this.line)
+    this.fallback(splitLine(text), this.line)
     return true
   }
 
