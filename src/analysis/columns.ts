@@ -5,6 +5,29 @@
  */
 
 const INITIAL_CAPACITY = 256
+/** Columns in `columns()` order; those from FIRST_OPTIONAL on may be absent (all default). */
+const COLUMNS = 17
+const FIRST_OPTIONAL = 10
+/** Each column's value in a new row: NaN for price and open-interest levels, 0 for sums. */
+const DEFAULTS: readonly number[] = [
+  Number.NaN, // time (always set)
+  Number.NaN,
+  Number.NaN,
+  Number.NaN,
+  Number.NaN,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  Number.NaN,
+  Number.NaN,
+]
 
 /** The layer's flags, in the order `exportRows()` lists them. */
 const FLAG_NAMES = [
@@ -22,8 +45,12 @@ const FLAG_NAMES = [
 export interface ExportedBars {
   durationMs: number
   length: number
-  /** time, open, high, low, close, volume, volumeUsd, takerBuyUsd, takerSellUsd, trades, liqLongUsd, liqShortUsd, liqLongCount, liqShortCount, liqLargestUsd, oi, oiUsd. */
-  columns: Float64Array[]
+  /**
+   * time, open, high, low, close, volume, volumeUsd, takerBuyUsd, takerSellUsd, trades, liqLongUsd,
+   * liqShortUsd, liqLongCount, liqShortCount, liqLargestUsd, oi, oiUsd; null for a column the layer
+   * never held (every row the default).
+   */
+  columns: (Float64Array | null)[]
   flags: boolean[]
 }
 
@@ -45,14 +72,46 @@ export class BarColumns {
   takerBuyUsd: Float64Array
   takerSellUsd: Float64Array
   trades: Float64Array
-  liqLongUsd: Float64Array
-  liqShortUsd: Float64Array
-  liqLongCount: Float64Array
-  liqShortCount: Float64Array
-  liqLargestUsd: Float64Array
+  // Liquidation and open-interest columns exist once written or read: a layer made from trades
+  // alone never needs them, and they are 7 of the 17 columns (DESIGN §9: memory grows with the
+  // seconds covered, so every column counts). Null: every row holds the default.
+  private liqLongUsdColumn: Float64Array | null = null
+  private liqShortUsdColumn: Float64Array | null = null
+  private liqLongCountColumn: Float64Array | null = null
+  private liqShortCountColumn: Float64Array | null = null
+  private liqLargestUsdColumn: Float64Array | null = null
   /** Open-interest level last seen in the bucket (base units, USD); NaN where none. */
-  oi: Float64Array
-  oiUsd: Float64Array
+  private oiColumn: Float64Array | null = null
+  private oiUsdColumn: Float64Array | null = null
+
+  get liqLongUsd(): Float64Array {
+    this.liqLongUsdColumn ??= this.defaults(0)
+    return this.liqLongUsdColumn
+  }
+  get liqShortUsd(): Float64Array {
+    this.liqShortUsdColumn ??= this.defaults(0)
+    return this.liqShortUsdColumn
+  }
+  get liqLongCount(): Float64Array {
+    this.liqLongCountColumn ??= this.defaults(0)
+    return this.liqLongCountColumn
+  }
+  get liqShortCount(): Float64Array {
+    this.liqShortCountColumn ??= this.defaults(0)
+    return this.liqShortCountColumn
+  }
+  get liqLargestUsd(): Float64Array {
+    this.liqLargestUsdColumn ??= this.defaults(0)
+    return this.liqLargestUsdColumn
+  }
+  get oi(): Float64Array {
+    this.oiColumn ??= this.defaults(Number.NaN)
+    return this.oiColumn
+  }
+  get oiUsd(): Float64Array {
+    this.oiUsdColumn ??= this.defaults(Number.NaN)
+    return this.oiUsdColumn
+  }
 
   // What the layer holds at all: a figure is null in the report when its flag is off.
   hasPrice = false
@@ -78,13 +137,6 @@ export class BarColumns {
     this.takerBuyUsd = new Float64Array(capacity)
     this.takerSellUsd = new Float64Array(capacity)
     this.trades = new Float64Array(capacity)
-    this.liqLongUsd = new Float64Array(capacity)
-    this.liqShortUsd = new Float64Array(capacity)
-    this.liqLongCount = new Float64Array(capacity)
-    this.liqShortCount = new Float64Array(capacity)
-    this.liqLargestUsd = new Float64Array(capacity)
-    this.oi = new Float64Array(capacity)
-    this.oiUsd = new Float64Array(capacity)
   }
 
   /** The row of the bucket opening at `time`, created empty when absent. */
@@ -127,19 +179,17 @@ export class BarColumns {
     this.high[i] = Number.NaN
     this.low[i] = Number.NaN
     this.close[i] = Number.NaN
-    this.oi[i] = Number.NaN
-    this.oiUsd[i] = Number.NaN
-    // Sum columns start at 0; a reused slot after insert() was shifted, so zero them explicitly.
+    // Sum columns start at 0; a reused slot after insert() was shifted, so reset them explicitly.
     this.volume[i] = 0
     this.volumeUsd[i] = 0
     this.takerBuyUsd[i] = 0
     this.takerSellUsd[i] = 0
     this.trades[i] = 0
-    this.liqLongUsd[i] = 0
-    this.liqShortUsd[i] = 0
-    this.liqLongCount[i] = 0
-    this.liqShortCount[i] = 0
-    this.liqLargestUsd[i] = 0
+    const columns = this.columns()
+    for (let c = FIRST_OPTIONAL; c < COLUMNS; c++) {
+      const column = columns[c]
+      if (column) column[i] = DEFAULTS[c]!
+    }
   }
 
   /** An out-of-order bucket (rare: the timeline is time-ordered): find it or shift rows to make room. */
@@ -147,7 +197,7 @@ export class BarColumns {
     const at = this.lowerBound(time)
     if (at < this.length && this.time[at] === time) return at
     if (this.length === this.capacity) this.grow()
-    for (const column of this.columns()) column.copyWithin(at + 1, at, this.length)
+    for (const column of this.columns()) column?.copyWithin(at + 1, at, this.length)
     this.time[at] = time
     this.clear(at)
     this.length++
@@ -162,7 +212,7 @@ export class BarColumns {
     return {
       durationMs: this.durationMs,
       length: this.length,
-      columns: this.columns().map((column) => column.subarray(0, this.length)),
+      columns: this.columns().map((column) => column?.subarray(0, this.length) ?? null),
       flags: FLAG_NAMES.map((flag) => this[flag]),
     }
   }
@@ -197,9 +247,17 @@ export class BarColumns {
     const capacity = length <= this.capacity ? this.capacity : Math.max(length, this.capacity * 2)
     this.setColumns(
       mine.map((column, c) => {
-        const next = capacity === this.capacity ? column : new Float64Array(capacity)
-        if (next !== column) next.set(column.subarray(0, this.length))
-        next.set(theirs[c]!.subarray(0, later.length), this.length)
+        const other = theirs[c]!
+        if (column === null && other === null) return null
+        let next: Float64Array
+        if (column === null) next = filled(capacity, DEFAULTS[c]!)
+        else if (capacity === this.capacity) next = column
+        else {
+          next = new Float64Array(capacity)
+          next.set(column.subarray(0, this.length))
+        }
+        if (other === null) next.fill(DEFAULTS[c]!, this.length, length)
+        else next.set(other.subarray(0, later.length), this.length)
         return next
       }),
       length,
@@ -218,12 +276,19 @@ export class BarColumns {
     const durationMs = layers[0]?.durationMs ?? 1000
     const length = ordered.reduce((n, l) => n + l.length, 0)
     const out = new BarColumns(durationMs, Math.max(length, 1))
-    const columns = out.columns()
+    // An optional column exists in the result when some layer has it.
+    const present = Array.from({ length: COLUMNS }, (_, c) =>
+      ordered.some((layer) => layer.columns()[c] !== null),
+    )
+    const columns = out.columns().map((column, c) => column ?? (present[c] ? out.materialize(c) : null))
     let at = 0
     for (const layer of ordered) {
       if (at > 0 && layer.time[0]! <= out.time[at - 1]!) throw new Error('BarColumns.concat: buckets overlap')
       layer.columns().forEach((column, c) => {
-        columns[c]!.set(column.subarray(0, layer.length), at)
+        const into = columns[c]
+        if (!into) return
+        if (column) into.set(column.subarray(0, layer.length), at)
+        else into.fill(DEFAULTS[c]!, at, at + layer.length)
       })
       at += layer.length
       for (const flag of FLAG_NAMES) out[flag] ||= layer[flag]
@@ -247,8 +312,9 @@ export class BarColumns {
       this.append(other)
       return
     }
-    const a = this.columns()
-    const b = other.columns()
+    // Rare (layers of one series from several inputs): every column, present or not.
+    const a = this.allColumns()
+    const b = other.allColumns()
     const out = a.map(() => new Float64Array(this.length + other.length))
     const [time, open, high, low, close] = [0, 1, 2, 3, 4]
     const firstSum = 5
@@ -294,8 +360,10 @@ export class BarColumns {
     for (const flag of FLAG_NAMES) this[flag] ||= other[flag]
   }
 
-  private setColumns(columns: Float64Array[], length: number): void {
-    if (columns.length !== 17) throw new Error(`BarColumns: expected 17 columns, got ${columns.length}`)
+  private setColumns(columns: readonly (Float64Array | null)[], length: number): void {
+    if (columns.length !== COLUMNS) throw new Error(`BarColumns: expected ${COLUMNS} columns, got ${columns.length}`)
+    for (let c = 0; c < FIRST_OPTIONAL; c++)
+      if (!columns[c]) throw new Error(`BarColumns: column ${c} is required`)
     this.time = columns[0]!
     this.open = columns[1]!
     this.high = columns[2]!
@@ -306,18 +374,29 @@ export class BarColumns {
     this.takerBuyUsd = columns[7]!
     this.takerSellUsd = columns[8]!
     this.trades = columns[9]!
-    this.liqLongUsd = columns[10]!
-    this.liqShortUsd = columns[11]!
-    this.liqLongCount = columns[12]!
-    this.liqShortCount = columns[13]!
-    this.liqLargestUsd = columns[14]!
-    this.oi = columns[15]!
-    this.oiUsd = columns[16]!
+    this.liqLongUsdColumn = columns[10]!
+    this.liqShortUsdColumn = columns[11]!
+    this.liqLongCountColumn = columns[12]!
+    this.liqShortCountColumn = columns[13]!
+    this.liqLargestUsdColumn = columns[14]!
+    this.oiColumn = columns[15]!
+    this.oiUsdColumn = columns[16]!
     this.length = length
     this.capacity = columns[0]!.length
   }
 
-  private columns(): Float64Array[] {
+  /** A new column of `capacity` rows, every one the column's default. */
+  private defaults(value: number): Float64Array {
+    return filled(this.capacity, value)
+  }
+
+  /** Column `c`, created with defaults if absent. */
+  private materialize(c: number): Float64Array {
+    return this.allColumns()[c]!
+  }
+
+  /** Every column, the absent ones created. */
+  private allColumns(): Float64Array[] {
     return [
       this.time,
       this.open,
@@ -339,35 +418,51 @@ export class BarColumns {
     ]
   }
 
+  /** The columns as they are held: null for an optional column never written or read. */
+  private columns(): (Float64Array | null)[] {
+    return [
+      this.time,
+      this.open,
+      this.high,
+      this.low,
+      this.close,
+      this.volume,
+      this.volumeUsd,
+      this.takerBuyUsd,
+      this.takerSellUsd,
+      this.trades,
+      this.liqLongUsdColumn,
+      this.liqShortUsdColumn,
+      this.liqLongCountColumn,
+      this.liqShortCountColumn,
+      this.liqLargestUsdColumn,
+      this.oiColumn,
+      this.oiUsdColumn,
+    ]
+  }
+
   private grow(): void {
     const capacity = Math.max(INITIAL_CAPACITY, this.capacity * 2)
-    const bigger = (old: Float64Array) => {
-      const next = new Float64Array(capacity)
-      next.set(old.subarray(0, this.length))
-      return next
-    }
-    this.time = bigger(this.time)
-    this.open = bigger(this.open)
-    this.high = bigger(this.high)
-    this.low = bigger(this.low)
-    this.close = bigger(this.close)
-    this.volume = bigger(this.volume)
-    this.volumeUsd = bigger(this.volumeUsd)
-    this.takerBuyUsd = bigger(this.takerBuyUsd)
-    this.takerSellUsd = bigger(this.takerSellUsd)
-    this.trades = bigger(this.trades)
-    this.liqLongUsd = bigger(this.liqLongUsd)
-    this.liqShortUsd = bigger(this.liqShortUsd)
-    this.liqLongCount = bigger(this.liqLongCount)
-    this.liqShortCount = bigger(this.liqShortCount)
-    this.liqLargestUsd = bigger(this.liqLargestUsd)
-    this.oi = bigger(this.oi)
-    this.oiUsd = bigger(this.oiUsd)
-    this.capacity = capacity
+    const length = this.length
+    this.setColumns(
+      this.columns().map((old) => {
+        if (old === null) return null
+        const next = new Float64Array(capacity)
+        next.set(old.subarray(0, length))
+        return next
+      }),
+      length,
+    )
   }
 
   /** Bytes held by the columns (for benchmarks and memory checks). */
   get bytes(): number {
-    return this.capacity * 8 * 17
+    return this.columns().reduce((n, column) => n + (column ? column.byteLength : 0), 0)
   }
+}
+
+function filled(length: number, value: number): Float64Array {
+  const column = new Float64Array(length)
+  if (value !== 0) column.fill(value)
+  return column
 }

@@ -201,7 +201,33 @@ describe('memory', () => {
     }
     const bars = store.series()[0]!.ticks
     expect(bars.length).toBe(86_400)
-    // 17 columns × 8 bytes × capacity (131,072 after doubling from 256) ≈ 17.8 MB, whatever the row count.
-    expect(store.bytes).toBe(17 * 8 * 131_072)
+    // 10 columns × 8 bytes × capacity (131,072 after doubling from 256) ≈ 10.5 MB, whatever the row
+    // count: trades never create the 7 liquidation and open-interest columns.
+    expect(store.bytes).toBe(10 * 8 * 131_072)
+  })
+})
+
+describe('columns held only once used', () => {
+  it('a trades layer joined with one holding liquidations and open interest reads the defaults where absent', () => {
+    const trades = new BarColumns(1000)
+    trades.slot(0)
+    trades.slot(1000)
+    const liquidations = new BarColumns(1000)
+    const i = liquidations.slot(2000)
+    liquidations.liqLongUsd[i] = 5
+    liquidations.oi[i] = 7
+    const joined = BarColumns.concat([trades, liquidations])
+    expect(joined.length).toBe(3)
+    expect([...joined.liqLongUsd.subarray(0, 3)]).toEqual([0, 0, 5])
+    expect([...joined.oi.subarray(0, 3)]).toEqual([Number.NaN, Number.NaN, 7])
+    // Appending keeps the same values, whichever side holds the column.
+    const appended = new BarColumns(1000)
+    appended.slot(0)
+    appended.slot(1000)
+    appended.append(liquidations)
+    expect([...appended.liqLongUsd.subarray(0, 3)]).toEqual([0, 0, 5])
+    expect([...appended.oiUsd.subarray(0, 3)]).toEqual([Number.NaN, Number.NaN, Number.NaN])
+    // A trades-only layer holds 10 columns, not 17.
+    expect(trades.bytes).toBe(10 * 8 * 256)
   })
 })

@@ -129,8 +129,28 @@ function snapshot(store: BarStore) {
     nonUsdTrades: s.nonUsdTrades,
     cappedLiquidations: s.cappedLiquidations,
     layers: s.layers.map((layer) => {
-      const { columns, ...rest } = layer.exportRows()
-      return { ...rest, columns: columns.map((c) => [...c]) }
+      // Every column by name (an absent optional column reads as its defaults on both sides).
+      const { columns: _held, ...rest } = layer.exportRows()
+      const names = [
+        'time',
+        'open',
+        'high',
+        'low',
+        'close',
+        'volume',
+        'volumeUsd',
+        'takerBuyUsd',
+        'takerSellUsd',
+        'trades',
+        'liqLongUsd',
+        'liqShortUsd',
+        'liqLongCount',
+        'liqShortCount',
+        'liqLargestUsd',
+        'oi',
+        'oiUsd',
+      ] as const
+      return { ...rest, columns: names.map((name) => [...layer[name].subarray(0, layer.length)]) }
     }),
   }))
 }

@@ -248,14 +248,20 @@ export class FoldPlan {
 
   /** Wait for the tasks and put their bars into the store, their counts and bad rows where they go. */
   async finish(): Promise<void> {
-    const folds: { plan: Planned; fold: TradeFold }[] = []
+    const finished: { plan: Planned; results: FoldResult[] }[] = []
     for (const plan of this.planned) {
       const failed = await plan.feeding
       if (failed && !failed.ok) throw failed.error
       const settled = await Promise.all(plan.results)
       for (const s of settled) if (!s.ok) throw s.error
-      const results = settled.map((s) => (s as { result: FoldResult }).result)
+      finished.push({ plan, results: settled.map((s) => (s as { result: FoldResult }).result) })
       plan.results = []
+    }
+    // Every task is done: the workers' memory goes before the ranges' bars are joined (a copy) and
+    // before the analysis needs its own — the peak of a big file's run was here.
+    await this.pool.close()
+    const folds: { plan: Planned; fold: TradeFold }[] = []
+    for (const { plan, results } of finished) {
       let fold = joinRanges(plan.layout, plan.input.stats.index, plan.window, results)
       if (!fold) {
         // A range's own decisions do not hold (a lone CR, a boundary out of order): one piece.
@@ -265,8 +271,6 @@ export class FoldPlan {
       commit(fold, plan.input.stats, this.context.ledger, plan.layout)
       folds.push({ plan, fold })
     }
-    // Every task is done: the workers' memory goes before the analysis needs its own.
-    await this.pool.close()
     // Series by series: inputs that overlap in time go through the timeline instead.
     const bySeries = new Map<string, { plan: Planned; fold: TradeFold }[]>()
     for (const entry of folds) {

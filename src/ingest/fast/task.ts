@@ -35,6 +35,11 @@ export type Progress = (bytes: number, rows: number) => void
 
 /** Reads are 1 MiB (DESIGN §9). */
 const CHUNK = 1 << 20
+/**
+ * Read buffers of finished ranges, reused by the next: a fresh 1 MiB buffer per range, freed
+ * later, left the allocator's memory growing with the number of ranges (+30 MB at 10 M rows).
+ */
+const spareBuffers: Buffer[] = []
 const PROGRESS_EVERY = 8 << 20
 
 export function fastReaderOf(task: Pick<FoldTask, 'sourceId' | 'probe' | 'options'>): FileReader & {
@@ -150,10 +155,12 @@ export async function runFoldTask(
  */
 export function* rangeChunks(file: string, from: number, to: number): Generator<Buffer> {
   const fd = openSync(file, 'r')
+  let held: Buffer | null = null
   try {
     const size = fstatSync(fd).size
     const end = Math.min(to, size)
-    const buffer = Buffer.allocUnsafe(CHUNK)
+    const buffer = spareBuffers.pop() ?? Buffer.allocUnsafe(CHUNK)
+    held = buffer
     let position = from
     if (from > 0) {
       // Start after the first newline at or after from - 1.
@@ -182,6 +189,7 @@ export function* rangeChunks(file: string, from: number, to: number): Generator<
     }
   } finally {
     closeSync(fd)
+    if (held) spareBuffers.push(held)
   }
 }
 

@@ -16,7 +16,7 @@ port.on('message', async ({ id, task }: PoolRequest) => {
     const result = await runFoldTask(task, (bytes, rows) => reply({ id, progress: { bytes, rows } }))
     reply(
       { id, result },
-      result.bars.columns.map((column) => column.buffer as ArrayBuffer),
+      result.bars.columns.flatMap((column) => (column ? [column.buffer as ArrayBuffer] : [])),
     )
   } catch (error) {
     const e = error as Error
