@@ -8,6 +8,16 @@ const INITIAL_CAPACITY = 256
 /** Columns in `columns()` order; those from FIRST_OPTIONAL on may be absent (all default). */
 const COLUMNS = 17
 const FIRST_OPTIONAL = 10
+/** The optional columns' getters, in `columns()` order. */
+const OPTIONAL_NAMES = [
+  'liqLongUsd',
+  'liqShortUsd',
+  'liqLongCount',
+  'liqShortCount',
+  'liqLargestUsd',
+  'oi',
+  'oiUsd',
+] as const
 /** Each column's value in a new row: NaN for price and open-interest levels, 0 for sums. */
 const DEFAULTS: readonly number[] = [
   Number.NaN, // time (always set)
@@ -277,14 +287,14 @@ export class BarColumns {
     const length = ordered.reduce((n, l) => n + l.length, 0)
     const out = new BarColumns(durationMs, Math.max(length, 1))
     // An optional column exists in the result when some layer has it.
-    const present = Array.from({ length: COLUMNS }, (_, c) =>
-      ordered.some((layer) => layer.columns()[c] !== null),
-    )
-    const columns = out.columns().map((column, c) => column ?? (present[c] ? out.materialize(c) : null))
+    const held = ordered.map((layer) => layer.columns())
+    const columns = out
+      .columns()
+      .map((column, c) => column ?? (held.some((h) => h[c] !== null) ? out.column(c) : null))
     let at = 0
-    for (const layer of ordered) {
+    for (const [k, layer] of ordered.entries()) {
       if (at > 0 && layer.time[0]! <= out.time[at - 1]!) throw new Error('BarColumns.concat: buckets overlap')
-      layer.columns().forEach((column, c) => {
+      held[k]!.forEach((column, c) => {
         const into = columns[c]
         if (!into) return
         if (column) into.set(column.subarray(0, layer.length), at)
@@ -361,7 +371,8 @@ export class BarColumns {
   }
 
   private setColumns(columns: readonly (Float64Array | null)[], length: number): void {
-    if (columns.length !== COLUMNS) throw new Error(`BarColumns: expected ${COLUMNS} columns, got ${columns.length}`)
+    if (columns.length !== COLUMNS)
+      throw new Error(`BarColumns: expected ${COLUMNS} columns, got ${columns.length}`)
     for (let c = 0; c < FIRST_OPTIONAL; c++)
       if (!columns[c]) throw new Error(`BarColumns: column ${c} is required`)
     this.time = columns[0]!
@@ -390,32 +401,14 @@ export class BarColumns {
     return filled(this.capacity, value)
   }
 
-  /** Column `c`, created with defaults if absent. */
-  private materialize(c: number): Float64Array {
-    return this.allColumns()[c]!
+  /** Column `c`, created with defaults if absent (the getter of an optional column creates it). */
+  private column(c: number): Float64Array {
+    return this.columns()[c] ?? this[OPTIONAL_NAMES[c - FIRST_OPTIONAL]!]
   }
 
   /** Every column, the absent ones created. */
   private allColumns(): Float64Array[] {
-    return [
-      this.time,
-      this.open,
-      this.high,
-      this.low,
-      this.close,
-      this.volume,
-      this.volumeUsd,
-      this.takerBuyUsd,
-      this.takerSellUsd,
-      this.trades,
-      this.liqLongUsd,
-      this.liqShortUsd,
-      this.liqLongCount,
-      this.liqShortCount,
-      this.liqLargestUsd,
-      this.oi,
-      this.oiUsd,
-    ]
+    return this.columns().map((_, c) => this.column(c))
   }
 
   /** The columns as they are held: null for an optional column never written or read. */

@@ -227,7 +227,10 @@ describe('columns held only once used', () => {
     appended.append(liquidations)
     expect([...appended.liqLongUsd.subarray(0, 3)]).toEqual([0, 0, 5])
     expect([...appended.oiUsd.subarray(0, 3)]).toEqual([Number.NaN, Number.NaN, Number.NaN])
-    // A trades-only layer holds 10 columns, not 17.
+    // A trades-only layer holds 10 columns, not 17; joined with liquidations alone, 11.
     expect(trades.bytes).toBe(10 * 8 * 256)
+    const liqOnly = new BarColumns(1000)
+    liqOnly.liqShortUsd[liqOnly.slot(3000)] = 1
+    expect(BarColumns.concat([trades, liqOnly]).bytes).toBe(11 * 8 * 3)
   })
 })
