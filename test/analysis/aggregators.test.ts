@@ -2,14 +2,15 @@
  * Aggregators (CoinGlass, Coinalyze) already contain the single exchanges they cover: analysing
  * two aggregate files of the same liquidations, or an aggregate beside a venue, must not add them.
  */
-import { describe, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { analyzeBars, foldEvents } from '../../src/analysis/index.js'
 import type { BarEvent } from '../../src/timeline/event.js'
-import { REAL, regimeEvents } from './helpers.js'
+import { describeReal, hasReal, REAL } from '../helpers/real.js'
+import { regimeEvents } from './helpers.js'
 
 const from = Date.UTC(2026, 1, 4)
 const to = Date.UTC(2026, 1, 8)
-const table = regimeEvents(`${REAL}/coinglass_BTC_regime_1h_1y.csv`)
+const table = (hasReal ? regimeEvents(`${REAL}/coinglass_BTC_regime_1h_1y.csv`) : [])
   .filter((e) => e.ts >= from && e.ts < to)
   .map((e): BarEvent => ({ ...e, exchange: 'coinglass', market: 'BTC', symbol: 'BTC' }))
 // The same liquidations again, as the separate CoinGlass liquidation export would carry them.
@@ -27,7 +28,7 @@ const liquidationsOnly = table.map(
   }),
 )
 
-describe('aggregator liquidations are not counted twice', () => {
+describeReal('aggregator liquidations are not counted twice', () => {
   const alone = analyzeBars(foldEvents(table))
   const both = analyzeBars(foldEvents([...table, ...liquidationsOnly].sort((a, b) => a.ts - b.ts)))
 

@@ -1,10 +1,7 @@
 /** Builders of timeline events for the analysis tests: real CSV lines and synthetic paths. */
 import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import type { BarEvent, LiquidationEvent, OpenInterestEvent, TradeEvent } from '../../src/timeline/event.js'
 
-/** The real exports in shared/, which sits beside the repository (as it does in CI). */
-export const REAL = fileURLToPath(new URL('../../../shared/real', import.meta.url))
 
 function bar(fields: Partial<BarEvent> & { ts: number; durationMs: number }): BarEvent {
   return {

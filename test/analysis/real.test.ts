@@ -3,15 +3,16 @@
  * LINK for February 2026, and a CoinGlass-style hourly BTC table (Binance spot OHLC, aggregated
  * liquidations long/short, Binance OI in USD) around the break below $70,000 on 5–6 Feb 2026.
  */
-import { describe, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { analyzeBars, foldEvents } from '../../src/analysis/index.js'
-import { klineEvents, REAL, regimeEvents } from './helpers.js'
+import { describeReal, hasReal, REAL } from '../helpers/real.js'
+import { klineEvents, regimeEvents } from './helpers.js'
 
-const ltc = klineEvents(`${REAL}/LTCUSDT-1m-2026-02.csv`, 'LTCUSDT', 'LTC-USDT-PERP')
-const link = klineEvents(`${REAL}/LINKUSDT-1m-2026-02.csv`, 'LINKUSDT', 'LINK-USDT-PERP')
-const btc = regimeEvents(`${REAL}/coinglass_BTC_regime_1h_1y.csv`)
+const ltc = hasReal ? klineEvents(`${REAL}/LTCUSDT-1m-2026-02.csv`, 'LTCUSDT', 'LTC-USDT-PERP') : []
+const link = hasReal ? klineEvents(`${REAL}/LINKUSDT-1m-2026-02.csv`, 'LINKUSDT', 'LINK-USDT-PERP') : []
+const btc = hasReal ? regimeEvents(`${REAL}/coinglass_BTC_regime_1h_1y.csv`) : []
 
-describe('LTCUSDT 1-minute klines, February 2026', () => {
+describeReal('LTCUSDT 1-minute klines, February 2026', () => {
   const result = analyzeBars(foldEvents(ltc))
 
   it('finds the down cascade into the real low of 45.00 at 2026-02-06 00:20 UTC', () => {
@@ -41,7 +42,7 @@ describe('LTCUSDT 1-minute klines, February 2026', () => {
   })
 })
 
-describe('CoinGlass-style hourly BTC table', () => {
+describeReal('CoinGlass-style hourly BTC table', () => {
   const result = analyzeBars(foldEvents(btc))
   const cascade = result.cascades.find((c) => c.extreme.startsWith('2026-02-06T00:'))
 
@@ -78,7 +79,7 @@ describe('CoinGlass-style hourly BTC table', () => {
   })
 })
 
-describe('several markets in one run', () => {
+describeReal('several markets in one run', () => {
   it('reports BTC, LINK and LTC each on its own', () => {
     const events = [...btc, ...link, ...ltc].sort((a, b) => a.ts - b.ts)
     const result = analyzeBars(foldEvents(events))

@@ -7,9 +7,9 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { Report } from '../../src/analysis/report-types.js'
 import { cascade, ensureBuilt, type Run } from '../helpers/cli.js'
 import { expectGolden } from '../helpers/golden.js'
+import { describeReal, REAL } from '../helpers/real.js'
 
 const MAY_2021 = 'fixtures/scenarios/2021-05-19/'
-const REAL = '../shared/real'
 const json = (run: Run) => JSON.parse(run.stdout) as Report
 
 beforeAll(() => ensureBuilt())
@@ -89,7 +89,7 @@ describe('cascade analyze on the 19 May 2021 reconstruction', () => {
   })
 })
 
-describe('cascade analyze on the real February 2026 files', () => {
+describeReal('cascade analyze on the real February 2026 files', () => {
   it('finds the LTC down cascade into the real low of 45.00 at 2026-02-06 00:20 UTC', async () => {
     const report = json(await cascade(['analyze', `${REAL}/LTCUSDT-1m-2026-02.csv`, '--json']))
     const low = report.cascades.find((c) => c.extreme === '2026-02-06T00:20:00.000Z')!

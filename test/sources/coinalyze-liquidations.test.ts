@@ -1,12 +1,12 @@
-import { existsSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { coinalyzeSeries, coinalyzeSymbolFromName } from '../../src/sources/coinalyze-liquidations.js'
 import type { BarEvent } from '../../src/timeline/event.js'
 import { counts, plain, readAll } from '../helpers/ingest.js'
 import { tempFile as temp } from '../helpers/temp.js'
+import { itReal, realPath } from '../helpers/real.js'
 
 const DIR = 'fixtures/coinalyze-liquidations'
-const REAL = '../shared/real/peers/BTCUSDT_PERP.A_liquidation-history.csv'
+const REAL = realPath('peers/BTCUSDT_PERP.A_liquidation-history.csv')
 
 describe('coinalyze symbols', () => {
   it('reads the exchange from the suffix and the canonical market from the rest', () => {
@@ -124,7 +124,7 @@ describe('coinalyze-liquidations', () => {
     )
   })
 
-  it.skipIf(!existsSync(REAL))(
+  itReal(
     'loads the real Binance file: 19 repeated rows dropped, the 2024-08-05 crash hour',
     async () => {
       const read = await readAll([REAL])

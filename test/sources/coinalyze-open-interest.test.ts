@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { BarEvent } from '../../src/timeline/event.js'
 import { counts, plain, readAll } from '../helpers/ingest.js'
 import { tempFile as temp } from '../helpers/temp.js'
+import { itReal, realPath } from '../helpers/real.js'
 
 const FIXTURE = 'fixtures/coinalyze-open-interest/BTCUSDT_PERP.A_open-interest-history.csv'
-const REAL = '../shared/real/peers/BTCUSDT_PERP.A_open-interest-history.csv'
+const REAL = realPath('peers/BTCUSDT_PERP.A_open-interest-history.csv')
 
 describe('coinalyze-open-interest', () => {
   it('reads the headerless CRLF layout: OI close in BTC, price fields null', async () => {
@@ -58,7 +58,7 @@ describe('coinalyze-open-interest', () => {
     await expect(readAll([await temp('BTCUSDT_PERP.A_history.csv', rows)])).rejects.toThrow(/unknown format/)
   })
 
-  it.skipIf(!existsSync(REAL))(
+  itReal(
     'loads the real file: 1,465 consecutive hours, OI in BTC (tens of thousands)',
     async () => {
       const read = await readAll([REAL])

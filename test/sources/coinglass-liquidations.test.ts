@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { BarEvent } from '../../src/timeline/event.js'
 import { counts, plain, readAll } from '../helpers/ingest.js'
 import { tempFile as temp } from '../helpers/temp.js'
+import { itReal, realPath } from '../helpers/real.js'
 
 const DIR = 'fixtures/coinglass-liquidations'
-const REAL = '../shared/real/coinglass_BTC_liquidation_10y_1h.csv'
+const REAL = realPath('coinglass_BTC_liquidation_10y_1h.csv')
 const HOUR = 3_600_000
 
 const bars = (events: unknown[]) => events as BarEvent[]
@@ -115,7 +115,7 @@ describe('coinglass-liquidations', () => {
     expect(bars(named.events)[0]!.market).toBe('SOL-USD-AGG')
   })
 
-  it.skipIf(!existsSync(REAL))(
+  itReal(
     'loads the real 6-month export with no bad row and its peak 24 h',
     async () => {
       const read = await readAll([REAL])

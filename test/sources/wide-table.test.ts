@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Probe } from '../../src/sources/source.js'
@@ -6,9 +6,10 @@ import { wideTable } from '../../src/sources/wide-table.js'
 import type { BarEvent } from '../../src/timeline/event.js'
 import { counts, plain, readAll } from '../helpers/ingest.js'
 import { tempFile as temp } from '../helpers/temp.js'
+import { itReal, realPath } from '../helpers/real.js'
 
 const FIXTURE = 'fixtures/wide-table/coinglass_BTC_regime_1h_1y.csv'
-const REAL = '../shared/real/coinglass_BTC_regime_1h_1y.csv'
+const REAL = realPath('coinglass_BTC_regime_1h_1y.csv')
 
 function probeOf(path: string): Probe {
   const lines = readFileSync(path, 'utf8').split(/\r?\n/).filter(Boolean).slice(0, 20)
@@ -124,7 +125,7 @@ describe('wide-table', () => {
     ])
   })
 
-  it.skipIf(!existsSync(REAL))(
+  itReal(
     'loads the real regime table fully: the 60,000.00 low in the 2026-02-06 00:00 row',
     async () => {
       const read = await readAll([REAL])
