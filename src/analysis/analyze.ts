@@ -4,8 +4,9 @@
  * window; otherwise a volume surge), then every figure of the report contract, `null` where the
  * inputs cannot give it, and the reasons in words a user can check.
  */
+
+import { BarStore } from '../bars/index.js'
 import type { TimelineEvent } from '../timeline/event.js'
-import { BarStore } from './bars.js'
 import { type Direction, type Episode, findEpisodes, refineRetrace, retraceIndex } from './detect.js'
 import {
   AGGREGATORS,

@@ -11,10 +11,7 @@ export {
   detectCascades,
   summarizeMarket,
 } from './analyze.js'
-export { BarStore, BINANCE_LIQUIDATION_CAP_MS, foldEvents, SeriesBars } from './bars.js'
-export { BarColumns } from './columns.js'
 export { type Direction, type Episode, findEpisodes, refineRetrace, retraceIndex } from './detect.js'
-export { barEvents } from './export-bars.js'
 export {
   baseAsset,
   CellTrack,

@@ -7,8 +7,7 @@
  * before hourly buckets). The market's price path comes from one series: among those covering at
  * least half the longest price span, the finest resolution, then the most USD volume.
  */
-import type { BarStore, SeriesBars } from './bars.js'
-import type { BarColumns } from './columns.js'
+import type { BarColumns, BarStore, SeriesBars } from '../bars/index.js'
 import { MINUTE, medianOrNull } from './stats.js'
 
 export interface FigureView {

@@ -6,7 +6,7 @@
  * which the end falls counts whole. A bucket counts when it overlaps the window: hourly
  * liquidations of a 35-minute cascade are the hour(s) it touched, and the report says `1h`.
  */
-import type { BarColumns } from './columns.js'
+import type { BarColumns } from '../bars/index.js'
 import type { CellTrack, FigureView } from './market.js'
 import { madOrNull, medianOrNull, robustZ } from './stats.js'
 

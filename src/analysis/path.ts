@@ -6,7 +6,7 @@
  * at the bar's open time, in the usual intra-bar order: a falling bar went up first (open, high,
  * low, close), a rising bar down first (open, low, high, close).
  */
-import type { BarColumns } from './columns.js'
+import type { BarColumns } from '../bars/index.js'
 import { MINUTE } from './stats.js'
 
 export interface PricePath {

@@ -3,8 +3,7 @@
  * a time grid of one minute (or `stepMs`), never finer than the input: hourly buckets stay one point
  * per hour, 5-minute open interest one point per 5 minutes. Pure: bars in, arrays out, UTC epoch ms.
  */
-import type { BarStore } from './bars.js'
-import type { BarColumns } from './columns.js'
+import type { BarColumns, BarStore } from '../bars/index.js'
 import { type FigureView, groupMarkets, type MarketBars } from './market.js'
 import { priceKnownAt } from './metrics.js'
 import { HOUR, MINUTE } from './stats.js'

@@ -3,7 +3,8 @@
  * two aggregate files of the same liquidations, or an aggregate beside a venue, must not add them.
  */
 import { expect, it } from 'vitest'
-import { analyzeBars, foldEvents } from '../../src/analysis/index.js'
+import { analyzeBars } from '../../src/analysis/index.js'
+import { foldEvents } from '../../src/bars/index.js'
 import type { BarEvent } from '../../src/timeline/event.js'
 import { describeReal, hasReal, REAL } from '../helpers/real.js'
 import { regimeEvents } from './helpers.js'

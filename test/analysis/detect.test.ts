@@ -4,10 +4,10 @@ import {
   analyzeTimeline,
   DEFAULT_PARAMS,
   findEpisodes,
-  foldEvents,
   paramProblems,
   pricePath,
 } from '../../src/analysis/index.js'
+import { foldEvents } from '../../src/bars/index.js'
 import type { TimelineEvent } from '../../src/timeline/event.js'
 import { knots, liquidation, MIN, minuteBars, openInterest, T0, trade } from './helpers.js'
 

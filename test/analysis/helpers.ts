@@ -2,7 +2,6 @@
 import { readFileSync } from 'node:fs'
 import type { BarEvent, LiquidationEvent, OpenInterestEvent, TradeEvent } from '../../src/timeline/event.js'
 
-
 function bar(fields: Partial<BarEvent> & { ts: number; durationMs: number }): BarEvent {
   return {
     exchange: 'binance',

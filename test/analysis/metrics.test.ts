@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import {
-  BarColumns,
   baseAsset,
   CellTrack,
   calmAfter,
   countWaves,
   type FigureView,
-  foldEvents,
   maxMovePct,
   openInterestFigures,
   overlapRange,
@@ -19,6 +17,7 @@ import {
   trailingBaseline,
   windowSums,
 } from '../../src/analysis/index.js'
+import { BarColumns, foldEvents } from '../../src/bars/index.js'
 import { MIN, minuteBars, openInterest, T0 } from './helpers.js'
 
 const HOUR = 3_600_000

@@ -4,7 +4,8 @@
  * liquidations long/short, Binance OI in USD) around the break below $70,000 on 5–6 Feb 2026.
  */
 import { expect, it } from 'vitest'
-import { analyzeBars, foldEvents } from '../../src/analysis/index.js'
+import { analyzeBars } from '../../src/analysis/index.js'
+import { foldEvents } from '../../src/bars/index.js'
 import { describeReal, hasReal, REAL } from '../helpers/real.js'
 import { klineEvents, regimeEvents } from './helpers.js'
 

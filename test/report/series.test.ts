@@ -4,7 +4,8 @@
  * interest carried forward, summed over venues, with gaps where a venue's level is stale.
  */
 import { describe, expect, it } from 'vitest'
-import { foldEvents, groupMarkets, marketSeries, storeSeries } from '../../src/analysis/index.js'
+import { groupMarkets, marketSeries, storeSeries } from '../../src/analysis/index.js'
+import { foldEvents } from '../../src/bars/index.js'
 import type { BarEvent } from '../../src/timeline/event.js'
 import { liquidation, MIN, openInterest, T0, trade } from '../analysis/helpers.js'
 

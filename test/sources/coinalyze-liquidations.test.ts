@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { coinalyzeSeries, coinalyzeSymbolFromName } from '../../src/sources/coinalyze-liquidations.js'
 import type { BarEvent } from '../../src/timeline/event.js'
 import { counts, plain, readAll } from '../helpers/ingest.js'
-import { tempFile as temp } from '../helpers/temp.js'
 import { itReal, realPath } from '../helpers/real.js'
+import { tempFile as temp } from '../helpers/temp.js'
 
 const DIR = 'fixtures/coinalyze-liquidations'
 const REAL = realPath('peers/BTCUSDT_PERP.A_liquidation-history.csv')
@@ -124,21 +124,18 @@ describe('coinalyze-liquidations', () => {
     )
   })
 
-  itReal(
-    'loads the real Binance file: 19 repeated rows dropped, the 2024-08-05 crash hour',
-    async () => {
-      const read = await readAll([REAL])
-      expect(counts(read.inputs[0])).toEqual({
-        rows: 1465,
-        events: 1446,
-        duplicates: 19,
-        badRows: 0,
-        skipped: 0,
-      })
-      // Line `2024-08-05 18:00:00,191.30799999999994,20.526000000000007` (writer's local time, read as UTC).
-      const crash = read.events.find((e) => e.ts === Date.UTC(2024, 7, 5, 18)) as BarEvent
-      expect(crash.liqLongBase).toBe(191.30799999999994)
-      expect(crash.liqShortBase).toBe(20.526000000000007)
-    },
-  )
+  itReal('loads the real Binance file: 19 repeated rows dropped, the 2024-08-05 crash hour', async () => {
+    const read = await readAll([REAL])
+    expect(counts(read.inputs[0])).toEqual({
+      rows: 1465,
+      events: 1446,
+      duplicates: 19,
+      badRows: 0,
+      skipped: 0,
+    })
+    // Line `2024-08-05 18:00:00,191.30799999999994,20.526000000000007` (writer's local time, read as UTC).
+    const crash = read.events.find((e) => e.ts === Date.UTC(2024, 7, 5, 18)) as BarEvent
+    expect(crash.liqLongBase).toBe(191.30799999999994)
+    expect(crash.liqShortBase).toBe(20.526000000000007)
+  })
 })

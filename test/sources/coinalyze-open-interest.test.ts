@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { BarEvent } from '../../src/timeline/event.js'
 import { counts, plain, readAll } from '../helpers/ingest.js'
-import { tempFile as temp } from '../helpers/temp.js'
 import { itReal, realPath } from '../helpers/real.js'
+import { tempFile as temp } from '../helpers/temp.js'
 
 const FIXTURE = 'fixtures/coinalyze-open-interest/BTCUSDT_PERP.A_open-interest-history.csv'
 const REAL = realPath('peers/BTCUSDT_PERP.A_open-interest-history.csv')
@@ -58,20 +58,17 @@ describe('coinalyze-open-interest', () => {
     await expect(readAll([await temp('BTCUSDT_PERP.A_history.csv', rows)])).rejects.toThrow(/unknown format/)
   })
 
-  itReal(
-    'loads the real file: 1,465 consecutive hours, OI in BTC (tens of thousands)',
-    async () => {
-      const read = await readAll([REAL])
-      expect(counts(read.inputs[0])).toEqual({
-        rows: 1465,
-        events: 1465,
-        duplicates: 0,
-        badRows: 0,
-        skipped: 0,
-      })
-      const levels = (read.events as BarEvent[]).map((e) => e.openInterest!)
-      expect(Math.min(...levels)).toBeGreaterThan(60_000)
-      expect(Math.max(...levels)).toBeLessThan(100_000)
-    },
-  )
+  itReal('loads the real file: 1,465 consecutive hours, OI in BTC (tens of thousands)', async () => {
+    const read = await readAll([REAL])
+    expect(counts(read.inputs[0])).toEqual({
+      rows: 1465,
+      events: 1465,
+      duplicates: 0,
+      badRows: 0,
+      skipped: 0,
+    })
+    const levels = (read.events as BarEvent[]).map((e) => e.openInterest!)
+    expect(Math.min(...levels)).toBeGreaterThan(60_000)
+    expect(Math.max(...levels)).toBeLessThan(100_000)
+  })
 })

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { BarEvent } from '../../src/timeline/event.js'
 import { counts, plain, readAll } from '../helpers/ingest.js'
-import { tempFile as temp } from '../helpers/temp.js'
 import { itReal, realPath } from '../helpers/real.js'
+import { tempFile as temp } from '../helpers/temp.js'
 
 const DIR = 'fixtures/coinglass-liquidations'
 const REAL = realPath('coinglass_BTC_liquidation_10y_1h.csv')
@@ -115,30 +115,27 @@ describe('coinglass-liquidations', () => {
     expect(bars(named.events)[0]!.market).toBe('SOL-USD-AGG')
   })
 
-  itReal(
-    'loads the real 6-month export with no bad row and its peak 24 h',
-    async () => {
-      const read = await readAll([REAL])
-      expect(counts(read.inputs[0])).toEqual({
-        rows: 4320,
-        events: 4320,
-        duplicates: 0,
-        badRows: 0,
-        skipped: 0,
-      })
-      const all = bars(read.events)
-      expect(all.every((e) => e.durationMs === HOUR)).toBe(true)
-      // FORMATS §9: peak rolling-24 h liquidations $618M ($507M long), the window's last hour 2026-02-06 01:00.
-      let best = { total: 0, long: 0, ts: 0 }
-      for (let i = 23; i < all.length; i++) {
-        const window = all.slice(i - 23, i + 1)
-        const long = window.reduce((s, e) => s + e.liqLongUsd!, 0)
-        const total = long + window.reduce((s, e) => s + e.liqShortUsd!, 0)
-        if (total > best.total) best = { total, long, ts: all[i]!.ts }
-      }
-      expect(best.ts).toBe(Date.UTC(2026, 1, 6, 1))
-      expect(best.total / 1e6).toBeCloseTo(618.41, 2)
-      expect(best.long / 1e6).toBeCloseTo(506.64, 2)
-    },
-  )
+  itReal('loads the real 6-month export with no bad row and its peak 24 h', async () => {
+    const read = await readAll([REAL])
+    expect(counts(read.inputs[0])).toEqual({
+      rows: 4320,
+      events: 4320,
+      duplicates: 0,
+      badRows: 0,
+      skipped: 0,
+    })
+    const all = bars(read.events)
+    expect(all.every((e) => e.durationMs === HOUR)).toBe(true)
+    // FORMATS §9: peak rolling-24 h liquidations $618M ($507M long), the window's last hour 2026-02-06 01:00.
+    let best = { total: 0, long: 0, ts: 0 }
+    for (let i = 23; i < all.length; i++) {
+      const window = all.slice(i - 23, i + 1)
+      const long = window.reduce((s, e) => s + e.liqLongUsd!, 0)
+      const total = long + window.reduce((s, e) => s + e.liqShortUsd!, 0)
+      if (total > best.total) best = { total, long, ts: all[i]!.ts }
+    }
+    expect(best.ts).toBe(Date.UTC(2026, 1, 6, 1))
+    expect(best.total / 1e6).toBeCloseTo(618.41, 2)
+    expect(best.long / 1e6).toBeCloseTo(506.64, 2)
+  })
 })

@@ -5,8 +5,8 @@ import type { Probe } from '../../src/sources/source.js'
 import { wideTable } from '../../src/sources/wide-table.js'
 import type { BarEvent } from '../../src/timeline/event.js'
 import { counts, plain, readAll } from '../helpers/ingest.js'
-import { tempFile as temp } from '../helpers/temp.js'
 import { itReal, realPath } from '../helpers/real.js'
+import { tempFile as temp } from '../helpers/temp.js'
 
 const FIXTURE = 'fixtures/wide-table/coinglass_BTC_regime_1h_1y.csv'
 const REAL = realPath('coinglass_BTC_regime_1h_1y.csv')
@@ -125,34 +125,28 @@ describe('wide-table', () => {
     ])
   })
 
-  itReal(
-    'loads the real regime table fully: the 60,000.00 low in the 2026-02-06 00:00 row',
-    async () => {
-      const read = await readAll([REAL])
-      expect(counts(read.inputs[0])).toEqual({
-        rows: 4312,
-        events: 4312,
-        duplicates: 0,
-        badRows: 0,
-        skipped: 0,
-      })
-      const all = bars(read.events)
-      // 8 missing hours widen some steps to 2 h, but the bucket stays 1 h.
-      expect(all.every((e) => e.durationMs === 3_600_000)).toBe(true)
-      const lowest = all.reduce((a, b) => (b.low! < a.low! ? b : a))
-      expect([lowest.low, new Date(lowest.ts).toISOString()]).toEqual([60000, '2026-02-06T00:00:00.000Z'])
-      const feb5 = all.filter((e) => e.ts >= Date.UTC(2026, 1, 5) && e.ts < Date.UTC(2026, 1, 6))
-      const highest = feb5.reduce((a, b) => (b.high! > a.high! ? b : a))
-      expect([highest.high, new Date(highest.ts).toISOString()]).toEqual([
-        73341.18,
-        '2026-02-05T01:00:00.000Z',
-      ])
-      // FORMATS §9: 2026-02-05..06 liquidations $551.7M long, $195.9M short.
-      const twoDays = all.filter((e) => e.ts >= Date.UTC(2026, 1, 5) && e.ts < Date.UTC(2026, 1, 7))
-      expect(twoDays).toHaveLength(48)
-      expect(twoDays.reduce((s, e) => s + e.liqLongUsd!, 0) / 1e6).toBeCloseTo(551.65, 2)
-      expect(twoDays.reduce((s, e) => s + e.liqShortUsd!, 0) / 1e6).toBeCloseTo(195.94, 2)
-      expect(all.find((e) => e.ts === Date.UTC(2026, 1, 5))!.openInterestUsd).toBe(6837320024)
-    },
-  )
+  itReal('loads the real regime table fully: the 60,000.00 low in the 2026-02-06 00:00 row', async () => {
+    const read = await readAll([REAL])
+    expect(counts(read.inputs[0])).toEqual({
+      rows: 4312,
+      events: 4312,
+      duplicates: 0,
+      badRows: 0,
+      skipped: 0,
+    })
+    const all = bars(read.events)
+    // 8 missing hours widen some steps to 2 h, but the bucket stays 1 h.
+    expect(all.every((e) => e.durationMs === 3_600_000)).toBe(true)
+    const lowest = all.reduce((a, b) => (b.low! < a.low! ? b : a))
+    expect([lowest.low, new Date(lowest.ts).toISOString()]).toEqual([60000, '2026-02-06T00:00:00.000Z'])
+    const feb5 = all.filter((e) => e.ts >= Date.UTC(2026, 1, 5) && e.ts < Date.UTC(2026, 1, 6))
+    const highest = feb5.reduce((a, b) => (b.high! > a.high! ? b : a))
+    expect([highest.high, new Date(highest.ts).toISOString()]).toEqual([73341.18, '2026-02-05T01:00:00.000Z'])
+    // FORMATS §9: 2026-02-05..06 liquidations $551.7M long, $195.9M short.
+    const twoDays = all.filter((e) => e.ts >= Date.UTC(2026, 1, 5) && e.ts < Date.UTC(2026, 1, 7))
+    expect(twoDays).toHaveLength(48)
+    expect(twoDays.reduce((s, e) => s + e.liqLongUsd!, 0) / 1e6).toBeCloseTo(551.65, 2)
+    expect(twoDays.reduce((s, e) => s + e.liqShortUsd!, 0) / 1e6).toBeCloseTo(195.94, 2)
+    expect(all.find((e) => e.ts === Date.UTC(2026, 1, 5))!.openInterestUsd).toBe(6837320024)
+  })
 })

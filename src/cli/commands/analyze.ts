@@ -10,13 +10,13 @@ import { type Command, Option } from 'commander'
 import {
   type AnalysisParams,
   analyzeBars,
-  BarStore,
   DEFAULT_PARAMS,
   groupMarkets,
   marketSeries,
   paramProblems,
 } from '../../analysis/index.js'
 import { type InputSummary, REPORT_SCHEMA, type Report } from '../../analysis/report-types.js'
+import { BarStore } from '../../bars/index.js'
 import { FatalError } from '../../errors.js'
 import { type Ingestion, skipWarnings } from '../../ingest/index.js'
 import { renderJson, renderNdjson } from '../../report/json.js'

@@ -6,7 +6,7 @@
  *   cascade analyze bars.csv            # the same cascades as from the ticks
  */
 import type { Command } from 'commander'
-import { BarStore, barEvents } from '../../analysis/index.js'
+import { BarStore, barEvents } from '../../bars/index.js'
 import { FatalError } from '../../errors.js'
 import { barCsv, barNdjson, barsCsvHeader } from '../../report/bars.js'
 import { addInputOptions, finish, type InputOptions, openTimeline, selectionOf } from '../common.js'

@@ -3,7 +3,8 @@
  * the day, analyse the day with its baseline and tail, and write the report files atomically.
  */
 import { basename } from 'node:path'
-import { analyzeBars, BarStore, storeSeries } from '../../analysis/index.js'
+import { analyzeBars, storeSeries } from '../../analysis/index.js'
+import { BarStore } from '../../bars/index.js'
 import { FatalError } from '../../errors.js'
 import { type Ingestion, ingest, skipWarnings } from '../../ingest/index.js'
 import { expandPaths } from '../../ingest/open.js'
@@ -15,11 +16,18 @@ import { renderDailyHtml } from '../../report/daily/html.js'
 import { chartFileName, renderDailyMarkdown } from '../../report/daily/markdown.js'
 import type { DailyInput } from '../../report/daily/types.js'
 import { selects } from '../../timeline/filter.js'
-import { finish, openTimeline, parseColumns } from '../common.js'
+import { finish, type InputOptions, openTimeline, parseColumns } from '../common.js'
 import { Progress } from '../progress.js'
 import { version } from '../version.js'
-import { inputSummaries, paramsOf } from './analyze.js'
-import type { ReportOptions } from './report.js'
+import { type DetectorOptions, inputSummaries, paramsOf } from './analyze.js'
+
+/** The options of `cascade report`, as commander parses them. */
+export interface ReportOptions extends InputOptions, DetectorOptions {
+  date: string
+  out: string
+  tz: string
+  exitCode?: boolean
+}
 
 const DAY = 86_400_000
 

@@ -11,15 +11,9 @@
  * so a cron job over a growing archive reads the day, not the whole history, every morning.
  */
 import type { Command } from 'commander'
-import { addInputOptions, type InputOptions } from '../common.js'
-import { addDetectorOptions, type DetectorOptions } from './analyze.js'
-
-export interface ReportOptions extends InputOptions, DetectorOptions {
-  date: string
-  out: string
-  tz: string
-  exitCode?: boolean
-}
+import { addInputOptions } from '../common.js'
+import { addDetectorOptions } from './analyze.js'
+import type { ReportOptions } from './report-run.js'
 
 export function reportCommand(program: Command): void {
   const command = addInputOptions(

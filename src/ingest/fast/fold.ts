@@ -10,8 +10,7 @@
  * replays them after the previous range, and checks that the range's own decisions hold, in
  * `continueWith` (or the file is read again in one piece).
  */
-import { SeriesBars } from '../../analysis/bars.js'
-import { BarColumns, type ExportedBars } from '../../analysis/columns.js'
+import { BarColumns, type ExportedBars, SeriesBars } from '../../bars/index.js'
 import { type FastTrades, Skip } from '../../sources/source.js'
 import type { TimelineEvent, TradeEvent } from '../../timeline/event.js'
 import type { RowScanner, RowSink } from './scan.js'

@@ -14,8 +14,7 @@
  *
  * Bad rows and counts go to the ledger and the inputs' stats as the timeline would leave them.
  */
-import { type BarStore, SeriesBars } from '../../analysis/bars.js'
-import { BarColumns } from '../../analysis/columns.js'
+import { BarColumns, type BarStore, SeriesBars } from '../../bars/index.js'
 import type { FastTrades, FileReader, Probe, Source, SourceOptions } from '../../sources/source.js'
 import type { Located } from '../../timeline/event.js'
 import { filterEvents, type Selection, selects } from '../../timeline/filter.js'

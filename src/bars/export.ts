@@ -5,8 +5,8 @@
  * bucket coarser than the interval asked for is kept whole, never spread (DESIGN §10).
  */
 import { type BarEvent, emptyBar } from '../timeline/event.js'
-import type { BarStore, SeriesBars } from './bars.js'
 import type { BarColumns } from './columns.js'
+import type { BarStore, SeriesBars } from './store.js'
 
 const orNull = (x: number) => (Number.isNaN(x) ? null : x)
 

@@ -1,8 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { BarColumns, BarStore, foldEvents, groupMarkets } from '../../src/analysis/index.js'
+import { groupMarkets } from '../../src/analysis/index.js'
+import { BarColumns, BarStore, foldEvents } from '../../src/bars/index.js'
 import type { BarEvent, TimelineEvent } from '../../src/timeline/event.js'
-import { liquidation, minuteBars, openInterest, T0, trade } from './helpers.js'
+import { liquidation, minuteBars, openInterest, T0, trade } from '../analysis/helpers.js'
 
 describe('foldEvents: ticks into 1-second bars', () => {
   it('keeps OHLC, volumes, taker split and trade count per second', () => {

@@ -1,0 +1,8 @@
+/**
+ * The bars stage (DESIGN §2): the hinge of the pipeline. The fast path folds rows into bars, the
+ * timeline folds events into them, analysis reads them and `cascade bars` exports them. Ingest and
+ * analysis both import from here; the bars import only the timeline vocabulary.
+ */
+export { BarColumns, type ExportedBars } from './columns.js'
+export { barEvents } from './export.js'
+export { BarStore, BINANCE_LIQUIDATION_CAP_MS, foldEvents, SeriesBars } from './store.js'
