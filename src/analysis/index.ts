@@ -6,12 +6,13 @@ export {
   type AnalysisResult,
   analyzeBars,
   analyzeTimeline,
-  cascadeId,
   dataWarnings,
-  detectCascades,
   summarizeMarket,
 } from './analyze.js'
-export { type Direction, type Episode, findEpisodes, refineRetrace, retraceIndex } from './detect.js'
+export { cascadeId, detectCascades, detectMarket } from './cascades.js'
+export { groupEpisodes } from './episodes.js'
+export { marketEvents } from './events.js'
+export { DirectedBars, type Direction, findLegs, type Leg, qualifies, retraceBar } from './legs.js'
 export {
   baseAsset,
   CellTrack,
@@ -38,7 +39,7 @@ export {
   windowSums,
 } from './metrics.js'
 export { type AnalysisParams, DEFAULT_PARAMS, PARAM_DOCS, paramProblems } from './params.js'
-export { type PricePath, pricePath } from './path.js'
+export { buildReport, type ReportContext } from './report-document.js'
 export * from './report-types.js'
 export * from './series.js'
 export { iso, madOrNull, medianOrNull, resolutionLabel, robustZ, round } from './stats.js'

@@ -6,15 +6,23 @@
 export interface AnalysisParams {
   /** Smallest price move, in %, from the last peak (trough) to the extreme. */
   minMovePct: number
-  /** The move must happen within this many minutes (each leg; legs merge across small rebounds). */
+  /** The speed test: somewhere in a leg the price covers `minMovePct` within this many minutes. */
   withinMin: number
   /**
-   * A rebound that gives back more than this fraction of the move so far ends the episode; smaller
-   * bounces do not, so two legs with a partial bounce are one cascade. Also where `end` is placed.
+   * A bounce after the running low that gives back more than this fraction of the move so far ends
+   * the leg; smaller bounces do not. Also where `end` is placed.
    */
   reboundFrac: number
-  /** Fast legs further apart than this many minutes are separate cascades, even without a big bounce. */
+  /** A bounce that a later bar undercuts within this many minutes does not end the leg. */
+  undercutWithinMin: number
+  /** A leg that makes no new low (high) for this many minutes ends: a pause. */
   mergeGapMin: number
+  /** Same-direction cascades of one market whose legs follow within this many hours, with no
+   * recovery above the first start between them, form one episode. */
+  episodeGapHours: number
+  /** Cascades of different markets starting within this many minutes (or overlapping) form one
+   * market-wide event. */
+  eventWindowMin: number
   /** Trailing window, in hours, for the per-minute baselines of liquidations and volume. */
   baselineHours: number
   /** Liquidations must reach at least this many USD in their peak minute (an absolute floor). */
@@ -35,7 +43,10 @@ export const DEFAULT_PARAMS: Readonly<AnalysisParams> = Object.freeze({
   minMovePct: 5,
   withinMin: 60,
   reboundFrac: 0.35,
+  undercutWithinMin: 5,
   mergeGapMin: 240,
+  episodeGapHours: 24,
+  eventWindowMin: 15,
   baselineHours: 24,
   liqFloorUsd: 20_000,
   liqZ: 3.5,
@@ -48,9 +59,14 @@ export const DEFAULT_PARAMS: Readonly<AnalysisParams> = Object.freeze({
 /** One line per parameter, for `--help` and the README. */
 export const PARAM_DOCS: Readonly<Record<keyof AnalysisParams, string>> = Object.freeze({
   minMovePct: 'smallest move from the last peak (trough) to the low (high), in % (default 5)',
-  withinMin: 'the move must happen within this many minutes (default 60)',
-  reboundFrac: 'a bounce giving back more than this fraction of the move ends the cascade (default 0.35)',
-  mergeGapMin: 'fast legs further apart than this many minutes are separate cascades (default 240)',
+  withinMin:
+    'speed test: somewhere in the leg the price moves --min-move within this many minutes (default 60)',
+  reboundFrac: 'a bounce giving back more than this fraction of the move ends the leg (default 0.35)',
+  undercutWithinMin:
+    'a bounce undercut by a lower low within this many minutes does not end the leg (default 5)',
+  mergeGapMin: 'a leg with no new low (high) for this many minutes ends (default 240)',
+  episodeGapHours: 'legs of one market this many hours apart, without recovery, are one episode (default 24)',
+  eventWindowMin: 'cascades of several markets starting within this many minutes are one event (default 15)',
   baselineHours: 'trailing window for the liquidation and volume baselines, in hours (default 24)',
   liqFloorUsd: 'liquidations must reach at least this many USD in their peak minute (default 20000)',
   liqZ: 'robust z-score of the peak liquidation minute against the baseline (default 3.5)',
@@ -70,6 +86,9 @@ export function paramProblems(params: AnalysisParams): string[] {
   positive('minMovePct', params.minMovePct)
   positive('withinMin', params.withinMin)
   positive('mergeGapMin', params.mergeGapMin)
+  positive('undercutWithinMin', params.undercutWithinMin)
+  positive('episodeGapHours', params.episodeGapHours)
+  positive('eventWindowMin', params.eventWindowMin)
   positive('baselineHours', params.baselineHours)
   positive('waveCalmMin', params.waveCalmMin)
   if (!(params.minMovePct < 100)) problems.push(`minMovePct must be below 100, got ${params.minMovePct}`)

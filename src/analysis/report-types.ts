@@ -4,7 +4,7 @@
  * src/report turn it into a table, JSON, NDJSON, CSV or Markdown.
  */
 
-export const REPORT_SCHEMA = 'cascade.report/1'
+export const REPORT_SCHEMA = 'cascade.report/2'
 
 /** Where a figure came from: tick-level (1 s bars) or a coarser pre-aggregated bucket. */
 export type Resolution = string // '1s', '1m', '5m', '1h', …
@@ -106,6 +106,8 @@ export interface Cascade {
   extreme: string
   end: string
   durationSec: number
+  /** The bar length when start and extreme lie in one bar (the order inside it is unknown); else null. */
+  withinBarMs: number | null
   price: CascadePrice
   speed: CascadeSpeed
   volume: CascadeVolume
@@ -118,6 +120,37 @@ export interface Cascade {
   resolution: Record<string, Resolution>
   /** The series whose prices give start, extreme and end (the finest, most liquid of the market). */
   priceSeries?: string
+  /** The id of the episode this cascade belongs to. */
+  episode: string | null
+}
+
+/** Same-direction cascades of one market that follow each other without recovery: one crash. */
+export interface Episode {
+  id: string
+  market: string
+  direction: 'down' | 'up'
+  start: string
+  extreme: string
+  end: string
+  price: { start: number; extreme: number; movePct: number }
+  /** Ids of its cascades (legs), in time order. */
+  cascades: string[]
+  volume: CascadeVolume
+  liquidations: CascadeLiquidations | null
+  openInterest: CascadeOpenInterest | null
+  reasons: string[]
+}
+
+/** Same-direction cascades of several markets that start together: a market-wide event. */
+export interface MarketEvent {
+  id: string
+  direction: 'down' | 'up'
+  start: string
+  markets: string[]
+  cascades: string[]
+  /** The market(s) that started first, and by how long they led the next market. */
+  lead: { markets: string[]; leadSec: number }
+  medianMovePct: number
 }
 
 export interface BadRowsSummary {
@@ -133,6 +166,8 @@ export interface Report {
   inputs: InputSummary[]
   markets: MarketSummary[]
   cascades: Cascade[]
+  episodes: Episode[]
+  events: MarketEvent[]
   badRows: BadRowsSummary
   warnings: string[]
 }

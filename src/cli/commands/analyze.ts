@@ -10,12 +10,13 @@ import { type Command, Option } from 'commander'
 import {
   type AnalysisParams,
   analyzeBars,
+  buildReport,
   DEFAULT_PARAMS,
   groupMarkets,
   marketSeries,
   paramProblems,
 } from '../../analysis/index.js'
-import { type InputSummary, REPORT_SCHEMA, type Report } from '../../analysis/report-types.js'
+import type { InputSummary, Report } from '../../analysis/report-types.js'
 import { BarStore } from '../../bars/index.js'
 import { FatalError } from '../../errors.js'
 import { type Ingestion, skipWarnings } from '../../ingest/index.js'
@@ -33,6 +34,9 @@ export interface DetectorOptions {
   liqFloor: string
   liqZ: string
   mergeGap: string
+  undercutWithin: string
+  episodeGap: string
+  eventWindow: string
   minVolumeMultiple: string
   waveCalm: string
   waveFrac: string
@@ -52,11 +56,20 @@ export function addDetectorOptions(command: Command): Command {
   const d = DEFAULT_PARAMS
   return command
     .option('--min-move <pct>', 'smallest price move that counts, in percent', String(d.minMovePct))
-    .option('--within <minutes>', 'longest time from start to extreme, in minutes', String(d.withinMin))
+    .option(
+      '--within <minutes>',
+      'speed test: somewhere in a leg the price moves --min-move within this many minutes',
+      String(d.withinMin),
+    )
     .option(
       '--rebound <fraction>',
-      'a bounce that gives back more than this fraction of the move so far ends the episode',
+      'a bounce after the low that gives back more than this fraction of the move ends the leg',
       String(d.reboundFrac),
+    )
+    .option(
+      '--undercut-within <minutes>',
+      'a bounce that a later bar undercuts within this many minutes does not end the leg',
+      String(d.undercutWithinMin),
     )
     .option(
       '--baseline <hours>',
@@ -75,8 +88,18 @@ export function addDetectorOptions(command: Command): Command {
     )
     .option(
       '--merge-gap <minutes>',
-      'fast legs further apart than this are separate cascades, whatever the bounce',
+      'a leg that makes no new low (high) for this many minutes ends: a pause',
       String(d.mergeGapMin),
+    )
+    .option(
+      '--episode-gap <hours>',
+      'same-direction legs of one market this close, without recovery above the start, are one episode',
+      String(d.episodeGapHours),
+    )
+    .option(
+      '--event-window <minutes>',
+      'cascades of different markets starting this close (or overlapping) form one market-wide event',
+      String(d.eventWindowMin),
     )
     .option(
       '--min-volume-multiple <x>',
@@ -118,11 +141,14 @@ export function analyzeCommand(program: Command): void {
     .addHelpText(
       'after',
       `
-How detection works: a cascade is a price move of at least --min-move % from the last peak (trough)
-to the low (high) within --within minutes, continuing across bounces smaller than --rebound of the
-move so far. With liquidation data, liquidations must surge above their trailing --baseline (median
-and MAD per minute, never below --liq-floor); with trades only, price speed, volume surge and taker
-imbalance decide. Slow bleeds and small wiggles are not cascades. See README "How detection works".
+How detection works: a cascade is one fast leg, from the last peak (trough) to the lowest low
+(highest high) before a bounce of more than --rebound of the move, read bar by bar; it counts when it
+moves at least --min-move % and somewhere covers --min-move % within --within minutes. With
+liquidation data, liquidations must surge above their trailing --baseline (median and MAD per
+minute, never below --liq-floor); without it, a volume surge (--min-volume-multiple) decides, and
+without volume, price alone. Taker imbalance is reported, not a rule. Legs of one market form
+episodes (--episode-gap); cascades of several markets form events (--event-window). Slow bleeds and
+small wiggles are not cascades. See README "How detection works".
 
 Examples:
   cascade analyze BTCUSDT-aggTrades-2021-05-19.zip BTCUSDT-metrics-2021-05-19.zip
@@ -159,20 +185,16 @@ Examples:
         progress?.done()
         const result = analyzeBars(store, params)
         analysisWarnings = result.warnings
-        report = {
-          schema: REPORT_SCHEMA,
-          tool: { name: 'cascade', version: version() },
-          params: result.params as unknown as Record<string, unknown>,
+        report = buildReport(result, {
+          version: version(),
           inputs: inputSummaries(ingestion),
-          markets: result.markets,
-          cascades: result.cascades,
           badRows: {
             total: ingestion.ledger.total,
             byCode: ingestion.ledger.byCodeObject(),
             samples: ingestion.ledger.samples(),
           },
-          warnings: [...ingestion.warnings, ...skipWarnings(ingestion.inputs), ...result.warnings],
-        }
+          warnings: [...ingestion.warnings, ...skipWarnings(ingestion.inputs)],
+        })
       } finally {
         progress?.done()
         await ingestion.close()
@@ -219,6 +241,9 @@ export function paramsOf(options: DetectorOptions): AnalysisParams {
     liqFloorUsd: positiveNumber(options.liqFloor, '--liq-floor'),
     liqZ: positiveNumber(options.liqZ, '--liq-z'),
     mergeGapMin: positiveNumber(options.mergeGap, '--merge-gap'),
+    undercutWithinMin: positiveNumber(options.undercutWithin, '--undercut-within'),
+    episodeGapHours: positiveNumber(options.episodeGap, '--episode-gap'),
+    eventWindowMin: positiveNumber(options.eventWindow, '--event-window'),
     minVolumeMultiple: positiveNumber(options.minVolumeMultiple, '--min-volume-multiple'),
     waveCalmMin: positiveNumber(options.waveCalm, '--wave-calm'),
     waveFrac: positiveNumber(options.waveFrac, '--wave-frac'),
