@@ -153,10 +153,6 @@ function measure(
     endT = bars.time(k)
     endX = bars.price(bars.top(k))
   }
-  if (limits && endT > limits.to) {
-    endT = Math.max(extremeT, limits.to)
-    endX = priceAt(layer, endT) ?? extremeX
-  }
 
   const reasons: string[] = []
   const liq = context.liquidations
@@ -262,6 +258,12 @@ function measure(
     )
   }
   if (volumeWords) reasons.push(volumeWords)
+  // Taker imbalance is reported when it leans the move's way; it is never a rule.
+  if (volume.takerBuyUsd !== null && volume.takerSellUsd !== null) {
+    const taker = volume.takerBuyUsd + volume.takerSellUsd
+    const share = taker > 0 ? (direction === 'down' ? volume.takerSellUsd : volume.takerBuyUsd) / taker : 0
+    if (share > 0.5) reasons.push(`taker ${direction === 'down' ? 'sell' : 'buy'} share ${(share * 100).toFixed(0)} %`)
+  }
   if (waves >= 2)
     reasons.push(`${waves} waves of ${liquidations ? 'liquidations' : 'volume'} separated by calm`)
   if (!liquidations) {

@@ -118,14 +118,9 @@ export function findLegs(bars: DirectedBars, params: LegParams): Leg[] {
     if (!bars.has(k)) continue
     const top = bars.top(k)
     const bottom = bars.bottom(k)
-    if (top >= bars.top(start) && bottom >= bars.bottom(low) && low === start) {
-      // Still climbing to the peak: a higher (or equal, later) top moves the start.
-      start = k
-      low = k
-      continue
-    }
-    if (top > bars.top(start)) {
-      // Above the start: the leg (if any) ended at the bounce; a new peak opens the next one.
+    if (top > bars.top(start) || (low === start && top === bars.top(start))) {
+      // Above the start (or at it, before any fall): a new peak, the latest of equal highs, opens
+      // the next leg; a leg before it (if any) ended at the bounce.
       close(k)
       start = k
       low = k

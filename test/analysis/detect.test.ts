@@ -3,9 +3,10 @@ import {
   analyzeBars,
   analyzeTimeline,
   DEFAULT_PARAMS,
-  findEpisodes,
+  DirectedBars,
+  findLegs,
   paramProblems,
-  pricePath,
+  qualifies,
 } from '../../src/analysis/index.js'
 import { foldEvents } from '../../src/bars/index.js'
 import type { TimelineEvent } from '../../src/timeline/event.js'
@@ -156,7 +157,7 @@ describe('a two-leg crash with liquidations and open interest (every metric by h
       'price fell 15.0 % in 11 min (100 → 85)',
       'long liquidations 250× the median minute of the previous 24 h ($500.0k in the peak minute)',
       'long positions 99 % of liquidated USD',
-      'volume 5.0× the 24 h median minute',
+      'volume 5.0× the median minute of the previous 24 h',
       'taker sell share 70 %',
       '2 waves of liquidations separated by calm',
     ])
@@ -205,15 +206,18 @@ describe('trades-only detection', () => {
   const result = analyzeBars(foldEvents(twoLegBars()))
 
   it('finds the crash from price speed and volume, with liquidations null', () => {
-    expect(result.cascades).toHaveLength(1)
+    // The crash, and the 85 → 91 rebound on heavy volume right after it (+7 %: a squeeze by the
+    // rules, starting in the low's bar and summed from the bar after it).
+    expect(result.cascades.map((c) => c.direction)).toEqual(['down', 'up'])
+    expect(result.cascades[1]!.start).toBe(iso(at(12))) // the latest of the two bars that touched 85
     const cascade = result.cascades[0]!
     expect(cascade.liquidations).toBeNull()
     expect(cascade.openInterest).toBeNull()
     // no liquidation flow to end it: the end is where the price retraced 35 % of 15 (90.25): r14's high 91
     expect([cascade.end, cascade.price.end, cascade.price.reboundPct]).toEqual([iso(at(14)), 91, 40])
-    // window r0…r14: (14 × 5 M + 1 M) / 15 = 4.73 M a minute over a median of 1 M
-    expect(cascade.volume.baselineMultiple).toBe(4.73)
-    expect(cascade.reasons).toContain('volume 4.7× the 24 h median minute')
+    // window r0…r11 (the rebound's cascade takes the bars after the low): 5 M a minute over 1 M
+    expect(cascade.volume.baselineMultiple).toBe(5)
+    expect(cascade.reasons).toContain('volume 5.0× the median minute of the previous 24 h')
     expect(cascade.reasons).toContain(
       'no liquidation data: detected from price speed and volume; liquidation figures need liquidation files',
     )
@@ -268,6 +272,8 @@ describe('what is not a cascade', () => {
       params: DEFAULT_PARAMS,
       markets: [],
       cascades: [],
+      episodes: [],
+      events: [],
       warnings: [],
     })
     const oiOnly = analyzeBars(foldEvents([openInterest(T0, 1, 100)]))
@@ -379,19 +385,19 @@ describe('tick data: times refined to the second', () => {
   })
 
   it('sums the seconds of the window', () => {
-    // window 12:00:00 … 12:00:27 (28 trades of 10): prices 100 … 90 sum 21 × 95 = 1995, 90.5 … 93.5
-    // sum 7 × 92 = 644 → USD 10 × 2639 = 26 390, base 280; sells (falling seconds) 19 950, buys 6 440.
+    // window 12:00:00 … 12:00:20 (21 trades of 10; the seconds after the low belong to the rebound's
+    // cascade): prices 100 … 90 sum 21 × 95 = 1995 → USD 10 × 1995 = 19 950, base 210, all sells.
     // Baseline: 6 trades of 100 USD a minute = 600;
     // the 12:00 minute holds 10 × (1995 + 20 × 95.25) = 39 000 → 65×
     expect(result.cascades[0]!.volume).toEqual({
-      base: 280,
-      quoteUsd: 26_390,
-      takerBuyUsd: 6440,
+      base: 210,
+      quoteUsd: 19_950,
+      takerBuyUsd: 0,
       takerSellUsd: 19_950,
-      trades: 28,
+      trades: 21,
       baselineMultiple: 65,
     })
-    expect(result.cascades[0]!.reasons).toContain('taker sell share 76 %') // 19 950 / 26 390
+    expect(result.cascades[0]!.reasons).toContain('taker sell share 100 %')
   })
 })
 
@@ -412,12 +418,12 @@ describe('markets', () => {
       ['BTC', ['binance:BTC-USDT-PERP', 'bitmex:XBT-USD-PERP'], 'binance:BTC-USDT-PERP'],
     ])
     const cascade = result.cascades[0]!
-    expect(result.cascades).toHaveLength(1)
-    // volumes summed across venues over r0…r14: (14 × 5 M + 1 M) × 3 = 213 M and × 1 = 71 M
-    expect(cascade.volume.quoteUsd).toBe(284_000_000)
+    expect(result.cascades.map((c) => c.direction)).toEqual(['down', 'up'])
+    // volumes summed across venues over r0…r11: 12 × 5 M × 3 = 180 M and × 1 = 60 M
+    expect(cascade.volume.quoteUsd).toBe(240_000_000)
     expect(cascade.venues.map((v) => [v.series, v.volumeUsd])).toEqual([
-      ['binance:BTC-USDT-PERP', 213_000_000],
-      ['bitmex:XBT-USD-PERP', 71_000_000],
+      ['binance:BTC-USDT-PERP', 180_000_000],
+      ['bitmex:XBT-USD-PERP', 60_000_000],
     ])
     expect(cascade.reasons).toContain(
       'price path from binance:BTC-USDT-PERP (1m bars; the finest and most liquid of 2 venues with prices)',
@@ -431,29 +437,34 @@ describe('markets', () => {
       'binance:BTC-USDT-PERP',
       'bitmex:XBT-USD-PERP',
     ])
-    expect(result.cascades.map((cascade) => cascade.market)).toEqual([
+    expect(result.cascades.filter((c) => c.direction === 'down').map((cascade) => cascade.market)).toEqual([
       'binance:BTC-USDT-PERP',
       'bitmex:XBT-USD-PERP',
     ])
   })
 })
 
-describe('episodes on a bare path', () => {
-  it('merges legs across a small bounce and splits them across a large one', () => {
-    const path = (closes: number[]) => pricePath(foldEvents(minuteBars(closes)).series()[0]!.buckets[0]!)
-    // 100 → 90, bounce to 93 (30 % of 10), → 85: one episode
-    expect(findEpisodes(path([100, 100, 95, 90, 93, 90, 85, 85]), 'down', DEFAULT_PARAMS)).toHaveLength(1)
-    // 100 → 90, bounce to 95 (50 % of 10), → 85 (10.5 % below 95): two episodes
-    expect(findEpisodes(path([100, 100, 95, 90, 95, 90, 85, 85]), 'down', DEFAULT_PARAMS)).toHaveLength(2)
+describe('legs on a bare path', () => {
+  const legs = (closes: number[], params = DEFAULT_PARAMS) => {
+    const layer = foldEvents(minuteBars(closes)).series()[0]!.buckets[0]!
+    const bars = new DirectedBars(layer, 'down')
+    return findLegs(bars, params).filter((leg) => qualifies(bars, leg, params))
+  }
+
+  it('keeps one leg across a small bounce and splits it across a large one', () => {
+    // 100 → 90, bounce to 93 (30 % of 10), → 85: one leg
+    expect(legs([100, 100, 95, 90, 93, 90, 85, 85])).toHaveLength(1)
+    // 100 → 90, bounce to 95 (50 % of 10), → 85 (10.5 % below 95) two minutes later: the bounce is
+    // undercut within --undercut-within (5 min), so one leg; with 1 min it stands: two legs
+    expect(legs([100, 100, 95, 90, 95, 90, 85, 85])).toHaveLength(1)
+    expect(legs([100, 100, 95, 90, 95, 90, 85, 85], { ...DEFAULT_PARAMS, undercutWithinMin: 1 })).toHaveLength(2)
   })
 
-  it('splits legs more than mergeGapMin apart', () => {
+  it('ends a leg after mergeGapMin minutes without a new low', () => {
     const closes = [100, 94, ...Array<number>(300).fill(94), 88, ...Array<number>(10).fill(88)]
-    const bars = minuteBars(closes)
-    const path = pricePath(foldEvents(bars).series()[0]!.buckets[0]!)
-    // 94 → 88 is 6.4 %: its own fast leg, 301 min after the first (> 240)
-    expect(findEpisodes(path, 'down', DEFAULT_PARAMS)).toHaveLength(2)
-    expect(findEpisodes(path, 'down', { ...DEFAULT_PARAMS, mergeGapMin: 400 })).toHaveLength(1)
+    // 94 → 88 is 6.4 %: its own fast leg, 301 min after the first low (> 240)
+    expect(legs(closes)).toHaveLength(2)
+    expect(legs(closes, { ...DEFAULT_PARAMS, mergeGapMin: 400 })).toHaveLength(1)
   })
 
   it('checks parameters', () => {

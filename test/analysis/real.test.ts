@@ -67,15 +67,19 @@ describeReal('CoinGlass-style hourly BTC table', () => {
     expect(result.warnings.some((w) => w.includes('1h buckets (aggregator data)'))).toBe(true)
   })
 
-  it('hand check: 23:00 high 64,908 → 00:00 low 60,000 = −7.56 %; OI drawdown 5.15 %', () => {
-    // OI levels are bucket closes: the 22:00 bucket's close (6,015,256,439) holds at 23:00 (start);
-    // the lowest close up to the end of the 00:00 bucket is 5,705,318,852
-    // → (6,015,256,439 − 5,705,318,852) / 6,015,256,439 = 5.15 %
-    expect(cascade!.price.movePct).toBe(-7.56)
+  it('hand check: one leg from the 5 Feb 09:00 high 71,978.58 to the 00:00 low 60,000 = −16.64 %; OI drawdown 15.52 %', () => {
+    // No bounce after a running low reaches 5 % of the price (nor a third of the move) on the way
+    // down, so the slide is one leg from the highest high before it.
+    // OI levels are bucket closes: the 08:00 bucket's close (6,753,248,983) holds at 09:00 (start);
+    // the lowest close up to the end of the window is 5,705,318,852
+    // → (6,753,248,983 − 5,705,318,852) / 6,753,248,983 = 15.52 %
+    expect(cascade!.start).toBe('2026-02-05T09:00:00.000Z')
+    expect(cascade!.price.start).toBe(71_978.58)
+    expect(cascade!.price.movePct).toBe(-16.64)
     expect(cascade!.openInterest).toMatchObject({
-      startUsd: 6_015_256_439,
+      startUsd: 6_753_248_983,
       minUsd: 5_705_318_852,
-      drawdownPct: 5.15,
+      drawdownPct: 15.52,
     })
   })
 })
