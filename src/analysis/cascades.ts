@@ -262,7 +262,8 @@ function measure(
   if (volume.takerBuyUsd !== null && volume.takerSellUsd !== null) {
     const taker = volume.takerBuyUsd + volume.takerSellUsd
     const share = taker > 0 ? (direction === 'down' ? volume.takerSellUsd : volume.takerBuyUsd) / taker : 0
-    if (share > 0.5) reasons.push(`taker ${direction === 'down' ? 'sell' : 'buy'} share ${(share * 100).toFixed(0)} %`)
+    if (share > 0.5)
+      reasons.push(`taker ${direction === 'down' ? 'sell' : 'buy'} share ${(share * 100).toFixed(0)} %`)
   }
   if (waves >= 2)
     reasons.push(`${waves} waves of ${liquidations ? 'liquidations' : 'volume'} separated by calm`)

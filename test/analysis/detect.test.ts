@@ -457,7 +457,9 @@ describe('legs on a bare path', () => {
     // 100 → 90, bounce to 95 (50 % of 10), → 85 (10.5 % below 95) two minutes later: the bounce is
     // undercut within --undercut-within (5 min), so one leg; with 1 min it stands: two legs
     expect(legs([100, 100, 95, 90, 95, 90, 85, 85])).toHaveLength(1)
-    expect(legs([100, 100, 95, 90, 95, 90, 85, 85], { ...DEFAULT_PARAMS, undercutWithinMin: 1 })).toHaveLength(2)
+    expect(
+      legs([100, 100, 95, 90, 95, 90, 85, 85], { ...DEFAULT_PARAMS, undercutWithinMin: 1 }),
+    ).toHaveLength(2)
   })
 
   it('ends a leg after mergeGapMin minutes without a new low', () => {

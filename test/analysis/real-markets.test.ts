@@ -127,7 +127,9 @@ describeReal('ETH/USDT spot minutes, 19 May 2021', () => {
     const legs = result.cascades.filter((c) => crash.cascades.includes(c.id))
     expect(legs.some((c) => c.start === at('12:04') && c.extreme === at('12:54'))).toBe(true)
     // 2,400 was touched at 12:59 and 13:00: the leg starts at the latest of the equal highs.
-    expect(legs.some((c) => c.start === at('13:00') && c.price.start === 2400 && c.extreme === at('13:10'))).toBe(true)
+    expect(
+      legs.some((c) => c.start === at('13:00') && c.price.start === 2400 && c.extreme === at('13:10')),
+    ).toBe(true)
   })
 
   it('has no other down episode with its extreme between 11:00 and 14:00', () => {

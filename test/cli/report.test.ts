@@ -70,7 +70,7 @@ describe('cascade report on the 19 May 2021 reconstruction', () => {
     // Range (42,936.? − 30,000) / 42,900 ≈ 30.1 %.
     expect(btc.rangePct).toBeCloseTo(30.15, 1)
     expect(doc.cascades.map((c) => [c.direction, c.start.slice(0, 16)])).toEqual([
-      ['down', '2021-05-19T11:14'],
+      ['down', '2021-05-19T09:06'],
       ['up', '2021-05-19T13:21'],
     ])
     expect(btc.hours).toHaveLength(24)
@@ -332,7 +332,7 @@ describe('cascade analyze piped: the table only', () => {
       expect(screen.slice(table)).not.toMatch(/reading /)
       const before = screen.slice(0, table)
       if (before.includes('reading')) expect(before.endsWith('\r\u001b[2K')).toBe(true)
-      expect(screen).toMatch(/#1 BTC ▼ -25\.5% {2}05-19 11:14 → 13:21/)
+      expect(screen).toMatch(/#1 BTC ▼ -28\.9% {2}05-19 09:06 → 13:21/)
       expect(screen).toMatch(/└─+●/)
       expect(screen).toMatch(/ liq long {2}/)
       expect(screen.slice(table)).not.toMatch(new RegExp(`${ESC}\\[3\\dm`)) // NO_COLOR: no colours in the charts either

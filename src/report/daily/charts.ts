@@ -95,6 +95,8 @@ export function chartSpec(
       encoding: {
         x: { field: 'start', type: 'temporal' as const },
         x2: { field: 'end' },
+        // Its own words: Vega's default text gives the dates in the host's local time zone.
+        description: { field: 'label' },
         color: { condition: { test: "datum.direction === 'down'", value: COLORS.down }, value: COLORS.up },
       },
     },
@@ -115,6 +117,7 @@ export function chartSpec(
               x: { field: 'start', type: 'temporal' as const },
               y: { value: 0 },
               text: { field: 'label' },
+              description: { field: 'label' },
               color: {
                 condition: { test: "datum.direction === 'down'", value: COLORS.down },
                 value: COLORS.up,
