@@ -5,6 +5,7 @@
 import { Chalk } from 'chalk'
 import Table from 'cli-table3'
 import type { Cascade, MarketSummary, Report } from '../analysis/report-types.js'
+import { resolutionLabel } from '../analysis/stats.js'
 import { clock, count, duration, minute, pct, price, usd } from './format.js'
 
 export interface TableOptions {
@@ -87,7 +88,8 @@ function cascadeRow(x: Cascade, c: Paint): string[] {
     minute(x.start).slice(5),
     clock(x.extreme, x.start),
     paint(pct(x.price.movePct)),
-    duration(x.speed.timeToExtremeSec),
+    // A move inside one bar took at most the bar: its order inside the bar is unknown.
+    x.withinBarMs ? `≤${resolutionLabel(x.withinBarMs)}` : duration(x.speed.timeToExtremeSec),
     usd(x.volume.quoteUsd),
     liq,
     drawdown === null || drawdown === undefined ? 'n/a' : pct(-drawdown),
