@@ -76,6 +76,8 @@ export function firstDataRow(probe: Probe): string[] | undefined {
 }
 
 export function describeFirstLine(probe: Probe): string {
+  if (probe.binary === 'arrow') return 'it is an Arrow IPC (Feather) file'
+  if (probe.binary === 'parquet') return 'it is a Parquet file'
   const line = probe.lines[0]
   if (!line) return 'the file is empty'
   const text = line.join(',')

@@ -64,7 +64,10 @@ export function sourcesCommand(program: Command): void {
           const claims = verdicts.filter((v) => v.verdict.claims)
           text += `${member.path}\n`
           text += `  name: ${probe.name || '(none)'}\n`
-          text += `  first line: ${probe.lines[0] ? JSON.stringify(probe.lines[0].join(',')) : '(empty file)'}\n`
+          if (probe.binary)
+            text += `  content: ${probe.binary === 'arrow' ? 'Arrow IPC (Feather) file' : 'Parquet file'}\n`
+          else
+            text += `  first line: ${probe.lines[0] ? JSON.stringify(shorten(probe.lines[0].join(','))) : '(empty file)'}\n`
           if (claims.length === 1) text += `  claimed by ${claims[0]!.source.id}: ${claims[0]!.verdict.why}\n`
           else if (claims.length === 0) text += '  claimed by no source: force one with --source ID\n'
           else
@@ -80,4 +83,9 @@ export function sourcesCommand(program: Command): void {
         await removeTemp(temp)
       }
     })
+}
+
+/** A one-line JSON file's first line is the whole head of the file: show its start. */
+function shorten(text: string): string {
+  return text.length > 120 ? `${text.slice(0, 120)}…` : text
 }
