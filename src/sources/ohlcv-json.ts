@@ -37,7 +37,7 @@ export const ohlcvJson: Source = {
     if (freqtradeName(probe.name))
       return {
         claims: false,
-        why: 'a JSON array of candles, but the file name is freqtrade’s (source freqtrade)',
+        why: "a JSON array of candles, but the file name is freqtrade's (source freqtrade)",
       }
     return { claims: true, why: 'a JSON array of candles [[time, open, high, low, close, volume], …]' }
   },

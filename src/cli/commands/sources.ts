@@ -87,5 +87,5 @@ export function sourcesCommand(program: Command): void {
 
 /** A one-line JSON file's first line is the whole head of the file: show its start. */
 function shorten(text: string): string {
-  return text.length > 120 ? `${text.slice(0, 120)}…` : text
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text
 }
