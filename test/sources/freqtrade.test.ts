@@ -87,6 +87,15 @@ describe('freqtrade: spot candles', () => {
     expect(other.events.map((e) => e.line)).toEqual(json.events.map((e) => e.line))
   })
 
+  it('a gzip file named .jsongz is recognised from its bytes too', async () => {
+    const path = join(await mkdtemp(join(tmpdir(), 'cascade-freqtrade-')), 'ETH_USDT-1m.jsongz')
+    await copyFile(`${DIR}/ETH_USDT-1m.json.gz`, path)
+    const json = await readAll([ETH], { exchange: 'binance' })
+    const gz = await readAll([path], { exchange: 'binance' })
+    expect(gz.inputs[0]!.source).toBe('freqtrade')
+    expect(gz.events.map(plain)).toEqual(json.events.map(plain))
+  })
+
   it('the folder of all four: one bar per minute, the other three copies counted as duplicates', async () => {
     const { inputs, events } = await readAll([DIR])
     const spot = inputs.filter((i) => i.path.includes('ETH_USDT'))
