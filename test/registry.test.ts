@@ -29,7 +29,7 @@ async function verdicts(file: string) {
     const claimedBy = explain(probe)
       .filter((e) => e.verdict.claims)
       .map((e) => e.source.id)
-    result.push({ member: member.path, claimedBy, empty: probe.lines.length === 0 })
+    result.push({ member: member.path, claimedBy, empty: probe.lines.length === 0 && !probe.binary })
   }
   return result
 }

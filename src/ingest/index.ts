@@ -65,7 +65,7 @@ export async function ingest(paths: readonly string[], options: IngestOptions = 
   if (files.length === 0)
     throw new FatalError(
       `${paths.join(' ')}: no data files found`,
-      'cascade reads .csv, .csv.gz, .zip and .ndjson files',
+      'cascade reads .csv, .csv.gz, .zip, .ndjson, .json, .feather and .parquet files',
     )
   const members: { member: Member; file: string; index: number }[] = []
   for (const file of files) {
@@ -92,7 +92,7 @@ export async function ingest(paths: readonly string[], options: IngestOptions = 
   let totalBytes: number | null = 0
   for (const { member, file, index } of members) {
     const { probe, stream } = await peek(await member.open(), member.name, member.path)
-    if (probe.lines.length === 0) {
+    if (probe.lines.length === 0 && probe.binary === undefined) {
       warnings.push(`${member.path}: empty file, nothing to read`)
       stream.destroy()
       continue
@@ -213,10 +213,10 @@ async function* foldAtEnd(events: AsyncIterable<Located[]>, plan: FoldPlan): Asy
  * The time of an ordered file's first event, from the rows already in the probe: ordered inputs
  * never emit an event before it (an earlier row is OUT_OF_ORDER), so the merge may leave the file
  * unread until then. -Infinity (read at once) when that cannot be known: unordered files, NDJSON
- * lines, or no probe row that makes an event.
+ * lines, whole documents (JSON, Feather, Parquet), or no probe row that makes an event.
  */
 function firstTimestamp(probe: Probe, reader: FileReader): number {
-  if (reader.unordered || reader.lineMode) return Number.NEGATIVE_INFINITY
+  if (reader.unordered || reader.lineMode || reader.document) return Number.NEGATIVE_INFINITY
   for (const row of probe.lines.slice(reader.hasHeader ? 1 : 0)) {
     try {
       const made = reader.row([...row], 0)

@@ -1,6 +1,6 @@
 /**
  * Opening inputs: paths, directories (recursive), globs and `-` (stdin) become byte streams of
- * CSV text. Compression is recognised from the bytes, never from the name: gzip through zlib,
+ * CSV text (or JSON, Feather, Parquet documents). Compression is recognised from the bytes, never from the name: gzip through zlib,
  * zip through yauzl (a zip may hold several CSVs; each member is an input of its own).
  */
 import { createReadStream, createWriteStream } from 'node:fs'
@@ -30,7 +30,7 @@ export interface Member {
   reopenable: boolean
 }
 
-const DATA_FILE = /\.(csv|tsv|txt|gz|zip|ndjson|jsonl|json)$/i
+const DATA_FILE = /\.(csv|tsv|txt|gz|zip|ndjson|jsonl|json|jsongz|feather|parquet)$/i
 
 /** Expand the command line's paths into files, in a stable order. */
 export async function expandPaths(paths: readonly string[]): Promise<string[]> {

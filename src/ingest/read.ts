@@ -11,6 +11,7 @@ import { FatalError, RowError } from '../errors.js'
 import { type FileReader, type Probe, Skip } from '../sources/source.js'
 import type { Located } from '../timeline/event.js'
 import { reorder, requireOrder } from '../timeline/reorder.js'
+import { documentRows } from './document.js'
 import { CSV_OPTIONS, csvErrorCode } from './fast/csv.js'
 import { fastEvents } from './fast/events.js'
 import type { InputStats, Ledger } from './ledger.js'
@@ -68,14 +69,25 @@ export async function peek(stream: Readable, name: string, path: string): Promis
     length += chunk.length
   }
   const head = Buffer.concat(chunks)
-  if (head.subarray(0, 4096).includes(0)) {
-    throw new FatalError(`${path}: not CSV text (binary bytes); cascade reads CSV, NDJSON, gzip and zip`)
+  const binary = binaryTable(head)
+  if (binary === undefined && head.subarray(0, 4096).includes(0)) {
+    throw new FatalError(
+      `${path}: not a data file (binary bytes); cascade reads CSV, NDJSON, JSON, Feather, Parquet, gzip and zip`,
+    )
   }
-  const probe: Probe = { name, lines: probeLines(head, ended) }
+  const probe: Probe =
+    binary === undefined ? { name, lines: probeLines(head, ended), path } : { name, lines: [], binary, path }
   // The whole file fitted in the head: replay it; otherwise put the head back in front of the rest.
   if (ended) return { probe, stream: Readable.from([head], { objectMode: false }) }
   stream.unshift(head)
   return { probe, stream }
+}
+
+/** Arrow IPC files (Feather v2) start with `ARROW1`, Parquet files with `PAR1`. */
+function binaryTable(head: Buffer): Probe['binary'] {
+  if (head.subarray(0, 6).toString('latin1') === 'ARROW1') return 'arrow'
+  if (head.subarray(0, 4).toString('latin1') === 'PAR1') return 'parquet'
+  return undefined
 }
 
 function probeLines(head: Buffer, ended: boolean): string[][] {
@@ -196,7 +208,7 @@ async function* wholeLines(stream: Readable): AsyncGenerator<Row> {
 
 async function* parseRows(stream: Readable, options: ReadOptions): AsyncGenerator<Located[]> {
   const { ledger, stats, reader } = options
-  if (options.fast !== false && !reader.lineMode) {
+  if (options.fast !== false && !reader.lineMode && !reader.document) {
     try {
       yield* fastEvents(stream, reader, stats, ledger, options.onBytes)
     } catch (error) {
@@ -205,8 +217,13 @@ async function* parseRows(stream: Readable, options: ReadOptions): AsyncGenerato
     return
   }
   const batchSize = options.batchSize ?? 4096
-  if (options.onBytes) stream.on('data', (chunk: Buffer) => options.onBytes!(chunk.length))
-  const rows = reader.lineMode ? wholeLines(stream) : csvRows(stream, options)
+  if (options.onBytes && !reader.document)
+    stream.on('data', (chunk: Buffer) => options.onBytes!(chunk.length))
+  const rows = reader.document
+    ? documentRows(stream, reader.document, { stats, ledger, onBytes: options.onBytes })
+    : reader.lineMode
+      ? wholeLines(stream)
+      : csvRows(stream, options)
   let headerPending = reader.hasHeader
   let batch: Located[] = []
   let first = stats.first ?? Number.POSITIVE_INFINITY

@@ -76,9 +76,12 @@ export function firstDataRow(probe: Probe): string[] | undefined {
 }
 
 export function describeFirstLine(probe: Probe): string {
+  if (probe.binary === 'arrow') return 'it is an Arrow IPC (Feather) file'
+  if (probe.binary === 'parquet') return 'it is a Parquet file'
   const line = probe.lines[0]
   if (!line) return 'the file is empty'
-  const text = line.join(',')
+  // A one-line JSON file's head is thousands of fields: join only what is shown.
+  const text = line.slice(0, 40).join(',')
   return `first line has ${line.length} fields: ${JSON.stringify(text.length > 90 ? `${text.slice(0, 90)}…` : text)}`
 }
 

@@ -20,7 +20,9 @@ import { coinalyzeLiquidations } from './coinalyze-liquidations.js'
 import { coinalyzeOpenInterest } from './coinalyze-open-interest.js'
 import { coinglassLiquidations } from './coinglass-liquidations.js'
 import { coinglassOpenInterest } from './coinglass-open-interest.js'
+import { freqtrade } from './freqtrade.js'
 import { generic } from './generic.js'
+import { ohlcvJson } from './ohlcv-json.js'
 import { okxTrades } from './okx-trades.js'
 import type { Probe, Source, Verdict } from './source.js'
 import { tardisDerivativeTicker } from './tardis-derivative-ticker.js'
@@ -48,6 +50,9 @@ export const SOURCES: readonly Source[] = [
   coinglassOpenInterest,
   coinalyzeLiquidations,
   coinalyzeOpenInterest,
+  // trading tools' candle files (freqtrade, CCXT) — one line each, below
+  freqtrade,
+  ohlcvJson,
   wideTable,
   cascadeTimeline,
   cascadeBars,

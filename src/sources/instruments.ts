@@ -393,3 +393,25 @@ export function tardisInstrument(tardisExchange: string, symbol: string): Resolv
   }
   return resolve(symbol)
 }
+
+// ---------------------------------------------------------------------------------------------
+// CCXT unified symbols — https://docs.ccxt.com/#/README?id=contract-naming-conventions
+// `BTC/USDT` spot; `BTC/USDT:USDT` a perpetual settled in the quote (linear), `BTC/USD:BTC` one
+// settled in the base (inverse); `BTC/USDT:USDT-240628` a dated future. freqtrade names its pairs
+// so. CCXT's OHLCV volume is in the base currency (its manual, "OHLCV Structure"), so bars made from
+// it need no contract size: the field stays 1 and is not used to value them.
+
+export function ccxtInstrument(exchange: string, symbol: string): Resolved {
+  const m = /^([A-Z0-9]+)\/([A-Z0-9]+)(?::([A-Z0-9]+)(?:-(\d{6}))?)?$/.exec(symbol.toUpperCase())
+  if (!m) {
+    return {
+      unsupported: `${symbol} is not a CCXT symbol (BTC/USDT spot, BTC/USDT:USDT or BTC/USD:BTC perpetual, BTC/USDT:USDT-240628 dated)`,
+    }
+  }
+  const [, base, quote, settle, expiry] = m as unknown as [string, string, string, string?, string?]
+  if (settle === undefined) return contract(exchange, symbol, base, quote, 'spot', 'spot', 1)
+  const kind = expiry === undefined ? ('perp' as const) : { expiry }
+  if (settle === quote) return contract(exchange, symbol, base, quote, kind, 'linear', 1)
+  if (settle === base) return contract(exchange, symbol, base, quote, kind, 'inverse', 1)
+  return { unsupported: `${symbol} is a quanto contract (settled in ${settle}); not supported` }
+}

@@ -11,6 +11,13 @@ export interface Probe {
   name: string
   /** The first lines (up to about 20), already split into fields; blank lines left out. */
   lines: string[][]
+  /**
+   * The file is a binary table, told by its first bytes: an Arrow IPC file (Feather v2, `ARROW1`)
+   * or Parquet (`PAR1`). `lines` is then empty; such a file is read whole (`FileReader.document`).
+   */
+  binary?: 'arrow' | 'parquet'
+  /** The input's path as shown (`data/binance/BTC_USDT-1m.json`, `archive.zip/member.csv`), for facts a folder name holds. */
+  path?: string
 }
 
 /** A source's answer to "is this file yours?", with the reason in words for `sources --explain`. */
@@ -51,6 +58,12 @@ export interface FileReader {
    */
   lineMode?: boolean
   /**
+   * The file is one document read whole (a JSON array of rows, an Arrow/Feather or Parquet table)
+   * instead of line by line; see `DocumentReading`. Each item or table row is one row, numbered
+   * from 1 in place of a line number.
+   */
+  document?: DocumentReading
+  /**
    * The format never quotes fields (Binance archives): parse with quotes off, so a stray `"` is
    * one bad row rather than an open quote that swallows the rest of the file.
    */
@@ -66,6 +79,21 @@ export interface FileReader {
    * after this returns; the event must not keep it.
    */
   row(fields: string[], line: number): TimelineEvent | Skip
+}
+
+/**
+ * How ingest hands a whole document to `row()` (src/ingest/document.ts). A JSON array's items are
+ * rows: an item that is an array gives its elements as fields (numbers as text, `null` as an empty
+ * field), any other item is a BAD_JSON row. A table's rows give the columns `columns()` picks.
+ */
+export interface DocumentReading {
+  /**
+   * Tables (Arrow, Parquet): the column names `row()` reads, in its field order, picked from the
+   * file's own; throws FatalError when the file lacks them. Timestamps arrive as epoch ms.
+   */
+  columns(names: readonly string[]): readonly string[]
+  /** Sees the document's first rows (up to 1,000) before `row()` does, for facts only the rows tell (a bar length). */
+  begin?(first: readonly (readonly string[])[]): void
 }
 
 /**

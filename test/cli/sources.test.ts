@@ -62,3 +62,22 @@ describe('cascade sources', () => {
     expect(run.stderr.trimEnd().split('\n')).toHaveLength(1)
   })
 })
+
+describe('cascade sources on a narrow terminal', () => {
+  it('fits 80 columns: each title wrapped on its own lines under its id and kinds', async () => {
+    const { sourceList } = await import('../../src/cli/commands/sources.js')
+    const text = sourceList(SOURCES, 80)
+    const lines = text.trimEnd().split('\n')
+    expect(lines.filter((line) => line.length > 80)).toEqual([])
+    expect(lines.filter((line) => !line.startsWith(' ')).map((line) => line.split(/\s+/)[0])).toEqual(
+      SOURCES.map((s) => s.id),
+    )
+    // every title's words are there, in order
+    const titles = text
+      .split(/\n(?! )/)
+      .map((entry) => entry.split('\n').slice(1).join(' ').replace(/\s+/g, ' ').trim())
+    expect(titles.slice(0, SOURCES.length)).toEqual(SOURCES.map((s) => s.title))
+    // wide enough: one line each, as piped
+    expect(sourceList(SOURCES, 400)).toBe(sourceList(SOURCES))
+  })
+})

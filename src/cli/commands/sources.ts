@@ -9,6 +9,7 @@ import { FatalError } from '../../errors.js'
 import { membersOf, removeTemp } from '../../ingest/open.js'
 import { peek } from '../../ingest/read.js'
 import { explain, SOURCES } from '../../sources/index.js'
+import type { Source } from '../../sources/source.js'
 import { Output } from '../output.js'
 
 export function sourcesCommand(program: Command): void {
@@ -43,14 +44,7 @@ export function sourcesCommand(program: Command): void {
           )
           return
         }
-        const kinds = (s: (typeof SOURCES)[number]) =>
-          s.kinds.length >= 5 ? 'every kind' : s.kinds.join(',')
-        const idWidth = Math.max(...SOURCES.map((s) => s.id.length))
-        const kindWidth = Math.max(...SOURCES.map((s) => kinds(s).length))
-        let text = ''
-        for (const s of SOURCES)
-          text += `${s.id.padEnd(idWidth)}  ${kinds(s).padEnd(kindWidth)}  ${s.title}\n`
-        await out.write(text)
+        await out.write(sourceList(SOURCES, process.stdout.isTTY ? process.stdout.columns : undefined))
         return
       }
       const temp: { dir?: string } = {}
@@ -64,7 +58,10 @@ export function sourcesCommand(program: Command): void {
           const claims = verdicts.filter((v) => v.verdict.claims)
           text += `${member.path}\n`
           text += `  name: ${probe.name || '(none)'}\n`
-          text += `  first line: ${probe.lines[0] ? JSON.stringify(probe.lines[0].join(',')) : '(empty file)'}\n`
+          if (probe.binary)
+            text += `  content: ${probe.binary === 'arrow' ? 'Arrow IPC (Feather) file' : 'Parquet file'}\n`
+          else
+            text += `  first line: ${probe.lines[0] ? JSON.stringify(shorten(probe.lines[0].join(','))) : '(empty file)'}\n`
           if (claims.length === 1) text += `  claimed by ${claims[0]!.source.id}: ${claims[0]!.verdict.why}\n`
           else if (claims.length === 0) text += '  claimed by no source: force one with --source ID\n'
           else
@@ -80,4 +77,36 @@ export function sourcesCommand(program: Command): void {
         await removeTemp(temp)
       }
     })
+}
+
+/** A one-line JSON file's first line is the whole head of the file: show its start. */
+function shorten(text: string): string {
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text
+}
+
+/**
+ * One source per line: id, kinds, title. On a terminal narrower than that (`width`), each title goes
+ * on lines of its own under its id, wrapped to the width; piped, the lines stay whole for grep.
+ */
+export function sourceList(sources: readonly Source[], width?: number): string {
+  const kinds = (s: Source) => (s.kinds.length >= 5 ? 'every kind' : s.kinds.join(','))
+  const idWidth = Math.max(...sources.map((s) => s.id.length))
+  const kindWidth = Math.max(...sources.map((s) => kinds(s).length))
+  const lines = sources.map((s) => `${s.id.padEnd(idWidth)}  ${kinds(s).padEnd(kindWidth)}  ${s.title}`)
+  if (width === undefined || lines.every((line) => line.length <= width)) return `${lines.join('\n')}\n`
+  const indent = '    '
+  let text = ''
+  for (const s of sources) {
+    text += `${s.id.padEnd(idWidth)}  ${kinds(s)}\n`
+    let line = indent
+    for (const word of s.title.split(' ')) {
+      if (line.length > indent.length && line.length + 1 + word.length > width) {
+        text += `${line}\n`
+        line = indent
+      }
+      line += line.length > indent.length ? ` ${word}` : word
+    }
+    text += `${line}\n`
+  }
+  return text
 }

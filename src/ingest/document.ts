@@ -1,0 +1,243 @@
+/**
+ * Whole-document inputs: a JSON array of rows, an Arrow IPC file (Feather v2) or a Parquet file
+ * cannot be read line by line, so it is read into memory whole — up to `maxDocumentBytes()` of
+ * decompressed bytes — and then handed to the source one row at a time, each counted like a CSV
+ * line. A row's "line" is its position in the document, counting from 1 (JSON item N is jq's
+ * `.[N-1]`). Which of the three a file is comes from its bytes (`ARROW1`, `PAR1`, else JSON text).
+ * The Arrow and Parquet libraries load only when such a file is read.
+ */
+import type { Readable } from 'node:stream'
+import { FatalError } from '../errors.js'
+import type { DocumentReading } from '../sources/source.js'
+import type { InputStats, Ledger } from './ledger.js'
+
+/** The largest document read whole, by default (decompressed bytes). */
+export const DEFAULT_MAX_DOCUMENT_MIB = 256
+/** Rows `DocumentReading.begin` sees before the first `row()`. */
+const FIRST_ROWS = 1000
+
+/** `CASCADE_MAX_DOCUMENT_MB` (MiB), else 256 MiB. */
+export function maxDocumentBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.CASCADE_MAX_DOCUMENT_MB
+  if (text === undefined || text === '') return DEFAULT_MAX_DOCUMENT_MIB * MIB
+  const mib = Number(text)
+  if (!(Number.isFinite(mib) && mib > 0))
+    throw new FatalError(`CASCADE_MAX_DOCUMENT_MB=${text}: expected a positive number of MiB`)
+  return Math.floor(mib * MIB)
+}
+
+const MIB = 1024 * 1024
+
+export interface DocumentRow {
+  record: string[]
+  info: { lines: number }
+}
+
+export interface DocumentOptions {
+  stats: InputStats
+  ledger: Ledger
+  onBytes?: (n: number) => void
+  /** Bytes read whole at most (default `maxDocumentBytes()`). */
+  limit?: number
+}
+
+/** The rows of a whole document, for read.ts's row loop; items that are not rows become BAD_JSON rows. */
+export async function* documentRows(
+  stream: Readable,
+  reading: DocumentReading,
+  options: DocumentOptions,
+): AsyncGenerator<DocumentRow> {
+  const { stats } = options
+  // Held by no variable: the bytes can go once decoded (JSON keeps only the parsed items).
+  const table = await decode(
+    await readWhole(stream, stats.path, options.limit ?? maxDocumentBytes(), options.onBytes),
+    reading,
+    stats.path,
+  )
+  if (reading.begin) {
+    const first: string[][] = []
+    for (let i = 0; i < table.length && first.length < FIRST_ROWS; i++) {
+      const record = table.row(i)
+      if (record) first.push(record)
+    }
+    reading.begin(first)
+  }
+  for (let i = 0; i < table.length; i++) {
+    const record = table.row(i)
+    if (record) {
+      yield { record, info: { lines: i + 1 } }
+      continue
+    }
+    stats.rows++
+    options.ledger.add(stats, i + 1, 'BAD_JSON', table.whyNot(i))
+  }
+}
+
+/** A decoded document: its rows as text fields, made one at a time. */
+interface Rows {
+  length: number
+  /** The row's fields, or null when the item is not a row (`whyNot` says why). */
+  row(index: number): string[] | null
+  whyNot(index: number): string
+}
+
+/** The stream's bytes, refusing more than `limit` before holding them. */
+export async function readWhole(
+  stream: Readable,
+  path: string,
+  limit: number,
+  onBytes?: (n: number) => void,
+): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let length = 0
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    length += chunk.length
+    onBytes?.(chunk.length)
+    if (length > limit) {
+      stream.destroy()
+      throw new FatalError(
+        `${path}: more than ${size(limit)}, the most cascade reads as one document (JSON, Feather, Parquet are read whole)`,
+        'split the file by time, convert it to CSV, or raise the limit with CASCADE_MAX_DOCUMENT_MB=1024',
+      )
+    }
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks, length)
+}
+
+const size = (bytes: number) =>
+  bytes < MIB ? `${bytes} bytes` : `${Math.round((bytes / MIB) * 10) / 10} MiB`
+
+async function decode(bytes: Buffer, reading: DocumentReading, path: string): Promise<Rows> {
+  if (bytes.subarray(0, 6).toString('latin1') === 'ARROW1') return arrowRows(bytes, reading, path)
+  if (bytes.subarray(0, 4).toString('latin1') === 'PAR1') return parquetRows(bytes, reading, path)
+  return jsonRows(parseJson(bytes, path))
+}
+
+function parseJson(bytes: Buffer, path: string): unknown[] {
+  let document: unknown
+  try {
+    document = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, ''))
+  } catch (error) {
+    throw new FatalError(
+      `${path}: not valid JSON (${(error as Error).message}); a JSON file is read whole, so a cut-off one cannot be read`,
+      'download or write the file again',
+    )
+  }
+  if (!Array.isArray(document))
+    throw new FatalError(
+      `${path}: expected a JSON array of rows ([[time, open, high, low, close, volume], …]), found ${document === null ? 'null' : typeof document}`,
+    )
+  return document
+}
+
+function jsonRows(items: unknown[]): Rows {
+  return {
+    length: items.length,
+    row(index) {
+      const item = items[index]
+      return Array.isArray(item) ? item.map(cellText) : null
+    },
+    whyNot(index) {
+      const item = items[index]
+      const shown = JSON.stringify(item) ?? String(item)
+      return `item ${index + 1}: expected an array, got ${shown.length > 40 ? `${shown.slice(0, 40)}…` : shown}`
+    },
+  }
+}
+
+/** A cell as the text `row()` parses: numbers exactly (`String` round-trips a double), null empty. */
+function cellText(value: unknown): string {
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
+    return String(value)
+  if (value === null || value === undefined) return ''
+  if (value instanceof Date) return String(value.getTime())
+  return JSON.stringify(value)
+}
+
+// Arrow IPC / Feather v2. freqtrade (pandas.to_feather) compresses every buffer with LZ4 frames,
+// which apache-arrow reads once a codec is registered; lz4-napi (lz4_flex) is that codec.
+let lz4Registered = false
+
+async function arrowRows(bytes: Buffer, reading: DocumentReading, path: string): Promise<Rows> {
+  const arrow = await import('apache-arrow')
+  if (!lz4Registered) {
+    const lz4 = await import('lz4-napi')
+    arrow.compressionRegistry.set(arrow.CompressionType.LZ4_FRAME, {
+      decode: (data) => lz4.decompressFrameSync(Buffer.from(data.buffer, data.byteOffset, data.byteLength)),
+    })
+    lz4Registered = true
+  }
+  let table: import('apache-arrow').Table
+  try {
+    table = arrow.tableFromIPC(bytes)
+  } catch (error) {
+    const message = (error as Error).message
+    throw new FatalError(
+      `${path}: cannot read this Arrow/Feather file (${message})`,
+      /compress|codec/i.test(message)
+        ? 'cascade reads Feather uncompressed or with lz4 (as freqtrade writes it); rewrite it with compression="lz4"'
+        : 'download or write the file again',
+      { cause: error },
+    )
+  }
+  const names = table.schema.fields.map((field) => field.name)
+  // Timestamp and date vectors give epoch milliseconds; 64-bit integers give bigints.
+  const columns = reading.columns(names).map((name) => table.getChild(name)!)
+  return {
+    length: table.numRows,
+    row: (index) => columns.map((column) => cellText(column.get(index))),
+    whyNot: () => '',
+  }
+}
+
+// Parquet through hyparquet; hyparquet-compressors adds the codecs beyond snappy (gzip, brotli,
+// zstd, lz4) that other writers than pandas choose.
+async function parquetRows(bytes: Buffer, reading: DocumentReading, path: string): Promise<Rows> {
+  const { parquetMetadata, parquetRead, parquetSchema } = await import('hyparquet')
+  const { compressors } = await import('hyparquet-compressors')
+  const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
+  let metadata: import('hyparquet').FileMetaData
+  try {
+    metadata = parquetMetadata(file)
+  } catch (error) {
+    throw new FatalError(
+      `${path}: cannot read this Parquet file (${(error as Error).message})`,
+      'download or write the file again',
+      { cause: error },
+    )
+  }
+  const names = parquetSchema(metadata).children.map((child) => child.element.name)
+  const picked = reading.columns(names)
+  const length = Number(metadata.num_rows)
+  const columns = picked.map(() => new Array<unknown>(length))
+  try {
+    await parquetRead({
+      file,
+      metadata,
+      columns: [...picked],
+      compressors,
+      // Times as epoch milliseconds, whatever unit the file stores.
+      parsers: {
+        timestampFromMilliseconds: (ms: bigint) => Number(ms),
+        timestampFromMicroseconds: (us: bigint) => Number(us) / 1e3,
+        timestampFromNanoseconds: (ns: bigint) => Number(ns) / 1e6,
+        dateFromDays: (days: number) => days * 86_400_000,
+      },
+      onChunk: ({ columnName, columnData, rowStart }) => {
+        const column = columns[picked.indexOf(columnName)]!
+        for (let i = 0; i < columnData.length; i++) column[rowStart + i] = columnData[i]
+      },
+    })
+  } catch (error) {
+    throw new FatalError(`${path}: cannot read this Parquet file (${(error as Error).message})`, undefined, {
+      cause: error,
+    })
+  }
+  return {
+    length,
+    row: (index) => columns.map((column) => cellText(column[index])),
+    whyNot: () => '',
+  }
+}
