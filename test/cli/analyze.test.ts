@@ -90,6 +90,29 @@ describe('cascade analyze on the 19 May 2021 reconstruction', () => {
   })
 })
 
+describeReal('cascade analyze on the real freqtrade file of May 2021 (no options)', () => {
+  it('finds the 19 May crash as one down episode into 1,888.00 at 13:10, in two legs or more', async () => {
+    const run = await cascade(['analyze', `${REAL}/may2021/ETH_USDT-1m.json`, '--json'])
+    expect(run.code).toBe(0)
+    const report = json(run)
+    const crash = report.episodes.find(
+      (e) => e.direction === 'down' && e.extreme === '2021-05-19T13:10:00.000Z',
+    )!
+    expect(crash.price.extreme).toBe(1888)
+    expect(crash.start <= '2021-05-19T12:10:00.000Z').toBe(true)
+    expect(crash.price.movePct).toBeLessThanOrEqual(-30)
+    expect(crash.cascades.length).toBeGreaterThanOrEqual(2)
+    const others = report.episodes.filter(
+      (e) =>
+        e.direction === 'down' &&
+        e.id !== crash.id &&
+        e.extreme >= '2021-05-19T11:00:00.000Z' &&
+        e.extreme <= '2021-05-19T14:00:00.000Z',
+    )
+    expect(others).toEqual([])
+  })
+})
+
 describeReal('cascade analyze on the real February 2026 files', () => {
   it('finds the LTC down cascade into the real low of 45.00 at 2026-02-06 00:20 UTC', async () => {
     const report = json(await cascade(['analyze', `${REAL}/LTCUSDT-1m-2026-02.csv`, '--json']))
