@@ -5,6 +5,7 @@
  * to stderr meanwhile (a bad row, a warning) first erases the bar, which is redrawn on the next
  * tick; `done()` erases it for good before the report is printed.
  */
+import { colorWanted } from './output.js'
 import { Chalk } from 'chalk'
 
 export interface ProgressState {
@@ -130,7 +131,7 @@ export class Progress {
   ): Progress | null {
     if (options.progress === false || options.quiet || !stream.isTTY || process.env.TERM === 'dumb')
       return null
-    return new Progress(stream, { color: !process.env.NO_COLOR })
+    return new Progress(stream, { color: colorWanted(stream) })
   }
 
   constructor(

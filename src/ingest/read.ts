@@ -7,7 +7,7 @@ import { Readable, Transform } from 'node:stream'
 import { StringDecoder } from 'node:string_decoder'
 import { parse } from 'csv-parse'
 import { parse as parseSync } from 'csv-parse/sync'
-import { FatalError, RowError } from '../errors.js'
+import { FatalError, RowError, UnclaimedFile } from '../errors.js'
 import { type FileReader, type Probe, Skip } from '../sources/source.js'
 import type { Located } from '../timeline/event.js'
 import { reorder, requireOrder } from '../timeline/reorder.js'
@@ -69,7 +69,7 @@ export async function peek(stream: Readable, name: string, path: string): Promis
   }
   const head = Buffer.concat(chunks)
   if (head.subarray(0, 4096).includes(0)) {
-    throw new FatalError(`${path}: not CSV text (binary bytes); cascade reads CSV, NDJSON, gzip and zip`)
+    throw new UnclaimedFile(path, 'not CSV text (binary bytes)', 'cascade reads CSV, NDJSON, gzip and zip')
   }
   const probe: Probe = { name, lines: probeLines(head, ended) }
   // The whole file fitted in the head: replay it; otherwise put the head back in front of the rest.
