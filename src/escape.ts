@@ -10,6 +10,7 @@
  * C0 and C1 controls and DEL (ESC, BEL, CSI, newline, …), and the invisible marks that reorder
  * or hide text: bidirectional embeddings, overrides and isolates, line and paragraph separators.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what it is for
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g
 
 const SHORT: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' }
@@ -18,7 +19,9 @@ function written(char: string): string {
   const short = SHORT[char]
   if (short) return short
   const code = char.charCodeAt(0)
-  return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`
+  return code < 0x100
+    ? `\\x${code.toString(16).padStart(2, '0')}`
+    : `\\u${code.toString(16).padStart(4, '0')}`
 }
 
 /** `BTC\x1b[2J` for a market named BTC ESC [2J: safe to print, and still shows what the input held. */

@@ -7,8 +7,8 @@ import { FatalError } from '../errors.js'
 import {
   DEFAULT_SORT_WINDOW,
   type Ingestion,
-  type InputFile,
   type IngestOptions,
+  type InputFile,
   ingest,
   skipWarnings,
 } from '../ingest/index.js'
@@ -177,9 +177,14 @@ export function nothingMatched(ingestion: Ingestion, options: InputOptions, matc
     for (const market of input.markets) markets.add(market)
     byExchange.set(input.exchange, markets)
   }
+  // Sources of several exchanges (`*`: cascade's own formats) name the market alone.
   const names = [...byExchange.keys()]
     .sort()
-    .flatMap((exchange) => [...byExchange.get(exchange)!].sort().map((market) => `${exchange} ${market}`))
+    .flatMap((exchange) =>
+      [...byExchange.get(exchange)!]
+        .sort()
+        .map((market) => (exchange === '*' ? market : `${exchange} ${market}`)),
+    )
   const more = names.length - SHOWN_MARKETS
   const markets = `${names.slice(0, SHOWN_MARKETS).join(', ')}${more > 0 ? ` and ${more} more` : ''}`
   const first = Math.min(...holding.map((input) => input.first!))
@@ -197,8 +202,7 @@ export function finish(ingestion: Ingestion, options: InputOptions): number {
   if (!options.quiet) {
     for (const warning of [...ingestion.warnings, ...skipWarnings(inputs)])
       say(`cascade: warning: ${warning}`)
-    if (ledger.total > SHOWN_BAD_ROWS)
-      say(`  … ${plural(ledger.total - SHOWN_BAD_ROWS, 'more bad row')}`)
+    if (ledger.total > SHOWN_BAD_ROWS) say(`  … ${plural(ledger.total - SHOWN_BAD_ROWS, 'more bad row')}`)
     const events = inputs.reduce((n, i) => n + i.events, 0)
     const duplicates = inputs.reduce((n, i) => n + i.duplicates, 0)
     const skipped = inputs.reduce((n, i) => n + i.skipped, 0)

@@ -63,7 +63,7 @@ export class Output {
       this.closed = true
       throw new PipeClosed()
     }
-    if (error) throw (this.failure ??= outputError(error))
+    if (error) this.failure ??= outputError(error)
     if (this.failure) throw this.failure
   }
 
@@ -82,7 +82,8 @@ export class Output {
         throw new PipeClosed()
       }
       this.cutBack(file, bytes, done)
-      throw (this.failure ??= outputError(error))
+      this.failure ??= outputError(error)
+      throw this.failure
     }
     this.written += bytes.length
   }

@@ -5,8 +5,9 @@
  * to stderr meanwhile (a bad row, a warning) first erases the bar, which is redrawn on the next
  * tick; `done()` erases it for good before the report is printed.
  */
-import { colorWanted } from './output.js'
+
 import { Chalk } from 'chalk'
+import { colorWanted } from './output.js'
 
 export interface ProgressState {
   bytes: number

@@ -100,13 +100,17 @@ async function ingestFiles(
   const skippedFiles: SkippedFile[] = []
   const skip = (path: string, reason: string, hint?: string) => {
     if (options.strict)
-      throw new FatalError(`${path}: ${reason}`, `--strict stops at a file it cannot read${hint ? `; ${hint}` : ''}`)
+      throw new FatalError(
+        `${path}: ${reason}`,
+        `--strict stops at a file it cannot read${hint ? `; ${hint}` : ''}`,
+      )
     skippedFiles.push({ path, reason })
   }
-  const members: { member: Member; file: InputFile; index: number }[] = []
+  // In the order of the walk: the files to read, and those the walk left out (listed in place).
+  const members: ({ member: Member; file: InputFile; index: number } | { left: InputFile })[] = []
   for (const file of files) {
     if (file.skip !== undefined) {
-      skip(file.path, file.skip)
+      members.push({ left: file })
       continue
     }
     const inFile = await membersOf(file.path, temp)
@@ -136,7 +140,12 @@ async function ingestFiles(
   let totalBytes: number | null = 0
   /** Zips named on the command line, and whether a member of each was read. */
   const namedZips = new Map<InputFile, { read: boolean; first?: UnclaimedFile }>()
-  for (const { member, file, index } of members) {
+  for (const entry of members) {
+    if ('left' in entry) {
+      skip(entry.left.path, entry.left.skip!)
+      continue
+    }
+    const { member, file, index } = entry
     // A file named on the command line must be read; a walk's file or a zip's member may be skipped.
     const inZip = member.path !== shown(file)
     const mayBeSkipped = !file.named || inZip
@@ -193,7 +202,9 @@ async function ingestFiles(
     if (!zip.read && zip.first)
       throw new FatalError(
         `${shown(file)}: no file in the zip is in a format cascade reads (${zip.first.path}: ${zip.first.reason})`,
-        zip.first.hint,
+        file.path === '-'
+          ? 'save it to a file and run cascade sources --explain FILE to see what each format expects'
+          : `run cascade sources --explain ${file.path} to see what each format expects`,
       )
   }
   if (detected.length === 0 && skippedFiles.length > 0)

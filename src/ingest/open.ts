@@ -7,7 +7,7 @@
 import { createReadStream, createWriteStream, rmSync } from 'node:fs'
 import { mkdtemp, open, readdir, realpath, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { basename, join, sep } from 'node:path'
+import { basename, isAbsolute, join, sep } from 'node:path'
 import { PassThrough, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createGunzip, createInflateRaw } from 'node:zlib'
@@ -76,7 +76,9 @@ export async function expandInputs(paths: readonly string[]): Promise<InputFile[
     } else if (/[*?[\]{}]/.test(path)) {
       // Loaded when a pattern is given (most runs name files and directories).
       const { glob } = await import('tinyglobby')
-      const matches = (await glob(path, { onlyFiles: true, expandDirectories: false })).sort()
+      const matches = (
+        await glob(path, { onlyFiles: true, expandDirectories: false, absolute: isAbsolute(path) })
+      ).sort()
       if (matches.length === 0) throw new FatalError(`${path}: no file matches this pattern`)
       for (const match of matches)
         if (!COMPANION.test(match)) files.push({ path: match, named: false, stream: false })
@@ -118,7 +120,7 @@ async function walk(dir: string, seen: Seen): Promise<InputFile[]> {
     const again = (entry.isDirectory() ? seen.dirs : seen.files).get(join(real, entry.name))
     if (again !== undefined) {
       // Reached before through a symbolic link.
-      files.push(skip(full, `the same ${entry.isDirectory() ? 'directory' : 'file'} as ${again}, read already`))
+      files.push(skip(full, `read already as ${again} (a symbolic link to it)`))
     } else if (entry.isDirectory()) {
       files.push(...(await walk(full, seen)))
     } else if (entry.isFile()) {
@@ -133,13 +135,13 @@ async function walk(dir: string, seen: Seen): Promise<InputFile[]> {
         if (before === undefined) files.push(...(await walk(full, seen)))
         else if (real === to || real.startsWith(`${to}${sep}`))
           files.push(skip(full, `symbolic link loop: back to ${before}`))
-        else files.push(skip(full, `symbolic link to ${before}, read already`))
+        else files.push(skip(full, `read already as ${before} (a symbolic link)`))
       } else if (target.isFile()) {
         const before = seen.files.get(to)
         if (before === undefined) {
           seen.files.set(to, full)
           files.push(found(full))
-        } else files.push(skip(full, `symbolic link to ${before}, read already`))
+        } else files.push(skip(full, `read already as ${before} (a symbolic link)`))
       } else files.push(skip(full, `symbolic link to ${kindOf(target)}, not a file`))
     } else {
       files.push(skip(full, `${kindOf(entry)}, not a file (name it on the command line to read it)`))
@@ -354,7 +356,12 @@ async function openZipEntry(file: string, display: string, fileName: string): Pr
  * A stream (stdin, a pipe): gzip is inflated on the fly; a zip needs random access, so it is
  * copied to a temp file first, removed again by `removeTemp` (or at exit, or on a signal).
  */
-async function streamMembers(stream: Readable, display: string, name: string, temp: TempDir): Promise<Member[]> {
+async function streamMembers(
+  stream: Readable,
+  display: string,
+  name: string,
+  temp: TempDir,
+): Promise<Member[]> {
   const first: Buffer | null = await new Promise((resolve, reject) => {
     const onReadable = () => {
       cleanup()
@@ -384,17 +391,19 @@ async function streamMembers(stream: Readable, display: string, name: string, te
   stream.pipe(whole)
   const compression = compressionOf(head)
   if (compression === 'zip') {
-    if (!temp.dir) {
-      temp.dir = await mkdtemp(join(tmpdir(), 'cascade-stdin-'))
-      guardTemp(temp.dir)
-    }
-    const file = join(temp.dir, `${spoolCount++}.zip`)
+    let file = ''
     try {
+      if (!temp.dir) {
+        temp.dir = await mkdtemp(join(tmpdir(), 'cascade-stdin-'))
+        guardTemp(temp.dir)
+      }
+      file = join(temp.dir, `${spoolCount++}.zip`)
       await pipeline(whole, createWriteStream(file))
     } catch (error) {
+      if (error instanceof FatalError) throw error
       throw new FatalError(
-        `${display}: cannot copy the zip to ${temp.dir} (${(error as Error).message})`,
-        'a zip read from a pipe is copied to a temp file first: set TMPDIR to a folder with room, or name the zip itself',
+        `${display}: cannot copy the zip to a temp file in ${tmpdir()} (${(error as Error).message})`,
+        'a zip read from a pipe needs a copy on disk: set TMPDIR to a folder with room, or name the zip file itself',
         { cause: error },
       )
     }

@@ -6,8 +6,8 @@
  */
 import { Chalk } from 'chalk'
 import type { Cascade } from '../analysis/report-types.js'
-import { escapeForTerminal } from '../escape.js'
 import type { MarketSeries } from '../analysis/series.js'
+import { escapeForTerminal } from '../escape.js'
 import { clock, pct, price, usd } from './format.js'
 
 const BLOCKS = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'] as const
