@@ -132,9 +132,10 @@ async function walk(dir: string, seen: Seen): Promise<InputFile[]> {
       if (!target || !to) files.push(skip(full, 'broken symbolic link'))
       else if (target.isDirectory()) {
         const before = seen.dirs.get(to)
-        if (before === undefined) files.push(...(await walk(full, seen)))
-        else if (real === to || real.startsWith(`${to}${sep}`))
-          files.push(skip(full, `symbolic link loop: back to ${before}`))
+        // A link to a folder that holds this one would walk it again and again.
+        if (real === to || real.startsWith(`${to}${sep}`))
+          files.push(skip(full, `symbolic link loop: back to ${before ?? to}`))
+        else if (before === undefined) files.push(...(await walk(full, seen)))
         else files.push(skip(full, `read already as ${before} (a symbolic link)`))
       } else if (target.isFile()) {
         const before = seen.files.get(to)
