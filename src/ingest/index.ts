@@ -97,6 +97,11 @@ async function ingestFiles(
     ...paths.filter((path) => typeof path !== 'string'),
     ...(named.length > 0 ? await expandInputs(named) : []),
   ]
+  if (files.length === 0)
+    throw new FatalError(
+      `${paths.map((path) => (typeof path === 'string' ? path : path.path)).join(' ')}: no data files found`,
+      'cascade reads CSV, NDJSON, gzip and zip files',
+    )
   const skippedFiles: SkippedFile[] = []
   const skip = (path: string, reason: string, hint?: string) => {
     if (options.strict)

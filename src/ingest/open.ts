@@ -133,7 +133,7 @@ async function walk(dir: string, seen: Seen): Promise<InputFile[]> {
       else if (target.isDirectory()) {
         const before = seen.dirs.get(to)
         // A link to a folder that holds this one would walk it again and again.
-        if (real === to || real.startsWith(`${to}${sep}`))
+        if (real === to || real.startsWith(to.endsWith(sep) ? to : `${to}${sep}`))
           files.push(skip(full, `symbolic link loop: back to ${before ?? to}`))
         else if (before === undefined) files.push(...(await walk(full, seen)))
         else files.push(skip(full, `read already as ${before} (a symbolic link)`))
@@ -196,6 +196,7 @@ export async function membersOf(path: string, temp: TempDir, shownAs = path): Pr
   let size: number
   try {
     const info = await handle.stat()
+    if (info.isDirectory()) throw new FatalError(`${shownAs}: a directory, not a file`)
     if (!info.isFile()) {
       // A pipe can be read neither at an offset nor twice: one stream, which owns the handle now.
       const stream = createReadStream('', { fd: handle, highWaterMark: CHUNK })
