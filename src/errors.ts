@@ -17,6 +17,21 @@ export class FatalError extends Error {
   }
 }
 
+/**
+ * A file no format claims (unknown, or not text). Named on the command line it is fatal; found by
+ * walking a directory or a glob, or inside a zip, it is skipped and listed (`skippedFiles[]`).
+ */
+export class UnclaimedFile extends FatalError {
+  constructor(
+    readonly path: string,
+    /** Why, without the path: `unknown format (first line: …)`. */
+    readonly reason: string,
+    hint?: string,
+  ) {
+    super(`${path}: ${reason}`, hint)
+  }
+}
+
 export type RowErrorCode =
   | 'BAD_NUMBER'
   | 'BAD_TIMESTAMP'

@@ -3,11 +3,18 @@
  * what could not be read. The CLI only gathers the ingestion facts and calls this.
  */
 import type { AnalysisResult } from './analyze.js'
-import { type BadRowsSummary, type InputSummary, REPORT_SCHEMA, type Report } from './report-types.js'
+import {
+  type BadRowsSummary,
+  type InputSummary,
+  REPORT_SCHEMA,
+  type Report,
+  type SkippedFileSummary,
+} from './report-types.js'
 
 export interface ReportContext {
   version: string
   inputs: InputSummary[]
+  skippedFiles: SkippedFileSummary[]
   badRows: BadRowsSummary
   /** Warnings of the reading stage (skipped instruments, capped feeds…), before the analysis's own. */
   warnings: string[]
@@ -19,6 +26,7 @@ export function buildReport(result: AnalysisResult, context: ReportContext): Rep
     tool: { name: 'cascade', version: context.version },
     params: result.params as unknown as Record<string, unknown>,
     inputs: context.inputs,
+    skippedFiles: context.skippedFiles,
     markets: result.markets,
     cascades: result.cascades,
     episodes: result.episodes,

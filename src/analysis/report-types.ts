@@ -153,6 +153,12 @@ export interface MarketEvent {
   medianMovePct: number
 }
 
+/** A file of a walked folder, glob or zip that no format claims: skipped and listed, not fatal. */
+export interface SkippedFileSummary {
+  path: string
+  reason: string
+}
+
 export interface BadRowsSummary {
   total: number
   byCode: Record<string, number>
@@ -164,6 +170,7 @@ export interface Report {
   tool: { name: 'cascade'; version: string }
   params: Record<string, unknown>
   inputs: InputSummary[]
+  skippedFiles: SkippedFileSummary[]
   markets: MarketSummary[]
   cascades: Cascade[]
   episodes: Episode[]

@@ -8,12 +8,14 @@ import {
   DEFAULT_SORT_WINDOW,
   type Ingestion,
   type IngestOptions,
+  type InputFile,
   ingest,
   skipWarnings,
 } from '../ingest/index.js'
 import { exceedsTolerance, parseTolerance } from '../ingest/ledger.js'
 import type { Located } from '../timeline/event.js'
 import { filterEvents, type Selection } from '../timeline/filter.js'
+import { say } from './output.js'
 
 export interface InputOptions {
   source?: string
@@ -119,7 +121,7 @@ const SHOWN_BAD_ROWS = 10
 
 /** Open the inputs as one filtered timeline, printing bad rows on stderr as they are found. */
 export async function openTimeline(
-  paths: string[],
+  paths: readonly (string | InputFile)[],
   options: InputOptions,
   extra: Partial<IngestOptions> = {},
 ): Promise<Ingestion & { selected: AsyncIterable<Located[]> }> {
@@ -143,7 +145,7 @@ export async function openTimeline(
     sortWindow,
     onBadRow: (row, nth) => {
       if (options.quiet || nth > SHOWN_BAD_ROWS) return
-      process.stderr.write(`${row.file}:${row.line}: ${row.code} ${row.message}\n`)
+      say(`${row.file}:${row.line}: ${row.code} ${row.message}`)
     },
     ...extra,
   })
@@ -151,6 +153,44 @@ export async function openTimeline(
 }
 
 const count = (n: number) => n.toLocaleString('en-US')
+
+const minuteOf = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ')
+const SHOWN_MARKETS = 10
+
+/**
+ * When --from, --to, --market or --exchange left nothing of inputs that hold events, the warning
+ * that says so and what the inputs do hold (markets by exchange, time span); otherwise null.
+ * `matched`: whether anything was selected, as the command counts it.
+ */
+export function nothingMatched(ingestion: Ingestion, options: InputOptions, matched: boolean): string | null {
+  const filters = [
+    ...(options.market?.length ? [`--market ${options.market.join(',')}`] : []),
+    ...(options.exchange?.length ? [`--exchange ${options.exchange.join(',')}`] : []),
+    ...(options.from !== undefined ? [`--from ${options.from}`] : []),
+    ...(options.to !== undefined ? [`--to ${options.to}`] : []),
+  ]
+  const holding = ingestion.inputs.filter((input) => input.events > 0 && input.first !== null)
+  if (matched || filters.length === 0 || holding.length === 0) return null
+  const byExchange = new Map<string, Set<string>>()
+  for (const input of holding) {
+    const markets = byExchange.get(input.exchange) ?? new Set<string>()
+    for (const market of input.markets) markets.add(market)
+    byExchange.set(input.exchange, markets)
+  }
+  // Sources of several exchanges (`*`: cascade's own formats) name the market alone.
+  const names = [...byExchange.keys()]
+    .sort()
+    .flatMap((exchange) =>
+      [...byExchange.get(exchange)!]
+        .sort()
+        .map((market) => (exchange === '*' ? market : `${exchange} ${market}`)),
+    )
+  const more = names.length - SHOWN_MARKETS
+  const markets = `${names.slice(0, SHOWN_MARKETS).join(', ')}${more > 0 ? ` and ${more} more` : ''}`
+  const first = Math.min(...holding.map((input) => input.first!))
+  const last = Math.max(...holding.map((input) => input.last ?? input.first!))
+  return `nothing matched ${filters.join(' ')}: the inputs hold ${markets}, from ${minuteOf(first)} to ${minuteOf(last)} UTC`
+}
 const plural = (n: number, noun: string) => `${count(n)} ${noun}${n === 1 ? '' : 's'}`
 
 /** The closing lines on stderr, and the exit status: 1 when bad rows exceed the tolerance. */
@@ -161,9 +201,8 @@ export function finish(ingestion: Ingestion, options: InputOptions): number {
   const exceeded = exceedsTolerance(ledger.total, rows, tolerance)
   if (!options.quiet) {
     for (const warning of [...ingestion.warnings, ...skipWarnings(inputs)])
-      process.stderr.write(`cascade: warning: ${warning}\n`)
-    if (ledger.total > SHOWN_BAD_ROWS)
-      process.stderr.write(`  … ${plural(ledger.total - SHOWN_BAD_ROWS, 'more bad row')}\n`)
+      say(`cascade: warning: ${warning}`)
+    if (ledger.total > SHOWN_BAD_ROWS) say(`  … ${plural(ledger.total - SHOWN_BAD_ROWS, 'more bad row')}`)
     const events = inputs.reduce((n, i) => n + i.events, 0)
     const duplicates = inputs.reduce((n, i) => n + i.duplicates, 0)
     const skipped = inputs.reduce((n, i) => n + i.skipped, 0)
@@ -174,12 +213,12 @@ export function finish(ingestion: Ingestion, options: InputOptions): number {
     if (duplicates) parts.push(`${count(duplicates)} duplicates dropped`)
     if (skipped) parts.push(`${count(skipped)} skipped`)
     parts.push(plural(ledger.total, 'bad row'))
-    process.stderr.write(`cascade: ${parts.join(', ')}\n`)
+    say(`cascade: ${parts.join(', ')}`)
   }
   if (exceeded) {
     const limit = tolerance.percent !== undefined ? `${tolerance.percent}%` : String(tolerance.count ?? 0)
-    process.stderr.write(
-      `cascade: ${plural(ledger.total, 'bad row')} of ${count(rows)} exceed --max-bad-rows ${limit}; the output leaves them out (raise --max-bad-rows to accept them)\n`,
+    say(
+      `cascade: ${plural(ledger.total, 'bad row')} of ${count(rows)} exceed --max-bad-rows ${limit}; the output leaves them out (raise --max-bad-rows to accept them)`,
     )
     return 1
   }

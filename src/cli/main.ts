@@ -11,7 +11,7 @@ import { barsCommand } from './commands/bars.js'
 import { reportCommand } from './commands/report.js'
 import { sourcesCommand } from './commands/sources.js'
 import { timelineCommand } from './commands/timeline.js'
-import { PipeClosed } from './output.js'
+import { PipeClosed, say } from './output.js'
 import { version } from './version.js'
 
 export const EXIT = { OK: 0, DATA: 1, FATAL: 2, FOUND: 3 } as const
@@ -25,20 +25,26 @@ export function buildProgram(): Command {
     .version(version())
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
+    .configureOutput({ writeErr: writeEscaped })
   analyzeCommand(program)
   reportCommand(program)
   timelineCommand(program)
   barsCommand(program)
   sourcesCommand(program)
-  for (const command of program.commands) command.exitOverride()
+  for (const command of program.commands) command.exitOverride().configureOutput({ writeErr: writeEscaped })
   return program
+}
+
+/** Commander's usage errors quote what was typed (an option, a value): escaped like every other line. */
+function writeEscaped(text: string): void {
+  sayLines(text.replace(/\n$/, ''))
 }
 
 export async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug')
-  process.stdout.on('error', (error) => {
-    if (!isBrokenPipe(error)) throw error
-  })
+  // Write errors reach the writers (Output, say): an 'error' event must never crash the process.
+  process.stdout.on('error', () => {})
+  process.stderr.on('error', () => {})
   try {
     await buildProgram().parseAsync(argv)
   } catch (error) {
@@ -53,17 +59,21 @@ function exitCodeOf(error: unknown, debug: boolean): number {
     return error.exitCode === 0 ? EXIT.OK : EXIT.FATAL
   }
   if (error instanceof FatalError) {
-    process.stderr.write(`cascade: ${error.message}${error.hint ? `; ${error.hint}` : ''}\n`)
-    if (debug)
-      process.stderr.write(
-        `${error.stack}\n${error.cause instanceof Error ? `cause: ${error.cause.stack}\n` : ''}`,
-      )
+    say(`cascade: ${error.message}${error.hint ? `; ${error.hint}` : ''}`)
+    if (debug) {
+      sayLines(error.stack)
+      if (error.cause instanceof Error) sayLines(`cause: ${error.cause.stack}`)
+    }
     return error instanceof StrictError ? EXIT.DATA : EXIT.FATAL
   }
   const message = error instanceof Error ? error.message : String(error)
-  process.stderr.write(
-    `cascade: internal error: ${message}${debug ? '' : ' (run with --debug for the stack trace, and please report it)'}\n`,
+  say(
+    `cascade: internal error: ${message}${debug ? '' : ' (run with --debug for the stack trace, and please report it)'}`,
   )
-  if (debug && error instanceof Error) process.stderr.write(`${error.stack}\n`)
+  if (debug && error instanceof Error) sayLines(error.stack)
   return EXIT.FATAL
+}
+
+function sayLines(text: string | undefined): void {
+  for (const line of (text ?? '').split('\n')) say(line)
 }

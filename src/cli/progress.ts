@@ -5,7 +5,9 @@
  * to stderr meanwhile (a bad row, a warning) first erases the bar, which is redrawn on the next
  * tick; `done()` erases it for good before the report is printed.
  */
+
 import { Chalk } from 'chalk'
+import { colorWanted } from './output.js'
 
 export interface ProgressState {
   bytes: number
@@ -130,7 +132,7 @@ export class Progress {
   ): Progress | null {
     if (options.progress === false || options.quiet || !stream.isTTY || process.env.TERM === 'dumb')
       return null
-    return new Progress(stream, { color: !process.env.NO_COLOR })
+    return new Progress(stream, { color: colorWanted(stream) })
   }
 
   constructor(

@@ -4,7 +4,7 @@
  */
 
 import type { Readable } from 'node:stream'
-import { FatalError } from '../errors.js'
+import { FatalError, UnclaimedFile } from '../errors.js'
 import { detectSource, sourceById } from '../sources/index.js'
 import { type FileReader, type Probe, Skip, type Source, type SourceOptions } from '../sources/source.js'
 import type { Located } from '../timeline/event.js'
@@ -12,13 +12,22 @@ import { dropDuplicates, mergeSorted } from '../timeline/merge.js'
 import { besideTrades, canFold, type FoldInput, FoldPlan, type FoldTarget } from './fast/plan.js'
 import { defaultThreads } from './fast/pool.js'
 import { type BadRow, type InputStats, Ledger } from './ledger.js'
-import { expandPaths, type Member, membersOf, removeTemp } from './open.js'
+import {
+  expandInputs,
+  type InputFile,
+  type Member,
+  membersOf,
+  removeTemp,
+  type SkippedFile,
+  type TempDir,
+} from './open.js'
 import { peek, readEvents } from './read.js'
 
 export type { FoldTarget } from './fast/plan.js'
 
 export type { BadRow, InputStats } from './ledger.js'
 export { Ledger } from './ledger.js'
+export type { InputFile, SkippedFile } from './open.js'
 
 export interface IngestOptions extends SourceOptions {
   /** `--source ID`: skip detection and read every input as this format. */
@@ -46,6 +55,8 @@ export interface Ingestion {
   ledger: Ledger
   /** Things the user should know that are not bad rows (an empty file, an instrument skipped). */
   warnings: string[]
+  /** Files of a directory, glob or zip that were not read, and why (no format claims them). */
+  skippedFiles: SkippedFile[]
   /** The timeline, in time-ordered batches. Read it once. */
   events: AsyncIterable<Located[]>
   /** Total bytes of the inputs where known (plain files), for progress. */
@@ -55,21 +66,63 @@ export interface Ingestion {
 
 export const DEFAULT_SORT_WINDOW = 500_000
 
-export async function ingest(paths: readonly string[], options: IngestOptions = {}): Promise<Ingestion> {
+/**
+ * `paths` as the command line gives them, or as `expandInputs` expanded them (a caller that picks
+ * among the files first keeps what the walk knew about each).
+ */
+export async function ingest(
+  paths: readonly (string | InputFile)[],
+  options: IngestOptions = {},
+): Promise<Ingestion> {
+  const temp: TempDir = {}
+  try {
+    return await ingestFiles(paths, options, temp)
+  } catch (error) {
+    await removeTemp(temp)
+    throw error
+  }
+}
+
+async function ingestFiles(
+  paths: readonly (string | InputFile)[],
+  options: IngestOptions,
+  temp: TempDir,
+): Promise<Ingestion> {
   if (paths.length === 0)
     throw new FatalError('no input files', 'name files, directories or globs, or - for stdin')
   const forced: Source | undefined = options.source ? sourceById(options.source) : undefined
   const ledger = new Ledger({ strict: options.strict, onBadRow: options.onBadRow })
-  const stdinTemp: { dir?: string } = {}
-  const files = await expandPaths(paths)
+  const named = paths.filter((path) => typeof path === 'string')
+  const files = [
+    ...paths.filter((path) => typeof path !== 'string'),
+    ...(named.length > 0 ? await expandInputs(named) : []),
+  ]
   if (files.length === 0)
     throw new FatalError(
-      `${paths.join(' ')}: no data files found`,
-      'cascade reads .csv, .csv.gz, .zip, .ndjson, .json, .feather and .parquet files',
+      `${paths.map((path) => (typeof path === 'string' ? path : path.path)).join(' ')}: no data files found`,
+      'cascade reads CSV, NDJSON, JSON, Feather and Parquet files, plain, gzip or zip',
     )
-  const members: { member: Member; file: string; index: number }[] = []
+  const skippedFiles: SkippedFile[] = []
+  const skip = (path: string, reason: string, hint?: string) => {
+    if (options.strict)
+      throw new FatalError(
+        `${path}: ${reason}`,
+        `--strict stops at a file it cannot read${hint ? `; ${hint}` : ''}`,
+      )
+    skippedFiles.push({ path, reason })
+  }
+  // In the order of the walk: the files to read, and those the walk left out (listed in place).
+  const members: ({ member: Member; file: InputFile; index: number } | { left: InputFile })[] = []
   for (const file of files) {
-    const inFile = await membersOf(file, stdinTemp)
+    if (file.skip !== undefined) {
+      members.push({ left: file })
+      continue
+    }
+    const inFile = await membersOf(file.path, temp)
+    if (inFile.length === 0) {
+      if (file.named) throw new FatalError(`${shown(file)}: the zip holds no file to read`)
+      skip(file.path, 'a zip with no file to read')
+    }
     inFile.forEach((member, index) => {
       members.push({ member, file, index })
     })
@@ -80,7 +133,7 @@ export async function ingest(paths: readonly string[], options: IngestOptions = 
   const warnings: string[] = []
   interface Detected {
     member: Member
-    file: string
+    file: InputFile
     index: number
     probe: Probe
     stream: Readable
@@ -90,14 +143,43 @@ export async function ingest(paths: readonly string[], options: IngestOptions = 
   }
   const detected: Detected[] = []
   let totalBytes: number | null = 0
-  for (const { member, file, index } of members) {
-    const { probe, stream } = await peek(await member.open(), member.name, member.path)
-    if (probe.lines.length === 0 && probe.binary === undefined) {
-      warnings.push(`${member.path}: empty file, nothing to read`)
-      stream.destroy()
+  /** Zips named on the command line, and whether a member of each was read. */
+  const namedZips = new Map<InputFile, { read: boolean; first?: UnclaimedFile }>()
+  for (const entry of members) {
+    if ('left' in entry) {
+      skip(entry.left.path, entry.left.skip!)
       continue
     }
-    const source = forced ?? detectSource(probe, member.path, options)
+    const { member, file, index } = entry
+    // A file named on the command line must be read; a walk's file or a zip's member may be skipped.
+    const inZip = member.path !== shown(file)
+    const mayBeSkipped = !file.named || inZip
+    if (file.named && inZip && !namedZips.has(file)) namedZips.set(file, { read: false })
+    let probe: Probe
+    let stream: Readable
+    let source: Source
+    try {
+      ;({ probe, stream } = await peek(await member.open(), member.name, member.path))
+      if (probe.lines.length === 0 && probe.binary === undefined) {
+        warnings.push(`${member.path}: empty file, nothing to read`)
+        stream.destroy()
+        continue
+      }
+      try {
+        source = forced ?? detectSource(probe, member.path, options)
+      } catch (error) {
+        stream.destroy()
+        throw error
+      }
+    } catch (error) {
+      if (!(error instanceof UnclaimedFile) || !mayBeSkipped) throw error
+      const zip = namedZips.get(file)
+      if (zip) zip.first ??= error
+      skip(member.path, error.reason, error.hint)
+      continue
+    }
+    const zip = namedZips.get(file)
+    if (zip) zip.read = true
     const reader = source.open(probe, options)
     const stats: InputStats = {
       index: inputs.length,
@@ -121,6 +203,21 @@ export async function ingest(paths: readonly string[], options: IngestOptions = 
     totalBytes = totalBytes !== null && member.size !== null ? totalBytes + member.size : null
     detected.push({ member, file, index, probe, stream, source, reader, stats })
   }
+  for (const [file, zip] of namedZips) {
+    if (!zip.read && zip.first)
+      throw new FatalError(
+        `${shown(file)}: no file in the zip is in a format cascade reads (${zip.first.path}: ${zip.first.reason})`,
+        file.path === '-'
+          ? 'save it to a file and run cascade sources --explain FILE to see what each format expects'
+          : `run cascade sources --explain ${file.path} to see what each format expects`,
+      )
+  }
+  if (detected.length === 0 && skippedFiles.length > 0)
+    throw new FatalError(
+      `${paths.map((path) => (typeof path === 'string' ? path : path.path)).join(' ')}: no file in a format cascade reads (${skippedList(skippedFiles)})`,
+      'run cascade sources --explain FILE to see what each format expects, or force one with --source ID',
+    )
+  if (skippedFiles.length > 0) warnings.unshift(skippedLine(skippedFiles))
 
   // Which inputs fold straight into bars (fast/plan.ts): all foldable ones, when every other
   // input holds only what fills other bar columns than trades.
@@ -139,7 +236,9 @@ export async function ingest(paths: readonly string[], options: IngestOptions = 
     const { member, probe, stream, source, reader, stats } = d
     if (folding && foldable(d)) {
       stream.destroy()
-      foldInputs.push({ stats, file: d.file, memberIndex: d.index, member, source, probe, reader })
+      // A zip read from a pipe is reopened from its temp copy.
+      const file = member.spooled?.file ?? d.file.path
+      foldInputs.push({ stats, file, memberIndex: d.index, member, source, probe, reader })
       continue
     }
     // Every input is detected up front (a bad one fails before any output), but read only when the
@@ -194,11 +293,12 @@ export async function ingest(paths: readonly string[], options: IngestOptions = 
     inputs,
     ledger,
     warnings,
+    skippedFiles,
     events,
     totalBytes,
     close: async () => {
       await plan?.close()
-      await removeTemp(stdinTemp)
+      await removeTemp(temp)
     },
   }
 }
@@ -226,6 +326,28 @@ function firstTimestamp(probe: Probe, reader: FileReader): number {
     }
   }
   return Number.NEGATIVE_INFINITY
+}
+
+const shown = (file: InputFile) => (file.path === '-' ? '<stdin>' : file.path)
+
+const SHOWN_SKIPPED = 10
+
+/** The skipped files by the first words of their reason: `unknown format: a.txt, b.json; not a data file: c.png`. */
+function skippedList(skipped: readonly SkippedFile[]): string {
+  const byReason = new Map<string, string[]>()
+  for (const file of skipped.slice(0, SHOWN_SKIPPED)) {
+    const brief = file.reason.replace(/ \(.*$|: .*$|, .*$/, '')
+    byReason.set(brief, [...(byReason.get(brief) ?? []), file.path])
+  }
+  const more = skipped.length - Math.min(skipped.length, SHOWN_SKIPPED)
+  const groups = [...byReason].map(([brief, paths]) => `${brief}: ${paths.join(', ')}`)
+  return `${groups.join('; ')}${more > 0 ? `; and ${more} more` : ''}`
+}
+
+/** The one line on stderr (and in `warnings`) that counts and names the skipped files. */
+function skippedLine(skipped: readonly SkippedFile[]): string {
+  const n = skipped.length
+  return `skipped ${n} file${n === 1 ? '' : 's'} (${skippedList(skipped)})`
 }
 
 /** Warnings about rows that were read but could not be valued, one per reason. */

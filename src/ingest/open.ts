@@ -1,12 +1,13 @@
 /**
- * Opening inputs: paths, directories (recursive), globs and `-` (stdin) become byte streams of
- * CSV text (or JSON, Feather, Parquet documents). Compression is recognised from the bytes, never from the name: gzip through zlib,
- * zip through yauzl (a zip may hold several CSVs; each member is an input of its own).
+ * Opening inputs: paths, directories (recursive, following symbolic links), globs, `-` (stdin) and
+ * pipes become byte streams of text (or JSON, Feather, Parquet documents). Compression is recognised from the bytes, never from the
+ * name: gzip through zlib, zip through yauzl (a zip may hold several files; each member is an
+ * input of its own). Which files are data is for detection to say (ingest), not the file name.
  */
-import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdtemp, open, readdir, rm, stat } from 'node:fs/promises'
+import { createReadStream, createWriteStream, rmSync } from 'node:fs'
+import { mkdtemp, open, readdir, realpath, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { basename, join } from 'node:path'
+import { basename, isAbsolute, join, sep } from 'node:path'
 import { PassThrough, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createGunzip, createInflateRaw } from 'node:zlib'
@@ -16,7 +17,7 @@ import { FatalError } from '../errors.js'
 /** 1 MiB reads: the 64 KiB default costs 1.5–1.9× on big files (DESIGN §9). */
 export const CHUNK = 1 << 20
 
-/** One CSV text to read: a file, a zip member, or stdin. */
+/** One CSV text to read: a file, a zip member, or a stream (stdin, a pipe). */
 export interface Member {
   /** As shown to the user and in `inputs[].path` (`archive.zip/member.csv`). */
   path: string
@@ -24,33 +25,63 @@ export interface Member {
   name: string
   /** Bytes of the whole decompressed file when known cheaply (plain files), for progress. */
   size: number | null
-  /** Open (or re-open) the decompressed text. Stdin can be opened once only. */
+  /** Open (or re-open) the decompressed text. A stream can be opened once only. */
   open(): Promise<Readable>
-  /** `open()` may be called again (false for stdin). Ingest then reads the head, closes, and reopens when needed. */
+  /** `open()` may be called again (false for streams). Ingest then reads the head, closes, and reopens when needed. */
   reopenable: boolean
+  /**
+   * A member of a zip read from a stream, which was copied to a temp file (a zip needs random
+   * access): other threads reopen it from `file`, naming the zip `shownAs` (`<stdin>`).
+   */
+  spooled?: { file: string; shownAs: string }
 }
 
-const DATA_FILE = /\.(csv|tsv|txt|gz|zip|ndjson|jsonl|json|jsongz|feather|parquet)$/i
+/** One path to read, as the command line named it or a walk found it. */
+export interface InputFile {
+  path: string
+  /**
+   * Named on the command line: a file no format claims is an error. Files found by walking a
+   * directory or matching a glob (and the members of a zip) are skipped instead, and listed.
+   */
+  named: boolean
+  /** Read once, as a stream: stdin (`-`), a FIFO, a process substitution (`<(zcat f.gz)`). */
+  stream: boolean
+  /** Left out by the walk, and why (a symbolic link loop, a FIFO in a directory). */
+  skip?: string
+}
 
-/** Expand the command line's paths into files, in a stable order. */
-export async function expandPaths(paths: readonly string[]): Promise<string[]> {
-  const files: string[] = []
+/** A file that is not read, and why, for stderr and `skippedFiles[]`. */
+export interface SkippedFile {
+  path: string
+  reason: string
+}
+
+/** Not data: the companions of downloads, never listed as skipped. */
+const COMPANION = /\.CHECKSUM$/i
+
+/** Expand the command line's paths into files, in a stable order; see `InputFile`. */
+export async function expandInputs(paths: readonly string[]): Promise<InputFile[]> {
+  const files: InputFile[] = []
+  const seen: Seen = { dirs: new Map(), files: new Map() }
   for (const path of paths) {
     if (path === '-') {
-      files.push('-')
+      files.push({ path: '-', named: true, stream: true })
       continue
     }
     const info = await stat(path).catch(() => null)
     if (info?.isDirectory()) {
-      files.push(...(await walk(path)))
+      files.push(...(await walk(path, seen)))
     } else if (info) {
-      files.push(path)
+      files.push({ path, named: true, stream: !info.isFile() })
     } else if (/[*?[\]{}]/.test(path)) {
       // Loaded when a pattern is given (most runs name files and directories).
       const { glob } = await import('tinyglobby')
-      const matches = (await glob(path, { onlyFiles: true, expandDirectories: false })).sort()
+      const matches = (
+        await glob(path, { onlyFiles: true, expandDirectories: false, absolute: isAbsolute(path) })
+      ).sort()
       if (matches.length === 0) throw new FatalError(`${path}: no file matches this pattern`)
-      files.push(...matches)
+      for (const match of matches)
+        if (!COMPANION.test(match)) files.push({ path: match, named: false, stream: false })
     } else {
       throw new FatalError(`${path}: no such file or directory`)
     }
@@ -58,19 +89,73 @@ export async function expandPaths(paths: readonly string[]): Promise<string[]> {
   return files
 }
 
-async function walk(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch((error: unknown) => {
+/** The paths `expandInputs` would read (walked files it leaves out are not among them). */
+export async function expandPaths(paths: readonly string[]): Promise<string[]> {
+  return (await expandInputs(paths)).filter((file) => !file.skip).map((file) => file.path)
+}
+
+/** Real paths already walked, with the path they were reached by. */
+interface Seen {
+  dirs: Map<string, string>
+  files: Map<string, string>
+}
+
+/**
+ * A directory, recursively, in name order. Hidden files and `.CHECKSUM` files are left out;
+ * symbolic links are followed, each directory and file read once (a link back up is a loop).
+ */
+async function walk(dir: string, seen: Seen): Promise<InputFile[]> {
+  const cannot = (error: unknown) => {
     throw new FatalError(`${dir}: cannot read directory (${(error as Error).message})`)
-  })
-  const files: string[] = []
+  }
+  const real = await realpath(dir).catch(cannot)
+  seen.dirs.set(real, dir)
+  const entries = await readdir(dir, { withFileTypes: true }).catch(cannot)
+  const files: InputFile[] = []
+  const found = (path: string): InputFile => ({ path, named: false, stream: false })
+  const skip = (path: string, reason: string): InputFile => ({ ...found(path), skip: reason })
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    if (entry.name.startsWith('.')) continue
+    if (entry.name.startsWith('.') || COMPANION.test(entry.name)) continue
     const full = join(dir, entry.name)
-    if (entry.isDirectory()) files.push(...(await walk(full)))
-    // Directories hold .CHECKSUM files, READMEs and the like: take only what looks like data.
-    else if (entry.isFile() && DATA_FILE.test(entry.name)) files.push(full)
+    const again = (entry.isDirectory() ? seen.dirs : seen.files).get(join(real, entry.name))
+    if (again !== undefined) {
+      // Reached before through a symbolic link.
+      files.push(skip(full, `read already as ${again} (a symbolic link to it)`))
+    } else if (entry.isDirectory()) {
+      files.push(...(await walk(full, seen)))
+    } else if (entry.isFile()) {
+      seen.files.set(join(real, entry.name), full)
+      files.push(found(full))
+    } else if (entry.isSymbolicLink()) {
+      const target = await stat(full).catch(() => null)
+      const to = target && (await realpath(full).catch(() => null))
+      if (!target || !to) files.push(skip(full, 'broken symbolic link'))
+      else if (target.isDirectory()) {
+        const before = seen.dirs.get(to)
+        // A link to a folder that holds this one would walk it again and again.
+        if (real === to || real.startsWith(to.endsWith(sep) ? to : `${to}${sep}`))
+          files.push(skip(full, `symbolic link loop: back to ${before ?? to}`))
+        else if (before === undefined) files.push(...(await walk(full, seen)))
+        else files.push(skip(full, `read already as ${before} (a symbolic link)`))
+      } else if (target.isFile()) {
+        const before = seen.files.get(to)
+        if (before === undefined) {
+          seen.files.set(to, full)
+          files.push(found(full))
+        } else files.push(skip(full, `read already as ${before} (a symbolic link)`))
+      } else files.push(skip(full, `symbolic link to ${kindOf(target)}, not a file`))
+    } else {
+      files.push(skip(full, `${kindOf(entry)}, not a file (name it on the command line to read it)`))
+    }
   }
   return files
+}
+
+function kindOf(entry: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean }): string {
+  if (entry.isFIFO()) return 'a FIFO'
+  if (entry.isSocket()) return 'a socket'
+  if (entry.isCharacterDevice()) return 'a device'
+  return 'a special file'
 }
 
 type Compression = 'gzip' | 'zip' | 'none'
@@ -86,36 +171,54 @@ function stripCompressionSuffix(name: string): string {
   return name.replace(/\.(gz|gzip|zip)$/i, '')
 }
 
-/** The CSV members of one path: one for plain and gzip files, one per CSV in a zip. */
-export async function membersOf(path: string, stdinTemp: { dir?: string }): Promise<Member[]> {
-  if (path === '-') return stdinMembers(stdinTemp)
-  const head = Buffer.alloc(4)
-  let size: number
-  try {
-    const handle = await open(path, 'r')
-    try {
-      await handle.read(head, 0, 4, 0)
-      size = (await handle.stat()).size
-    } finally {
-      await handle.close()
-    }
-  } catch (error) {
-    throw new FatalError(
-      `${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+/** Where zips read from a stream are copied (a zip needs random access); see `removeTemp`. */
+export interface TempDir {
+  dir?: string
+}
+
+/**
+ * The members of one path: one for plain and gzip files, one per file in a zip. `-` is stdin;
+ * a FIFO or a process substitution (`<(zcat f.gz)`) is read as a stream, as stdin is. `shownAs`
+ * names the path in messages and member paths (a temp copy of a zip shows as `<stdin>`).
+ */
+export async function membersOf(path: string, temp: TempDir, shownAs = path): Promise<Member[]> {
+  if (path === '-') return streamMembers(process.stdin, '<stdin>', '', temp)
+  const cannotRead = (error: unknown) =>
+    new FatalError(
+      `${shownAs}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
       undefined,
       { cause: error },
     )
+  const handle = await open(path, 'r').catch((error: unknown) => {
+    throw cannotRead(error)
+  })
+  const head = Buffer.alloc(4)
+  let size: number
+  try {
+    const info = await handle.stat()
+    if (info.isDirectory()) throw new FatalError(`${shownAs}: a directory, not a file`)
+    if (!info.isFile()) {
+      // A pipe can be read neither at an offset nor twice: one stream, which owns the handle now.
+      const stream = createReadStream('', { fd: handle, highWaterMark: CHUNK })
+      return streamMembers(stream, shownAs, stripCompressionSuffix(basename(path)), temp)
+    }
+    await handle.read(head, 0, 4, 0)
+    size = info.size
+    await handle.close()
+  } catch (error) {
+    await handle.close().catch(() => {})
+    throw error instanceof FatalError ? error : cannotRead(error)
   }
   const compression = compressionOf(head)
-  if (compression === 'zip') return zipMembers(path, path)
+  if (compression === 'zip') return zipMembers(path, shownAs)
   const name = stripCompressionSuffix(basename(path))
   const rawOpen = () => createReadStream(path, { highWaterMark: CHUNK })
   return [
     {
-      path,
+      path: shownAs,
       name,
       size: compression === 'none' ? size : null,
-      open: async () => (compression === 'gzip' ? gunzip(rawOpen(), path) : rawOpen()),
+      open: async () => (compression === 'gzip' ? gunzip(rawOpen(), shownAs) : rawOpen()),
       reopenable: true,
     },
   ]
@@ -184,27 +287,29 @@ async function listEntries(zip: yauzl.ZipFile, display: string): Promise<yauzl.E
   })
 }
 
-async function zipMembers(file: string, display: string): Promise<Member[]> {
+/**
+ * The files of a zip, each an input of its own. Directories, macOS resource forks, hidden files
+ * and `.CHECKSUM` files are left out; anything else goes to detection, which skips what no
+ * format claims. An empty list is the caller's to judge.
+ */
+async function zipMembers(file: string, display: string, spooled = false): Promise<Member[]> {
   const zip = await openZip(file, display)
   const entries = await listEntries(zip, display)
   zip.close()
-  const csvs = entries.filter(
+  const files = entries.filter(
     (e) =>
       !e.fileName.endsWith('/') &&
       !e.fileName.startsWith('__MACOSX/') &&
-      !/\.(CHECKSUM|md|txt)$/i.test(e.fileName) &&
+      !COMPANION.test(e.fileName) &&
       !basename(e.fileName).startsWith('.'),
   )
-  if (csvs.length === 0)
-    throw new FatalError(
-      `${display}: the zip holds no data file (${entries.map((e) => e.fileName).join(', ') || 'empty'})`,
-    )
-  return csvs.map((entry) => ({
+  return files.map((entry) => ({
     path: `${display}/${entry.fileName}`,
     name: stripCompressionSuffix(basename(entry.fileName)),
     size: entry.uncompressedSize,
     open: () => openZipEntry(file, display, entry.fileName),
     reopenable: true,
+    ...(spooled ? { spooled: { file, shownAs: display } } : {}),
   }))
 }
 
@@ -249,13 +354,20 @@ async function openZipEntry(file: string, display: string, fileName: string): Pr
   return annotate(raw.pipe(inflate), `${display}/${fileName}`, 'zip')
 }
 
-/** Stdin: gzip is inflated on the fly; a zip needs random access, so it is spooled to a temp file. */
-async function stdinMembers(stdinTemp: { dir?: string }): Promise<Member[]> {
-  const stdin = process.stdin
+/**
+ * A stream (stdin, a pipe): gzip is inflated on the fly; a zip needs random access, so it is
+ * copied to a temp file first, removed again by `removeTemp` (or at exit, or on a signal).
+ */
+async function streamMembers(
+  stream: Readable,
+  display: string,
+  name: string,
+  temp: TempDir,
+): Promise<Member[]> {
   const first: Buffer | null = await new Promise((resolve, reject) => {
     const onReadable = () => {
       cleanup()
-      resolve(stdin.read() as Buffer | null)
+      resolve(stream.read() as Buffer | null)
     }
     const onEnd = () => {
       cleanup()
@@ -263,44 +375,94 @@ async function stdinMembers(stdinTemp: { dir?: string }): Promise<Member[]> {
     }
     const onError = (e: Error) => {
       cleanup()
-      reject(new FatalError(`<stdin>: cannot read (${e.message})`))
+      reject(new FatalError(`${display}: cannot read (${e.message})`, undefined, { cause: e }))
     }
     const cleanup = () => {
-      stdin.off('readable', onReadable)
-      stdin.off('end', onEnd)
-      stdin.off('error', onError)
+      stream.off('readable', onReadable)
+      stream.off('end', onEnd)
+      stream.off('error', onError)
     }
-    stdin.on('readable', onReadable)
-    stdin.on('end', onEnd)
-    stdin.on('error', onError)
+    stream.on('readable', onReadable)
+    stream.on('end', onEnd)
+    stream.on('error', onError)
   })
   const head = first ?? Buffer.alloc(0)
   const whole = new PassThrough({ highWaterMark: CHUNK })
   whole.write(head)
-  stdin.pipe(whole)
+  stream.on('error', (error) => whole.destroy(error))
+  stream.pipe(whole)
   const compression = compressionOf(head)
   if (compression === 'zip') {
-    stdinTemp.dir = await mkdtemp(join(tmpdir(), 'cascade-stdin-'))
-    const file = join(stdinTemp.dir, 'stdin.zip')
-    await pipeline(whole, createWriteStream(file))
-    return zipMembers(file, '<stdin>')
+    let file = ''
+    try {
+      if (!temp.dir) {
+        temp.dir = await mkdtemp(join(tmpdir(), 'cascade-stdin-'))
+        guardTemp(temp.dir)
+      }
+      file = join(temp.dir, `${spoolCount++}.zip`)
+      await pipeline(whole, createWriteStream(file))
+    } catch (error) {
+      if (error instanceof FatalError) throw error
+      throw new FatalError(
+        `${display}: cannot copy the zip to a temp file in ${tmpdir()} (${(error as Error).message})`,
+        'a zip read from a pipe needs a copy on disk: set TMPDIR to a folder with room, or name the zip file itself',
+        { cause: error },
+      )
+    }
+    return zipMembers(file, display, true)
   }
   let opened = false
   return [
     {
-      path: '<stdin>',
-      name: '',
+      path: display,
+      name,
       size: null,
       reopenable: false,
       open: async () => {
-        if (opened) throw new Error('stdin can be read once only')
+        if (opened) throw new Error(`${display} can be read once only`)
         opened = true
-        return compression === 'gzip' ? gunzip(whole, '<stdin>') : whole
+        return compression === 'gzip' ? gunzip(whole, display) : whole
       },
     },
   ]
 }
 
-export async function removeTemp(stdinTemp: { dir?: string }): Promise<void> {
-  if (stdinTemp.dir) await rm(stdinTemp.dir, { recursive: true, force: true })
+let spoolCount = 0
+
+/** Temp directories in use, removed at exit and on SIGINT, SIGTERM and SIGHUP too. */
+const guarded = new Set<string>()
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+
+function removeGuardedNow(): void {
+  for (const dir of guarded) rmSync(dir, { recursive: true, force: true })
+  guarded.clear()
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  removeGuardedNow()
+  unguardAll()
+  // Die of the signal as if there had been no handler (exit 130 for SIGINT, 143 for SIGTERM).
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal)
+}
+
+function guardTemp(dir: string): void {
+  if (guarded.size === 0) {
+    process.on('exit', removeGuardedNow)
+    for (const signal of SIGNALS) process.on(signal, onSignal)
+  }
+  guarded.add(dir)
+}
+
+function unguardAll(): void {
+  process.off('exit', removeGuardedNow)
+  for (const signal of SIGNALS) process.off(signal, onSignal)
+}
+
+export async function removeTemp(temp: TempDir): Promise<void> {
+  if (!temp.dir) return
+  const dir = temp.dir
+  temp.dir = undefined
+  await rm(dir, { recursive: true, force: true })
+  guarded.delete(dir)
+  if (guarded.size === 0) unguardAll()
 }

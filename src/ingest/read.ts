@@ -7,7 +7,7 @@ import { Readable, Transform } from 'node:stream'
 import { StringDecoder } from 'node:string_decoder'
 import { parse } from 'csv-parse'
 import { parse as parseSync } from 'csv-parse/sync'
-import { FatalError, RowError } from '../errors.js'
+import { FatalError, RowError, UnclaimedFile } from '../errors.js'
 import { type FileReader, type Probe, Skip } from '../sources/source.js'
 import type { Located } from '../timeline/event.js'
 import { reorder, requireOrder } from '../timeline/reorder.js'
@@ -71,8 +71,10 @@ export async function peek(stream: Readable, name: string, path: string): Promis
   const head = Buffer.concat(chunks)
   const binary = binaryTable(head)
   if (binary === undefined && head.subarray(0, 4096).includes(0)) {
-    throw new FatalError(
-      `${path}: not a data file (binary bytes); cascade reads CSV, NDJSON, JSON, Feather, Parquet, gzip and zip`,
+    throw new UnclaimedFile(
+      path,
+      'not a data file (binary bytes)',
+      'cascade reads CSV, NDJSON, JSON, Feather, Parquet, gzip and zip',
     )
   }
   const probe: Probe =

@@ -1,10 +1,13 @@
 /** `--md`: the report as Markdown (markets, cascades, reasons, data notes). */
 import type { Report } from '../analysis/report-types.js'
+import { escapeStringsForTerminal } from '../escape.js'
 import { clock, count, duration, minute, pct, price, usd } from './format.js'
 
 const cell = (text: string) => text.replace(/\|/g, '\\|')
 
-export function renderMarkdown(report: Report): string {
+export function renderMarkdown(input: Report): string {
+  // Read on a terminal as often as rendered: names and notes from the inputs are escaped.
+  const report = escapeStringsForTerminal(input)
   const out: string[] = ['# cascade report', '']
   out.push(
     '## Markets',

@@ -6,6 +6,7 @@ import { Chalk } from 'chalk'
 import Table from 'cli-table3'
 import type { Cascade, MarketSummary, Report } from '../analysis/report-types.js'
 import { resolutionLabel } from '../analysis/stats.js'
+import { escapeStringsForTerminal } from '../escape.js'
 import { clock, count, duration, minute, pct, price, usd } from './format.js'
 
 export interface TableOptions {
@@ -34,7 +35,9 @@ const BORDERLESS = {
   middle: ' ',
 }
 
-export function renderTable(report: Report, options: TableOptions): string {
+export function renderTable(input: Report, options: TableOptions): string {
+  // Names, reasons and notes come from the inputs: no control character reaches the terminal.
+  const report = escapeStringsForTerminal(input)
   const c = new Chalk({ level: options.color ? 1 : 0 })
   const lines: string[] = []
   for (const market of report.markets) lines.push(...marketLines(market, c))

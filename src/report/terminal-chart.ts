@@ -7,6 +7,7 @@
 import { Chalk } from 'chalk'
 import type { Cascade } from '../analysis/report-types.js'
 import type { MarketSeries } from '../analysis/series.js'
+import { escapeForTerminal } from '../escape.js'
 import { clock, pct, price, usd } from './format.js'
 
 const BLOCKS = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'] as const
@@ -47,7 +48,7 @@ export function chartData(cascade: Cascade, n: number, series: MarketSeries | nu
   const view = cascadeView(cascade)
   const arrow = cascade.direction === 'down' ? '▼' : '▲'
   return {
-    title: `#${n} ${cascade.market} ${arrow} ${pct(cascade.price.movePct)}`,
+    title: `#${n} ${escapeForTerminal(cascade.market)} ${arrow} ${pct(cascade.price.movePct)}`,
     direction: cascade.direction,
     ...view,
     start: Date.parse(cascade.start),

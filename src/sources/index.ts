@@ -3,7 +3,7 @@
  * lines exactly one source must claim it. Adding a format: one file in this folder, one fixture
  * in fixtures/<id>/, one line below (see README "Adding a source").
  */
-import { FatalError } from '../errors.js'
+import { FatalError, UnclaimedFile } from '../errors.js'
 import { binanceAggTrades } from './binance-aggtrades.js'
 import { describeFirstLine } from './binance-common.js'
 import { binanceFunding } from './binance-funding.js'
@@ -102,8 +102,9 @@ export function detectSource(probe: Probe, path: string, options: { columns?: un
       ? 'save it to a file and run cascade sources --explain FILE'
       : `run cascade sources --explain ${path}`
   if (claims.length === 0) {
-    throw new FatalError(
-      `${shown}: unknown format (${describeFirstLine(probe)})`,
+    throw new UnclaimedFile(
+      shown,
+      `unknown format (${describeFirstLine(probe)})`,
       `${explainHint} to see what each format expects, or force one with --source ID`,
     )
   }

@@ -3,7 +3,7 @@
  * and TZ=UTC. `npm test` builds before running vitest; run alone, the first CLI test builds
  * when dist/ is missing or older than src/ (one build at a time, across vitest's worker processes).
  */
-import { execFileSync, type SpawnOptions, spawn } from 'node:child_process'
+import { type ChildProcess, execFileSync, type SpawnOptions, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -61,21 +61,31 @@ export function ensureBuilt(): void {
   }
 }
 
-/** Run `cascade ARGS…` from the project root; `input` is written to its stdin. */
-export function cascade(
-  args: string[],
-  options: { input?: Buffer | string; env?: Record<string, string> } = {},
-): Promise<Run> {
+export interface RunOptions {
+  /** Written to stdin (a Buffer or text), then stdin is closed. */
+  input?: Buffer | string
+  env?: Record<string, string>
+  /** A file descriptor to use as stdout instead of a pipe (a file, /dev/full); `stdout` is then ''. */
+  stdout?: number
+}
+
+/** Start `cascade ARGS…` from the project root, for tests that signal it or feed stdin slowly. */
+export function startCascade(args: string[], options: Omit<RunOptions, 'input'> = {}): ChildProcess {
   const spawnOptions: SpawnOptions = {
     cwd: ROOT,
     env: { ...process.env, NO_COLOR: '1', TZ: 'UTC', FORCE_COLOR: '0', ...options.env },
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: ['pipe', options.stdout ?? 'pipe', 'pipe'],
   }
+  return spawn(process.execPath, [BIN, ...args], spawnOptions)
+}
+
+/** Run `cascade ARGS…` from the project root; `input` is written to its stdin. */
+export function cascade(args: string[], options: RunOptions = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], spawnOptions)
+    const child = startCascade(args, options)
     let stdout = ''
     let stderr = ''
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => {
       stdout += d
     })
     child.stderr!.setEncoding('utf8').on('data', (d: string) => {

@@ -21,8 +21,15 @@ import { BarStore } from '../../bars/index.js'
 import { FatalError } from '../../errors.js'
 import { type Ingestion, skipWarnings } from '../../ingest/index.js'
 import { renderJson, renderNdjson } from '../../report/json.js'
-import { addInputOptions, finish, type InputOptions, openTimeline, selectionOf } from '../common.js'
-import { Output } from '../output.js'
+import {
+  addInputOptions,
+  finish,
+  type InputOptions,
+  nothingMatched,
+  openTimeline,
+  selectionOf,
+} from '../common.js'
+import { colorWanted, Output, say } from '../output.js'
 import { Progress } from '../progress.js'
 import { version } from '../version.js'
 
@@ -183,11 +190,18 @@ Examples:
       try {
         for await (const batch of ingestion.selected) for (const event of batch) store.add(event)
         progress?.done()
+        const unmatched = nothingMatched(
+          ingestion,
+          options,
+          store.series().length > 0 || store.fundingEvents > 0,
+        )
+        if (unmatched) ingestion.warnings.push(unmatched)
         const result = analyzeBars(store, params)
         analysisWarnings = result.warnings
         report = buildReport(result, {
           version: version(),
           inputs: inputSummaries(ingestion),
+          skippedFiles: ingestion.skippedFiles,
           badRows: {
             total: ingestion.ledger.total,
             byCode: ingestion.ledger.byCodeObject(),
@@ -199,22 +213,23 @@ Examples:
         progress?.done()
         await ingestion.close()
       }
-      const out = new Output()
-      const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb'
+      const color = colorWanted(process.stdout)
       // Each renderer is loaded when chosen: a pipeline asking for JSON never loads the table's.
-      if (options.json) await out.write(renderJson(report))
-      else if (options.ndjson) await out.write(renderNdjson(report))
-      else if (options.csv)
-        await out.write((await import('../../report/cascades-csv.js')).renderCascadesCsv(report))
-      else if (options.md) await out.write((await import('../../report/markdown.js')).renderMarkdown(report))
+      // The whole output is rendered before any of it is written (a failed run writes nothing).
+      let text: string
+      if (options.json) text = renderJson(report)
+      else if (options.ndjson) text = renderNdjson(report)
+      else if (options.csv) text = (await import('../../report/cascades-csv.js')).renderCascadesCsv(report)
+      else if (options.md) text = (await import('../../report/markdown.js')).renderMarkdown(report)
       else {
-        await out.write((await import('../../report/table.js')).renderTable(report, { color }))
+        text = (await import('../../report/table.js')).renderTable(report, { color })
         // On a terminal, a picture of each cascade under the table (never in a pipe: the table only).
-        if (process.stdout.isTTY) await out.write(await terminalCharts(report, store, params, color))
+        if (process.stdout.isTTY) text += await terminalCharts(report, store, params, color)
       }
+      await new Output(options.ndjson ? 'records' : 'document').write(text)
       // Data limits go to stderr for people; --json and --md carry them in the document.
       if (!options.quiet && !options.json && !options.md) {
-        for (const warning of analysisWarnings) process.stderr.write(`cascade: note: ${warning}\n`)
+        for (const warning of analysisWarnings) say(`cascade: note: ${warning}`)
       }
       const status = finish(ingestion, options)
       process.exitCode = status !== 0 ? status : options.exitCode && report.cascades.length > 0 ? 3 : 0

@@ -9,7 +9,14 @@ import type { Command } from 'commander'
 import { BarStore, barEvents } from '../../bars/index.js'
 import { FatalError } from '../../errors.js'
 import { barCsv, barNdjson, barsCsvHeader } from '../../report/bars.js'
-import { addInputOptions, finish, type InputOptions, openTimeline, selectionOf } from '../common.js'
+import {
+  addInputOptions,
+  finish,
+  type InputOptions,
+  nothingMatched,
+  openTimeline,
+  selectionOf,
+} from '../common.js'
 import { Output } from '../output.js'
 
 interface BarsOptions extends InputOptions {
@@ -61,7 +68,14 @@ export function barsCommand(program: Command): void {
       } finally {
         await ingestion.close()
       }
-      const out = new Output()
+      const unmatched = nothingMatched(
+        ingestion,
+        options,
+        store.series().length > 0 || store.fundingEvents > 0,
+      )
+      if (unmatched) ingestion.warnings.push(unmatched)
+      // Records: a late error leaves what was written before it, whole lines only.
+      const out = new Output('records')
       const bars = barEvents(store, intervalMs)
       const format = options.ndjson ? barNdjson : barCsv
       let text = options.ndjson ? '' : barsCsvHeader()

@@ -7,7 +7,7 @@ import { analyzeBars, storeSeries } from '../../analysis/index.js'
 import { BarStore } from '../../bars/index.js'
 import { FatalError } from '../../errors.js'
 import { type Ingestion, ingest, skipWarnings } from '../../ingest/index.js'
-import { expandPaths } from '../../ingest/open.js'
+import { expandInputs, type InputFile } from '../../ingest/open.js'
 import { analysisWindow, buildDailyReport } from '../../report/daily/build.js'
 import { marketChartSvg } from '../../report/daily/charts.js'
 import { canonicalZone, dayOf, resolveDate } from '../../report/daily/day.js'
@@ -17,6 +17,7 @@ import { chartFileName, renderDailyMarkdown } from '../../report/daily/markdown.
 import type { DailyInput } from '../../report/daily/types.js'
 import { selects } from '../../timeline/filter.js'
 import { finish, type InputOptions, openTimeline, parseColumns } from '../common.js'
+import { say } from '../output.js'
 import { Progress } from '../progress.js'
 import { version } from '../version.js'
 import { type DetectorOptions, inputSummaries, paramsOf } from './analyze.js'
@@ -51,7 +52,7 @@ export async function runReport(paths: string[], options: ReportOptions): Promis
   const day = dayOf(date, tz)
   const window = analysisWindow(day, params)
 
-  const files = await pickFiles(await expandPaths(paths), window.from, window.to, options)
+  const files = await pickFiles(await expandInputs(paths), window.from, window.to, options)
   const progress = files.length > 0 ? Progress.start(options) : null
   let ingestion: Ingestion | null = null
   const store = new BarStore()
@@ -164,12 +165,12 @@ export async function runReport(paths: string[], options: ReportOptions): Promis
   const where = `${options.out.replace(/\/+$/, '')}/${date}`
   if (report.status === 'no-data') {
     // Said even with --quiet: a cron job's one line that the day's files are missing.
-    process.stderr.write(`cascade: ${report.headline[0]} Wrote ${where}.json, .md and .html saying so.\n`)
+    say(`cascade: ${report.headline[0]} Wrote ${where}.json, .md and .html saying so.`)
   } else if (!options.quiet) {
     const found = report.cascades.length
-    process.stderr.write(
+    say(
       `cascade: wrote ${where}.json, .md, .html and ${svgs.size} chart${svgs.size === 1 ? '' : 's'}: ` +
-        `${report.markets.length} market${report.markets.length === 1 ? '' : 's'}, ${found} cascade${found === 1 ? '' : 's'}\n`,
+        `${report.markets.length} market${report.markets.length === 1 ? '' : 's'}, ${found} cascade${found === 1 ? '' : 's'}`,
     )
   }
   const status = ingestion ? finish(ingestion, options) : 0
@@ -202,14 +203,15 @@ export function namedPeriod(path: string): { from: number; to: number } | null {
  * the name). A file that cannot be checked is kept: the main read then reports its problem.
  */
 async function pickFiles(
-  files: readonly string[],
+  files: readonly InputFile[],
   from: number,
   to: number,
   options: ReportOptions,
-): Promise<string[]> {
-  const picked: string[] = []
+): Promise<InputFile[]> {
+  const picked: InputFile[] = []
   for (const file of files) {
-    const period = file === '-' ? null : namedPeriod(file)
+    // A stream can be read once only; a file the walk left out is listed by ingest.
+    const period = file.stream || file.skip !== undefined ? null : namedPeriod(file.path)
     if (period && (period.to <= from || period.from >= to)) {
       const first = await firstEventTime(file, options)
       if (first !== null && first >= period.from && first < period.to) continue
@@ -219,7 +221,7 @@ async function pickFiles(
   return picked
 }
 
-async function firstEventTime(file: string, options: ReportOptions): Promise<number | null> {
+async function firstEventTime(file: InputFile, options: ReportOptions): Promise<number | null> {
   let ingestion: Ingestion | null = null
   try {
     ingestion = await ingest([file], {

@@ -6,7 +6,8 @@
  */
 import type { Command } from 'commander'
 import { FatalError } from '../../errors.js'
-import { membersOf, removeTemp } from '../../ingest/open.js'
+import { escapeForTerminal } from '../../escape.js'
+import { membersOf, removeTemp, type TempDir } from '../../ingest/open.js'
 import { peek } from '../../ingest/read.js'
 import { explain, SOURCES } from '../../sources/index.js'
 import type { Source } from '../../sources/source.js'
@@ -26,7 +27,7 @@ export function sourcesCommand(program: Command): void {
       '\nExamples:\n  cascade sources\n  cascade sources --explain BTCUSDT-metrics-2021-05-19.zip\n',
     )
     .action(async (options: { explain?: string; json?: boolean }) => {
-      const out = new Output()
+      const out = new Output('document')
       if (!options.explain) {
         if (options.json) {
           await out.write(
@@ -47,7 +48,7 @@ export function sourcesCommand(program: Command): void {
         await out.write(sourceList(SOURCES, process.stdout.isTTY ? process.stdout.columns : undefined))
         return
       }
-      const temp: { dir?: string } = {}
+      const temp: TempDir = {}
       try {
         const members = await membersOf(options.explain, temp)
         let text = ''
@@ -69,7 +70,9 @@ export function sourcesCommand(program: Command): void {
           text += '  other sources:\n'
           for (const v of verdicts) if (!v.verdict.claims) text += `    ${v.source.id}: ${v.verdict.why}\n`
         }
-        await out.write(text)
+        if (members.length === 0) text += `${options.explain}: the zip holds no file to read\n`
+        // File names, headers and verdicts quote the file: escaped line by line for the terminal.
+        await out.write(text.split('\n').map(escapeForTerminal).join('\n'))
       } catch (error) {
         if (error instanceof FatalError) throw error
         throw new FatalError(`${options.explain}: ${(error as Error).message}`)

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander'
 import { eventCsv, eventNdjson, timelineCsvHeader } from '../../report/timeline.js'
-import { addInputOptions, finish, type InputOptions, openTimeline } from '../common.js'
+import { addInputOptions, finish, type InputOptions, nothingMatched, openTimeline } from '../common.js'
 import { Output } from '../output.js'
 
 interface TimelineOptions extends InputOptions {
@@ -30,7 +30,9 @@ export function timelineCommand(program: Command): void {
     )
     .action(async (paths: string[], options: TimelineOptions) => {
       const ingestion = await openTimeline(paths, options)
-      const out = new Output()
+      // Records: a late error leaves what was written before it, whole lines only.
+      const out = new Output('records')
+      let written = 0
       try {
         const format = options.csv ? eventCsv : eventNdjson
         if (options.csv) await out.write(timelineCsvHeader())
@@ -38,10 +40,13 @@ export function timelineCommand(program: Command): void {
           let text = ''
           for (const event of batch) text += format(event)
           await out.write(text)
+          written += batch.length
         }
       } finally {
         await ingestion.close()
       }
+      const unmatched = nothingMatched(ingestion, options, written > 0)
+      if (unmatched) ingestion.warnings.push(unmatched)
       process.exitCode = finish(ingestion, options)
     })
 }

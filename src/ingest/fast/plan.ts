@@ -34,7 +34,7 @@ export interface FoldTarget {
 
 export interface FoldInput {
   stats: InputStats
-  /** The path on the command line, and the member's index in it. */
+  /** The path on the command line (a zip read from a pipe: its temp copy), and the member's index in it. */
   file: string
   memberIndex: number
   member: Member
@@ -135,6 +135,7 @@ export class FoldPlan {
       const base = {
         input: input.stats.index,
         file: input.file,
+        fileShownAs: input.member.spooled?.shownAs ?? input.file,
         member: input.memberIndex,
         path: input.member.path,
         sourceId: input.source.id,

@@ -17,7 +17,9 @@ export interface FoldTask {
   /** The path on the command line and the index of the member in it (zip files hold several). */
   file: string
   member: number
-  /** As shown to the user. */
+  /** How `file` is shown when not as itself (`<stdin>` for the temp copy of a zip read from a pipe). */
+  fileShownAs?: string
+  /** The member as shown to the user. */
   path: string
   sourceId: string
   probe: Probe
@@ -98,7 +100,7 @@ export async function runFoldTask(
     progress?.(pending - sent, fold.rows - sentRows)
     return fold.result(scanner, bailed)
   }
-  const members = await membersOf(task.file, {})
+  const members = await membersOf(task.file, {}, task.fileShownAs ?? task.file)
   const member = members[task.member]
   if (!member || member.path !== task.path) throw new Error(`${task.path}: the input changed while reading`)
   const stream = await member.open()
