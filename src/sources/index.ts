@@ -20,6 +20,7 @@ import { coinalyzeLiquidations } from './coinalyze-liquidations.js'
 import { coinalyzeOpenInterest } from './coinalyze-open-interest.js'
 import { coinglassLiquidations } from './coinglass-liquidations.js'
 import { coinglassOpenInterest } from './coinglass-open-interest.js'
+import { cryptodatadownload } from './cryptodatadownload.js'
 import { generic } from './generic.js'
 import { okxTrades } from './okx-trades.js'
 import type { Probe, Source, Verdict } from './source.js'
@@ -43,6 +44,8 @@ export const SOURCES: readonly Source[] = [
   tardisTrades,
   tardisLiquidations,
   tardisDerivativeTicker,
+  // bar and trade files from data sites and tools — one line each, below
+  cryptodatadownload,
   // aggregators and cascade's own formats — one line each, below
   coinglassLiquidations,
   coinglassOpenInterest,
