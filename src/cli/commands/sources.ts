@@ -3,12 +3,17 @@
  *
  *   cascade sources
  *   cascade sources --explain BTCUSDT-metrics-2021-05-19.zip
+ *
+ * The list fits the terminal (else $COLUMNS, else 80 columns): one line per source when that is
+ * wide enough, else each title wrapped under its id.
  */
 import type { Command } from 'commander'
 import { FatalError } from '../../errors.js'
 import { membersOf, removeTemp } from '../../ingest/open.js'
 import { peek } from '../../ingest/read.js'
+import { wrap } from '../../report/table.js'
 import { explain, SOURCES } from '../../sources/index.js'
+import type { Source } from '../../sources/source.js'
 import { Output } from '../output.js'
 
 export function sourcesCommand(program: Command): void {
@@ -43,13 +48,7 @@ export function sourcesCommand(program: Command): void {
           )
           return
         }
-        const kinds = (s: (typeof SOURCES)[number]) =>
-          s.kinds.length >= 5 ? 'every kind' : s.kinds.join(',')
-        const idWidth = Math.max(...SOURCES.map((s) => s.id.length))
-        const kindWidth = Math.max(...SOURCES.map((s) => kinds(s).length))
-        let text = ''
-        for (const s of SOURCES)
-          text += `${s.id.padEnd(idWidth)}  ${kinds(s).padEnd(kindWidth)}  ${s.title}\n`
+        const text = sourceList(SOURCES, process.stdout.columns || Number(process.env.COLUMNS) || 80)
         await out.write(text)
         return
       }
@@ -80,4 +79,39 @@ export function sourcesCommand(program: Command): void {
         await removeTemp(temp)
       }
     })
+}
+
+/** The list of sources within `width` columns. */
+export function sourceList(sources: readonly Source[], width: number): string {
+  const kinds = (s: Source) => (s.kinds.length >= 5 ? 'every kind' : s.kinds.join(','))
+  const idWidth = Math.max(...sources.map((s) => s.id.length))
+  const kindWidth = Math.max(...sources.map((s) => kinds(s).length))
+  const table = sources.map((s) => `${s.id.padEnd(idWidth)}  ${kinds(s).padEnd(kindWidth)}  ${s.title}`)
+  if (table.every((line) => line.length <= width)) return `${table.join('\n')}\n`
+  const indent = '    '
+  const under = (text: string) => wrap(breakLongWords(text, width - indent.length), width, indent, indent)
+  const lines = sources.flatMap((s) => {
+    const head = `${s.id.padEnd(idWidth)}  ${kinds(s)}`
+    if (head.length <= width) return [head, ...under(s.title)]
+    return [s.id, ...under(`${kinds(s)}: ${s.title}`)]
+  })
+  return `${lines.join('\n')}\n`
+}
+
+/** Words longer than `max` split after commas (a column list), else cut, so that no line overflows. */
+function breakLongWords(text: string, max: number): string {
+  return text
+    .split(' ')
+    .flatMap((word) => {
+      const parts: string[] = []
+      let rest = word
+      while (rest.length > max) {
+        const comma = rest.lastIndexOf(',', max - 1)
+        const cut = comma > 0 ? comma + 1 : max
+        parts.push(rest.slice(0, cut))
+        rest = rest.slice(cut)
+      }
+      return [...parts, rest]
+    })
+    .join(' ')
 }
