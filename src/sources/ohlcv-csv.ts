@@ -1,5 +1,5 @@
 // Plain OHLCV CSVs: what CCXT scripts write from fetchOHLCV (https://docs.ccxt.com/#/README?id=ohlcv-structure),
-// TradingView's "Export chart data" (https://www.tradingview.com/support/solutions/43000537255/),
+// TradingView's "Export chart data" (chart menu; files named `BINANCE_BTCUSDT, 60.csv`),
 // pandas exports and the like. Read by column name (case, spaces and `_` ignored):
 //   timestamp,open,high,low,close,volume                 (CCXT: ms; pandas: 2021-05-19 00:00:00)
 //   time,open,high,low,close,Volume[,indicators…]        (TradingView: unix seconds or ISO with offset)
