@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { cddDate, cddIntervalFromName, cddUnix } from '../../src/sources/cryptodatadownload.js'
 import type { BarEvent, Located } from '../../src/timeline/event.js'
+import { cascade, ensureBuilt } from '../helpers/cli.js'
 import { expectTimeOrdered, plain, readAll } from '../helpers/ingest.js'
 import { itReal, realPath } from '../helpers/real.js'
 import { tempFile as temp } from '../helpers/temp.js'
@@ -302,6 +303,37 @@ describe('cryptodatadownload: the real file', () => {
       ) as BarEvent[]
       expect(doubled).toHaveLength(2649)
       expect(doubled.every((bar) => bar.trades !== null)).toBe(true)
+    },
+    120_000,
+  )
+
+  itReal(
+    'cascade analyze --json: exit 0, the ledger in inputs[], the rule in the warnings',
+    async () => {
+      ensureBuilt()
+      const run = await cascade(['analyze', realPath('Binance_ETHUSDT_1h.csv'), '--json'])
+      expect(run.code).toBe(0)
+      const report = JSON.parse(run.stdout) as {
+        inputs: Record<string, unknown>[]
+        badRows: { total: number }
+        warnings: string[]
+      }
+      expect(report.inputs).toMatchObject([
+        {
+          source: 'cryptodatadownload',
+          rows: 36062,
+          events: 33413,
+          duplicates: 0,
+          badRows: 0,
+          skipped: 0,
+          superseded: 2649,
+          first: '2017-08-17T04:00:00.000Z',
+          last: '2021-06-10T00:00:00.000Z',
+        },
+      ])
+      expect(report.badRows.total).toBe(0)
+      expect(report.warnings.some((w) => /2649 bars superseded: .*trade count/.test(w))).toBe(true)
+      expect(run.stderr).toMatch(/36,062 rows from 1 input, 33,413 events, 2,649 superseded, 0 bad rows/)
     },
     120_000,
   )
