@@ -21,6 +21,8 @@ export interface InputSummary {
   duplicates: number
   badRows: number
   skipped: number
+  /** Bars replaced by another bar of the same series and time in the same file (by the source's rule). */
+  superseded: number
   first: string | null
   last: string | null
 }

@@ -66,7 +66,7 @@ export function addInputOptions(command: Command): Command {
     )
     .option(
       '--sort-window <rows>',
-      'rows a file written out of time order (Binance metrics, Bybit, BitMEX) may hold back to sort itself; about 400 bytes each',
+      'rows a file written out of time order (Binance metrics, Bybit, BitMEX) may hold back to sort itself; about 400 bytes each (newest-first bar files are held whole: up to 600,000 rows, or this if larger)',
       String(DEFAULT_SORT_WINDOW),
     )
     .option(
@@ -206,12 +206,14 @@ export function finish(ingestion: Ingestion, options: InputOptions): number {
     const events = inputs.reduce((n, i) => n + i.events, 0)
     const duplicates = inputs.reduce((n, i) => n + i.duplicates, 0)
     const skipped = inputs.reduce((n, i) => n + i.skipped, 0)
+    const superseded = inputs.reduce((n, i) => n + i.superseded, 0)
     const parts = [
       `${count(rows)} rows from ${count(inputs.length)} input${inputs.length === 1 ? '' : 's'}`,
       `${count(events)} events`,
     ]
     if (duplicates) parts.push(`${count(duplicates)} duplicates dropped`)
     if (skipped) parts.push(`${count(skipped)} skipped`)
+    if (superseded) parts.push(`${count(superseded)} superseded`)
     parts.push(plural(ledger.total, 'bad row'))
     say(`cascade: ${parts.join(', ')}`)
   }

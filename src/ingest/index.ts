@@ -6,7 +6,14 @@
 import type { Readable } from 'node:stream'
 import { FatalError, UnclaimedFile } from '../errors.js'
 import { detectSource, sourceById } from '../sources/index.js'
-import { type FileReader, type Probe, Skip, type Source, type SourceOptions } from '../sources/source.js'
+import {
+  type FileReader,
+  headerLineCount,
+  type Probe,
+  Skip,
+  type Source,
+  type SourceOptions,
+} from '../sources/source.js'
 import type { Located } from '../timeline/event.js'
 import { dropDuplicates, mergeSorted } from '../timeline/merge.js'
 import { besideTrades, canFold, type FoldInput, FoldPlan, type FoldTarget } from './fast/plan.js'
@@ -194,6 +201,7 @@ async function ingestFiles(
       duplicates: 0,
       badRows: 0,
       skipped: 0,
+      superseded: 0,
       skipReasons: new Map(),
       first: null,
       last: null,
@@ -312,12 +320,14 @@ async function* foldAtEnd(events: AsyncIterable<Located[]>, plan: FoldPlan): Asy
 /**
  * The time of an ordered file's first event, from the rows already in the probe: ordered inputs
  * never emit an event before it (an earlier row is OUT_OF_ORDER), so the merge may leave the file
- * unread until then. -Infinity (read at once) when that cannot be known: unordered files, NDJSON
- * lines, whole documents (JSON, Feather, Parquet), or no probe row that makes an event.
+ * unread until then. -Infinity (read at once) when that cannot be known: unordered files, files
+ * read whole (newest first), NDJSON lines, whole documents (JSON, Feather, Parquet), or no probe
+ * row that makes an event.
  */
 function firstTimestamp(probe: Probe, reader: FileReader): number {
-  if (reader.unordered || reader.lineMode || reader.document) return Number.NEGATIVE_INFINITY
-  for (const row of probe.lines.slice(reader.hasHeader ? 1 : 0)) {
+  if (reader.unordered || reader.lineMode || reader.wholeFile || reader.document)
+    return Number.NEGATIVE_INFINITY
+  for (const row of probe.lines.slice(headerLineCount(reader))) {
     try {
       const made = reader.row([...row], 0)
       if (!(made instanceof Skip) && Number.isFinite(made.ts)) return made.ts
@@ -350,11 +360,20 @@ function skippedLine(skipped: readonly SkippedFile[]): string {
   return `skipped ${n} file${n === 1 ? '' : 's'} (${skippedList(skipped)})`
 }
 
-/** Warnings about rows that were read but could not be valued, one per reason. */
+/**
+ * Warnings about rows that were read but are not events: skipped (could not be valued), one per
+ * reason, and superseded bars, with the rule that chose.
+ */
 export function skipWarnings(inputs: readonly InputStats[]): string[] {
-  return inputs.flatMap((input) =>
-    [...input.skipReasons.entries()].map(
+  return inputs.flatMap((input) => [
+    ...[...input.skipReasons.entries()].map(
       ([reason, n]) => `${input.path}: ${n} row${n === 1 ? '' : 's'} skipped: ${reason}`,
     ),
-  )
+    ...(input.superseded > 0
+      ? [
+          `${input.path}: ${input.superseded} bar${input.superseded === 1 ? '' : 's'} superseded: ` +
+            `the file holds the same bar again with other values${input.supersededRule ? `; ${input.supersededRule}` : ''}`,
+        ]
+      : []),
+  ])
 }

@@ -1,6 +1,7 @@
 /**
  * The bad-row ledger: every row that does not become an event is counted here by code, with the
  * file and physical line of the first ones, so nothing is ever dropped silently (DESIGN §8).
+ * Per input: rows = events + duplicates + badRows + skipped + superseded.
  */
 import { FatalError } from '../errors.js'
 
@@ -25,6 +26,13 @@ export interface InputStats {
   duplicates: number
   badRows: number
   skipped: number
+  /**
+   * Bars replaced by another bar of the same series and time in the same file, by the source's
+   * rule (CryptoDataDownload's hours exported twice): not bad rows, but not events either.
+   */
+  superseded: number
+  /** The source's rule for which bar stays, in words (for the warning). */
+  supersededRule?: string
   /** Why rows were skipped (an instrument that cannot be valued), with counts. */
   skipReasons: Map<string, number>
   first: number | null

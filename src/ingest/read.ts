@@ -8,9 +8,9 @@ import { StringDecoder } from 'node:string_decoder'
 import { parse } from 'csv-parse'
 import { parse as parseSync } from 'csv-parse/sync'
 import { FatalError, RowError, UnclaimedFile } from '../errors.js'
-import { type FileReader, type Probe, Skip } from '../sources/source.js'
+import { type FileReader, headerLineCount, type Probe, Skip } from '../sources/source.js'
 import type { Located } from '../timeline/event.js'
-import { reorder, requireOrder } from '../timeline/reorder.js'
+import { reorder, requireOrder, sortWhole, type WholeFileOptions } from '../timeline/reorder.js'
 import { documentRows } from './document.js'
 import { CSV_OPTIONS, csvErrorCode } from './fast/csv.js'
 import { fastEvents } from './fast/events.js'
@@ -143,7 +143,36 @@ export function readEvents(stream: Readable, options: ReadOptions): AsyncIterabl
     )
   }
   const batches = parseRows(stream, options)
+  if (reader.wholeFile) return sortWhole(batches, wholeFileOptions(options))
   return reader.unordered ? reorder(batches, options.sortWindow, late) : requireOrder(batches, late)
+}
+
+/**
+ * Rows a file read whole (`FileReader.wholeFile`) may hold by default: a leap year of minute bars
+ * (527,040, CryptoDataDownload's largest files) fits, at about 340 bytes a bar (≈ 200 MB).
+ * A larger --sort-window raises it.
+ */
+export const WHOLE_FILE_ROWS = 600_000
+
+function wholeFileOptions(options: ReadOptions): WholeFileOptions {
+  const { stats, reader } = options
+  const limit = Math.max(WHOLE_FILE_ROWS, options.sortWindow)
+  return {
+    limit,
+    prefer: reader.wholeFile?.prefer,
+    onTooLong: () => {
+      throw new FatalError(
+        `${stats.path}: more than ${limit.toLocaleString('en-US')} rows; this format is held whole in memory to be put in time order`,
+        `raise --sort-window above the file's row count (about 340 bytes a row), or sort the file oldest first and split it`,
+      )
+    },
+    onSuperseded: () => {
+      // It was counted as an event when parsed.
+      stats.events--
+      stats.superseded++
+      stats.supersededRule = reader.wholeFile?.rule
+    },
+  }
 }
 
 interface Row {
@@ -226,14 +255,14 @@ async function* parseRows(stream: Readable, options: ReadOptions): AsyncGenerato
     : reader.lineMode
       ? wholeLines(stream)
       : csvRows(stream, options)
-  let headerPending = reader.hasHeader
+  let headersLeft = headerLineCount(reader)
   let batch: Located[] = []
   let first = stats.first ?? Number.POSITIVE_INFINITY
   let last = stats.last ?? Number.NEGATIVE_INFINITY
   try {
     for await (const { record, info } of rows) {
-      if (headerPending) {
-        headerPending = false
+      if (headersLeft > 0) {
+        headersLeft--
         continue
       }
       stats.rows++

@@ -20,8 +20,12 @@ import { coinalyzeLiquidations } from './coinalyze-liquidations.js'
 import { coinalyzeOpenInterest } from './coinalyze-open-interest.js'
 import { coinglassLiquidations } from './coinglass-liquidations.js'
 import { coinglassOpenInterest } from './coinglass-open-interest.js'
+import { cryptodatadownload } from './cryptodatadownload.js'
 import { freqtrade } from './freqtrade.js'
 import { generic } from './generic.js'
+import { krakenOhlcvt } from './kraken-ohlcvt.js'
+import { krakenTrades } from './kraken-trades.js'
+import { ohlcvCsv } from './ohlcv-csv.js'
 import { ohlcvJson } from './ohlcv-json.js'
 import { okxTrades } from './okx-trades.js'
 import type { Probe, Source, Verdict } from './source.js'
@@ -45,6 +49,11 @@ export const SOURCES: readonly Source[] = [
   tardisTrades,
   tardisLiquidations,
   tardisDerivativeTicker,
+  krakenOhlcvt,
+  krakenTrades,
+  // bar and trade files from data sites and tools — one line each, below
+  cryptodatadownload,
+  ohlcvCsv,
   // aggregators and cascade's own formats — one line each, below
   coinglassLiquidations,
   coinglassOpenInterest,

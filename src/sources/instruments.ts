@@ -415,3 +415,81 @@ export function ccxtInstrument(exchange: string, symbol: string): Resolved {
   if (settle === base) return contract(exchange, symbol, base, quote, kind, 'inverse', 1)
   return { unsupported: `${symbol} is a quanto contract (settled in ${settle}); not supported` }
 }
+
+// Kraken — https://support.kraken.com/hc/en-us/articles/360001185506 (asset codes) and
+// https://docs.kraken.com/api/docs/rest-api/get-tradable-asset-pairs (pair names).
+// Kraken names pairs two ways: the altname (`XBTUSD`, `ETHEUR`, `XDGUSD`) that its downloadable
+// OHLCVT and Time & Sales files use, and the legacy name of the older assets, whose codes are four
+// letters with an X (crypto) or Z (fiat) in front (`XXBTZUSD`, `XETHZEUR`). XBT is bitcoin and
+// XDG dogecoin. Every file is spot, sizes in the base asset.
+// Adding an asset: a line in KRAKEN_ASSETS when its code is not the common ticker; a quote
+// currency: a line in KRAKEN_QUOTES (matched longest first).
+
+const KRAKEN_ASSETS: Readonly<Record<string, string>> = { XBT: 'BTC', XDG: 'DOGE' }
+/** The legacy codes (Kraken's asset list): the others are plain tickers, even with an X or Z (ZEUS). */
+const KRAKEN_LEGACY: Readonly<Record<string, string>> = {
+  XETC: 'ETC',
+  XETH: 'ETH',
+  XLTC: 'LTC',
+  XMLN: 'MLN',
+  XREP: 'REP',
+  XXBT: 'BTC',
+  XXDG: 'DOGE',
+  XXLM: 'XLM',
+  XXMR: 'XMR',
+  XXRP: 'XRP',
+  XZEC: 'ZEC',
+  ZAUD: 'AUD',
+  ZCAD: 'CAD',
+  ZEUR: 'EUR',
+  ZGBP: 'GBP',
+  ZJPY: 'JPY',
+  ZUSD: 'USD',
+}
+const KRAKEN_QUOTES = [
+  'USDT',
+  'USDC',
+  'PYUSD',
+  'USD',
+  'EUR',
+  'GBP',
+  'CAD',
+  'JPY',
+  'AUD',
+  'CHF',
+  'XBT',
+  'ETH',
+  'DAI',
+  'DOT',
+].sort((a, b) => b.length - a.length)
+
+/** A Kraken asset code as the common ticker: `XBT`, `XXBT` → BTC, `ZUSD` → USD, `XETH` → ETH, `XDG` → DOGE. */
+export function krakenAsset(code: string): string {
+  const upper = code.toUpperCase()
+  return KRAKEN_LEGACY[upper] ?? KRAKEN_ASSETS[upper] ?? canonicalAsset(upper)
+}
+
+/** A Kraken pair (`XBTUSD`, `XXBTZUSD`, `ETHUSDT`, `XDGEUR`): a spot instrument, or why not. */
+export function krakenInstrument(pair: string): Resolved {
+  const upper = pair.toUpperCase()
+  // A legacy quote (`XXBTZUSD`, `USDTZUSD`) only after a legacy code or a longer ticker: `XTZUSD`
+  // is Tezos in dollars, not `XT` in ZUSD.
+  const legacyQuote = upper.length > 4 ? upper.slice(-4) : ''
+  const legacyBase = upper.slice(0, -4)
+  if (KRAKEN_LEGACY[legacyQuote] && (KRAKEN_LEGACY[legacyBase] || legacyBase.length >= 4)) {
+    return contract('kraken', pair, krakenAsset(legacyBase), krakenAsset(legacyQuote), 'spot', 'spot', 1)
+  }
+  const quote = KRAKEN_QUOTES.find((q) => upper.length > q.length && upper.endsWith(q))
+  if (!quote) {
+    return { unsupported: `${pair}: cannot tell its base and quote currency (a Kraken pair such as XBTUSD)` }
+  }
+  return contract(
+    'kraken',
+    pair,
+    krakenAsset(upper.slice(0, -quote.length)),
+    krakenAsset(quote),
+    'spot',
+    'spot',
+    1,
+  )
+}

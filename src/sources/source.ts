@@ -2,7 +2,7 @@
  * A source is one export format: how to recognise a file of it and how to turn its rows into
  * timeline events. One file per source in this folder, registered in `index.ts`.
  */
-import type { EventKind, TimelineEvent } from '../timeline/event.js'
+import type { BarEvent, EventKind, TimelineEvent } from '../timeline/event.js'
 import type { Instrument } from './instruments.js'
 
 /** What detection sees of a file before anything is parsed. */
@@ -48,10 +48,27 @@ export interface FileReader {
   /** The first line is a header to step over (decided per file: Binance futures got headers in 2022). */
   hasHeader: boolean
   /**
+   * Lines to step over before the data when there is more than the header (CryptoDataDownload's
+   * banner line, then its header: 2). Counts non-blank lines; needs `hasHeader`.
+   */
+  headerLines?: number
+  /**
    * Rows are not in time order inside the file (Binance metrics). Ingest then sorts within a
    * bounded window; ordered files pass straight through.
    */
   unordered?: boolean
+  /**
+   * The file is held whole, sorted by time and only then passed on (CryptoDataDownload writes
+   * newest first): for bar files of bounded size only, since the whole file is in memory (ingest
+   * limits its rows). With `prefer`, two different bars of one series and time are settled: the
+   * one `prefer` returns stays, the other is counted as superseded (`first` is the one higher up in
+   * the file). Exact copies are left to the timeline, which drops them as duplicates.
+   */
+  wholeFile?: {
+    prefer?(first: BarEvent, second: BarEvent): BarEvent
+    /** `prefer`'s rule in words, for the warning that counts superseded bars. */
+    rule?: string
+  }
   /**
    * Hand each physical line whole as `fields[0]` instead of splitting CSV (NDJSON sources).
    * Blank lines are skipped; line numbers still count them.
@@ -79,6 +96,11 @@ export interface FileReader {
    * after this returns; the event must not keep it.
    */
   row(fields: string[], line: number): TimelineEvent | Skip
+}
+
+/** Lines before the data: 0 without a header, else `headerLines` (default 1). */
+export function headerLineCount(reader: FileReader): number {
+  return reader.hasHeader ? Math.max(1, reader.headerLines ?? 1) : 0
 }
 
 /**

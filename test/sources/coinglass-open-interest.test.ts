@@ -53,8 +53,10 @@ describe('coinglass-open-interest', () => {
   })
 
   it('leaves a time,open,high,low,close file whose name does not say open interest to others', async () => {
+    // A price file: the plain OHLCV source claims it, and asks for the market the name does not give.
     const path = await temp('coinglass_BTC_1h.csv', 'time,open,high,low,close\n1770336000000,1,2,0.5,1.5')
-    await expect(readAll([path])).rejects.toThrow(/unknown format/)
+    await expect(readAll([path])).rejects.toThrow(/cannot tell the market of this OHLCV file/)
+    expect((await readAll([path], { symbol: 'BTCUSDT' })).inputs[0]!.source).toBe('ohlcv-csv')
   })
 
   it('counts a broken OI cell as a bad row', async () => {

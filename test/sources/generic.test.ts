@@ -5,7 +5,7 @@ import { counts, plain, readAll } from '../helpers/ingest.js'
 import { tempFile as temp } from '../helpers/temp.js'
 
 const MYDATA = 'fixtures/generic/mydata.csv' // hand-made, with the column names of the issue's example
-const KRAKEN = 'fixtures/generic/freqtrade_BCHEUR.csv' // real Kraken Time & Sales rows (peers/SOURCES.md)
+const KRAKEN = 'fixtures/kraken-trades/BCHEUR.csv' // real Kraken Time & Sales rows (peers/SOURCES.md), read here by column numbers
 const ISSUE: IngestOptions = {
   source: 'generic',
   columns: { ts: 'time', price: 'px', amount: 'qty', side: 'taker_side', id: 'trade_id' },

@@ -112,12 +112,12 @@ describe('wide-table', () => {
     ).toBe(false)
     expect(wideTable.detect(probeOf('fixtures/cascade-bars/bars-2026-02-06.csv')).claims).toBe(false)
     expect(wideTable.detect(probeOf('fixtures/cascade-timeline/timeline.csv')).claims).toBe(false)
-    // A price-only table is read when forced.
+    // A price-only table is the plain OHLCV source's (which asks for the market); forced, wide-table reads it.
     const path = await temp(
       'ETH_prices.csv',
       'time,open,high,low,close\n1770336000000,1,2,0.5,1.5\n1770339600000,1.5,2,1,1.8',
     )
-    await expect(readAll([path])).rejects.toThrow(/unknown format/)
+    await expect(readAll([path])).rejects.toThrow(/cannot tell the market of this OHLCV file/)
     const forced = await readAll([path], { source: 'wide-table' })
     expect(bars(forced.events).map((e) => [e.market, e.open, e.close])).toEqual([
       ['ETH', 1, 1.5],

@@ -284,6 +284,7 @@ export function inputSummaries(ingestion: Ingestion): InputSummary[] {
     duplicates: i.duplicates,
     badRows: i.badRows,
     skipped: i.skipped,
+    superseded: i.superseded,
     first: iso(i.first),
     last: iso(i.last),
   }))

@@ -3,12 +3,16 @@
  *
  *   cascade sources
  *   cascade sources --explain BTCUSDT-metrics-2021-05-19.zip
+ *
+ * The list fits the terminal (else $COLUMNS, else 80 columns): one line per source when that is
+ * wide enough, else each title wrapped under its id.
  */
 import type { Command } from 'commander'
 import { FatalError } from '../../errors.js'
 import { escapeForTerminal } from '../../escape.js'
 import { membersOf, removeTemp, type TempDir } from '../../ingest/open.js'
 import { peek } from '../../ingest/read.js'
+import { wrap } from '../../report/table.js'
 import { explain, SOURCES } from '../../sources/index.js'
 import type { Source } from '../../sources/source.js'
 import { Output } from '../output.js'
@@ -45,7 +49,8 @@ export function sourcesCommand(program: Command): void {
           )
           return
         }
-        await out.write(sourceList(SOURCES, process.stdout.isTTY ? process.stdout.columns : undefined))
+        const text = sourceList(SOURCES, process.stdout.columns || Number(process.env.COLUMNS) || 80)
+        await out.write(text)
         return
       }
       const temp: TempDir = {}
@@ -87,29 +92,37 @@ function shorten(text: string): string {
   return text.length > 300 ? `${text.slice(0, 300)}…` : text
 }
 
-/**
- * One source per line: id, kinds, title. On a terminal narrower than that (`width`), each title goes
- * on lines of its own under its id, wrapped to the width; piped, the lines stay whole for grep.
- */
-export function sourceList(sources: readonly Source[], width?: number): string {
+/** The list of sources within `width` columns. */
+export function sourceList(sources: readonly Source[], width = Number.POSITIVE_INFINITY): string {
   const kinds = (s: Source) => (s.kinds.length >= 5 ? 'every kind' : s.kinds.join(','))
   const idWidth = Math.max(...sources.map((s) => s.id.length))
   const kindWidth = Math.max(...sources.map((s) => kinds(s).length))
-  const lines = sources.map((s) => `${s.id.padEnd(idWidth)}  ${kinds(s).padEnd(kindWidth)}  ${s.title}`)
-  if (width === undefined || lines.every((line) => line.length <= width)) return `${lines.join('\n')}\n`
+  const table = sources.map((s) => `${s.id.padEnd(idWidth)}  ${kinds(s).padEnd(kindWidth)}  ${s.title}`)
+  if (table.every((line) => line.length <= width)) return `${table.join('\n')}\n`
   const indent = '    '
-  let text = ''
-  for (const s of sources) {
-    text += `${s.id.padEnd(idWidth)}  ${kinds(s)}\n`
-    let line = indent
-    for (const word of s.title.split(' ')) {
-      if (line.length > indent.length && line.length + 1 + word.length > width) {
-        text += `${line}\n`
-        line = indent
-      }
-      line += line.length > indent.length ? ` ${word}` : word
-    }
-    text += `${line}\n`
-  }
+  const under = (text: string) => wrap(breakLongWords(text, width - indent.length), width, indent, indent)
+  const lines = sources.flatMap((s) => {
+    const head = `${s.id.padEnd(idWidth)}  ${kinds(s)}`
+    if (head.length <= width) return [head, ...under(s.title)]
+    return [s.id, ...under(`${kinds(s)}: ${s.title}`)]
+  })
+  return `${lines.join('\n')}\n`
+}
+
+/** Words longer than `max` split after commas (a column list), else cut, so that no line overflows. */
+function breakLongWords(text: string, max: number): string {
   return text
+    .split(' ')
+    .flatMap((word) => {
+      const parts: string[] = []
+      let rest = word
+      while (rest.length > max) {
+        const comma = rest.lastIndexOf(',', max - 1)
+        const cut = comma > 0 ? comma + 1 : max
+        parts.push(rest.slice(0, cut))
+        rest = rest.slice(cut)
+      }
+      return [...parts, rest]
+    })
+    .join(' ')
 }

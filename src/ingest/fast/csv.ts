@@ -66,10 +66,7 @@ export async function* csvTail(
     record: string[]
     info: { lines: number }
   }>) {
-    if (scanner.headerPending) {
-      scanner.headerPending = false
-      continue
-    }
+    if (scanner.skipHeader()) continue
     scanner.fallback(record, info.lines)
     if (++n % 1024 === 0) yield
   }

@@ -304,6 +304,7 @@ export class FoldPlan {
         duplicates: 0,
         badRows: 0,
         skipped: 0,
+        superseded: 0,
         first: null,
         last: null,
       }

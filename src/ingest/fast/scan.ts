@@ -9,7 +9,7 @@
  */
 import { RowError } from '../../errors.js'
 import { baseAmount, usdNotional } from '../../sources/instruments.js'
-import type { FastTrades, FileReader, Skip } from '../../sources/source.js'
+import { type FastTrades, type FileReader, headerLineCount, type Skip } from '../../sources/source.js'
 import type { TimelineEvent } from '../../timeline/event.js'
 
 /** Where rows go: one call per row (the header and blank lines make none). */
@@ -62,6 +62,8 @@ export class RowScanner {
   /** Physical lines read so far (blank lines count, as csv-parse counts them). */
   line = 0
   headerPending: boolean
+  /** Header lines still to step over after the next one (CryptoDataDownload: a banner, then the header). */
+  private headersAfter: number
   /** Nothing read yet: a BOM may open the text. */
   atStart = true
   /**
@@ -84,6 +86,7 @@ export class RowScanner {
     options: { headerPending?: boolean } = {},
   ) {
     this.headerPending = options.headerPending ?? reader.hasHeader
+    this.headersAfter = this.headerPending ? headerLineCount(reader) - 1 : 0
     if (layout) {
       const roles = new Array<Role>(layout.fields).fill('skip')
       roles[layout.id] = 'id'
@@ -201,11 +204,16 @@ export class RowScanner {
     this.atStart = false
     this.line++
     if (e === s) return true
-    if (this.headerPending) {
-      this.headerPending = false
-      return true
-    }
+    if (this.skipHeader()) return true
     this.fallback(splitLine(text), this.line)
+    return true
+  }
+
+  /** Step over a header line when one is due: true when this line was one. */
+  skipHeader(): boolean {
+    if (!this.headerPending) return false
+    if (this.headersAfter > 0) this.headersAfter--
+    else this.headerPending = false
     return true
   }
 
