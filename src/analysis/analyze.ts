@@ -13,6 +13,7 @@ import {
   type CellTrack,
   type FigureView,
   groupMarkets,
+  liquidationTotals,
   liquidationTrack,
   type MarketBars,
   volumeTrack,
@@ -521,14 +522,8 @@ export function summarizeMarket(market: MarketBars): MarketSummary {
     volumeUsd = 0
     for (const view of volumeViews) volumeUsd += sumColumn(view.layer.volumeUsd, view.layer.length)
   }
-  let liqLongUsd: number | null = null
-  let liqShortUsd: number | null = null
-  // From the track, so an aggregator and the single exchanges it covers are not added together.
-  const liqTrack = liquidationTrack(market)
-  if (liqTrack) {
-    liqLongUsd = sumColumn(liqTrack.values[0]!, liqTrack.length)
-    liqShortUsd = sumColumn(liqTrack.values[1]!, liqTrack.length)
-  }
+  // The shared rule: an aggregator and the single exchanges it covers are not added together.
+  const liquidations = liquidationTotals(market)
   const resolution: Record<string, Resolution> = {}
   if (market.price) resolution.price = resolutionLabel(market.price.resolutionMs)
   const volumeRes = coarsest(volumeViews.map((view) => view.resolutionMs))
@@ -547,8 +542,8 @@ export function summarizeMarket(market: MarketBars): MarketSummary {
     low,
     close,
     volumeUsd: usdOrNull(volumeUsd),
-    liqLongUsd: usdOrNull(liqLongUsd),
-    liqShortUsd: usdOrNull(liqShortUsd),
+    liqLongUsd: usdOrNull(liquidations?.longUsd ?? null),
+    liqShortUsd: usdOrNull(liquidations?.shortUsd ?? null),
     priceSeries: market.price?.series.key ?? null,
     resolution,
   }

@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DailyReport } from '../../src/report/daily/types.js'
 import { BIN, cascade, ensureBuilt, ROOT, type Run } from '../helpers/cli.js'
 import { expectGolden } from '../helpers/golden.js'
+import { describeReal, itReal, realPath } from '../helpers/real.js'
 
 const MAY_2021 = 'fixtures/scenarios/2021-05-19/'
 const FEB_2026 = 'fixtures/scenarios/2026-02-05/'
@@ -231,6 +232,53 @@ describe('inputs picked by content', () => {
     expect(sixth.analysed.dataFrom! < sixth.day.from).toBe(true)
     expect(sixth.markets[0]!.ranking.days).toBe(1)
   })
+})
+
+describeReal('report and analyze agree on the real files', () => {
+  // The two CoinGlass files carry the same BTC liquidations (an aggregate, twice): the day takes the
+  // larger per hour, never their sum (analyze's rule); LINK and LTC klines have none.
+  const inputs = [
+    'coinglass_BTC_liquidation_10y_1h.csv',
+    'coinglass_BTC_regime_1h_1y.csv',
+    'LINKUSDT-1m-2026-02.csv',
+    'LTCUSDT-1m-2026-02.csv',
+  ].map(realPath)
+
+  itReal(
+    'the day’s liquidations, hour table, headline and ranking figure equal analyze’s totals',
+    async () => {
+      const out = dirOf('real-agree')
+      // The day before first: the 5th's ranking then compares its total with the 4th's.
+      expect((await report('2026-02-04', inputs, out, ['--quiet'])).code).toBe(0)
+      const [made, analysed] = await Promise.all([
+        report('2026-02-05', inputs, out, ['--quiet']),
+        cascade(['analyze', ...inputs, '--from', '2026-02-05', '--to', '2026-02-06', '--json', '--quiet']),
+      ])
+      expect(made.code).toBe(0)
+      expect(analysed.code).toBe(0)
+      const doc = daily(out, '2026-02-05')
+      const totals = new Map(
+        (
+          JSON.parse(analysed.stdout) as {
+            markets: { market: string; liqLongUsd: number | null; liqShortUsd: number | null }[]
+          }
+        ).markets.map((m) => [m.market, [m.liqLongUsd, m.liqShortUsd]]),
+      )
+      expect(doc.markets.map((m) => m.market)).toEqual([...totals.keys()])
+      for (const m of doc.markets) expect([m.liqLongUsd, m.liqShortUsd]).toEqual(totals.get(m.market))
+      const btc = doc.markets.find((m) => m.market === 'BTC')!
+      // The figures: $415.1M long, $67.6M short (the report used to add the two files: $827.4M, $135.2M).
+      expect(Math.round(btc.liqLongUsd! / 1e5) / 10).toBe(415.1)
+      expect(Math.round(btc.liqShortUsd! / 1e5) / 10).toBe(67.6)
+      const hourLong = btc.hours.reduce((sum, h) => sum + (h.liqLongUsd ?? 0), 0)
+      const hourShort = btc.hours.reduce((sum, h) => sum + (h.liqShortUsd ?? 0), 0)
+      expect(hourLong).toBeCloseTo(btc.liqLongUsd!, 0)
+      expect(hourShort).toBeCloseTo(btc.liqShortUsd!, 0)
+      expect(doc.headline.find((h) => h.startsWith('BTC'))).toMatch(/liquidations \$483M \(86 % longs\)/)
+      expect(btc.ranking.liquidationsUsd!.value).toBeCloseTo(btc.liqLongUsd! + btc.liqShortUsd!, 1)
+      expect(btc.ranking.days).toBe(1)
+    },
+  )
 })
 
 describe('ranking against earlier reports in DIR', () => {
