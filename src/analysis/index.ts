@@ -13,6 +13,7 @@ export {
 } from './analyze.js'
 export { type Direction, type Episode, findEpisodes, refineRetrace, retraceIndex } from './detect.js'
 export {
+  AGGREGATORS,
   baseAsset,
   CellTrack,
   type FigureView,
