@@ -45,9 +45,10 @@ function point(call, path) {
 const CALLS = ['mkdir', 'rename', 'rm', 'rmdir', 'unlink', 'symlink', 'copyFile', 'writeFile']
 for (const call of CALLS) {
   const original = fsPromises[call]
-  fsPromises[call] = async function (path, ...rest) {
-    point(call, path)
-    return original.call(this, path, ...rest)
+  fsPromises[call] = async function (...args) {
+    // symlink(target, path): the path made is the second argument; the target may be relative.
+    point(call, call === 'symlink' ? args[1] : args[0])
+    return original.apply(this, args)
   }
 }
 
