@@ -53,19 +53,23 @@ export function reportCommand(program: Command): void {
     .addHelpText(
       'after',
       `
-The report compares the day with the earlier reports in --out ("the largest liquidations since
-2025-10-10", percentiles). A day's files are written to a hidden temp directory and published as one
-set by renaming it to DIR/DATE/: a reader sees the previous report or the new one, never a mix, and
-a killed run leaves the previous one. Something other than a report where the day's files go (a
-directory named DATE.json, foreign files in DIR/DATE/) is refused with exit 2 before anything is
-replaced. The same inputs give byte-identical files. A day without data still gets a report that
-says so (exit 0, a message on stderr).
+The report compares the day with the earlier reports in --out ("the largest
+liquidations since 2025-10-10", percentiles). A day's files are written to a
+hidden temp directory and published as one set by renaming it to DIR/DATE/:
+a reader sees the previous report or the new one, never a mix, and a killed
+run leaves the previous one. Something other than a report where the day's
+files go (a directory named DATE.json, foreign files in DIR/DATE/) is refused
+with exit 2 before anything is replaced. The same inputs give byte-identical
+files. A day without data still gets a report that says so (exit 0, a message
+on stderr).
 
 Examples:
   cascade report --date 2021-05-19 fixtures/scenarios/2021-05-19/ --out reports/
-  cascade report --date yesterday /data/binance --out /srv/reports --quiet     # crontab
-  cascade report --date today data/ --out reports/ --tz America/New_York --exit-code || notify
-  cascade report --date 2021-05-19 data/ --out focus/ --from 2021-05-19T10:00 --to 2021-05-19T16:00
+  cascade report --date yesterday /data/binance --out /srv/reports --quiet
+  cascade report --date today data/ --out reports/ --tz America/New_York \\
+    --exit-code || notify
+  cascade report --date 2021-05-19 data/ --out focus/ \\
+    --from 2021-05-19T10:00 --to 2021-05-19T16:00
 `,
     )
     // The work is loaded when the command runs: `cascade analyze` never pays for the report's modules.
