@@ -88,15 +88,15 @@ describe('narrowDay', () => {
   it('refuses a span that is not a part of the day', () => {
     const refused = (from?: number, to?: number) => {
       const reading = narrowDay(day, from, to)
-      return reading.ok ? null : reading.problem
+      return reading.ok ? null : `${reading.option}: ${reading.problem}`
     }
     expect(refused(at(-1))).toBe(
-      '--from is outside the day 2021-05-19 (UTC), 2021-05-19T00:00 → 2021-05-20T00:00 UTC',
+      '--from: outside the day 2021-05-19 (UTC), 2021-05-19T00:00 → 2021-05-20T00:00 UTC',
     )
-    expect(refused(day.whole.to)).toMatch(/^--from is outside the day/)
-    expect(refused(undefined, at(24, 1))).toMatch(/^--to is outside the day/)
-    expect(refused(undefined, day.whole.from)).toMatch(/^--to is outside the day/)
-    expect(refused(at(12), at(12))).toBe('--to is not after --from')
+    expect(refused(day.whole.to)).toMatch(/^--from: outside the day/)
+    expect(refused(undefined, at(24, 1))).toMatch(/^--to: outside the day/)
+    expect(refused(undefined, day.whole.from)).toMatch(/^--to: outside the day/)
+    expect(refused(at(12), at(12))).toBe('--to: not after --from')
   })
 })
 

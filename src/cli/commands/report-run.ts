@@ -54,7 +54,7 @@ export async function runReport(paths: string[], options: ReportOptions): Promis
   const narrowed = narrowDay(dayOf(date, tz), from, to)
   if (!narrowed.ok)
     throw new FatalError(
-      `${[options.from && `--from ${options.from}`, options.to && `--to ${options.to}`].filter(Boolean).join(' ')}: ${narrowed.problem}`,
+      `${narrowed.option} ${narrowed.option === '--from' ? options.from : options.to}: ${narrowed.problem}`,
       'give times inside the day, e.g. --from 2021-05-19T12:00 --to 2021-05-19T18:00 for --date 2021-05-19',
     )
   const day = narrowed.value

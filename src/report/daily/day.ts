@@ -73,19 +73,22 @@ export function dayOf(date: string, tz: string): ReportDay {
 /** Whether --from/--to narrowed the day to part of it. */
 export const isNarrowed = (day: ReportDay): boolean => day.from !== day.whole.from || day.to !== day.whole.to
 
+export type Narrowing =
+  | { ok: true; value: ReportDay }
+  | { ok: false; option: '--from' | '--to'; problem: string }
+
 /**
- * The day narrowed to [from, to) (either may be absent); a problem in words when that span is not
- * a non-empty part of the day.
+ * The day narrowed to [from, to) (either may be absent); which option is wrong, and why, when that
+ * span is not a non-empty part of the day.
  */
-export function narrowDay(day: ReportDay, from?: number, to?: number): Reading<ReportDay> {
+export function narrowDay(day: ReportDay, from?: number, to?: number): Narrowing {
   const start = from ?? day.whole.from
   const end = to ?? day.whole.to
-  const span = `${iso(day.whole.from)} → ${iso(day.whole.to)} UTC`
+  const outside = `outside the day ${day.date} (${day.tz}), ${iso(day.whole.from)} → ${iso(day.whole.to)} UTC`
   if (start < day.whole.from || start >= day.whole.to)
-    return { ok: false, problem: `--from is outside the day ${day.date} (${day.tz}), ${span}` }
-  if (end <= day.whole.from || end > day.whole.to)
-    return { ok: false, problem: `--to is outside the day ${day.date} (${day.tz}), ${span}` }
-  if (end <= start) return { ok: false, problem: '--to is not after --from' }
+    return { ok: false, option: '--from', problem: outside }
+  if (end <= day.whole.from || end > day.whole.to) return { ok: false, option: '--to', problem: outside }
+  if (end <= start) return { ok: false, option: '--to', problem: 'not after --from' }
   return { ok: true, value: { ...day, from: start, to: end } }
 }
 
