@@ -6,7 +6,7 @@
 import { clock, count, duration, minute, pct, price, usd } from '../format.js'
 import { COLORS } from './charts.js'
 import { localMinute } from './day.js'
-import { carriedWords, dayTitle, endText, marketSlug, spanLine } from './markdown.js'
+import { carriedWords, dayTitle, endText, marketSlug, rankingSentence, spanLine } from './markdown.js'
 import type { DailyCascade, DailyMarket, DailyReport } from './types.js'
 
 const esc = (text: string) =>
@@ -63,7 +63,7 @@ export function renderDailyHtml(report: DailyReport, svgs: ReadonlyMap<string, s
     '<main>',
     `<h1>cascade daily report — ${esc(dayTitle(report))}</h1>`,
     `<p class="sub">${esc(report.span.narrowed ? spanLine(report) : `${minute(report.day.from)} → ${minute(report.day.to)} UTC (${report.day.hours} h)`)} · ` +
-      `${count(report.inputs.length)} input${report.inputs.length === 1 ? '' : 's'} · baseline ${report.analysed.baselineHours} h before the day · ` +
+      `${count(report.inputs.length)} input${report.inputs.length === 1 ? '' : 's'} · baseline ${report.analysed.baselineHours} h before the ${report.span.narrowed ? 'span' : 'day'} · ` +
       `markets: ${report.markets.map((m) => `<a href="#${esc(marketSlug(m.market))}">${esc(m.market)}</a>`).join(', ') || 'none'}</p>`,
     `<ul class="headline">${report.headline.map((h) => `<li>${esc(h)}</li>`).join('')}</ul>`,
   ]
@@ -114,10 +114,7 @@ function marketSection(report: DailyReport, m: DailyMarket, svg: string | null):
     '</div>',
   ]
   const r = m.ranking
-  if (r.days === 0)
-    parts.push(
-      `<p class="sub">Ranking: ${esc(r.notes[0] ?? 'no earlier daily reports for this market in the report directory yet')}.</p>`,
-    )
+  if (r.days === 0) parts.push(`<p class="sub">${esc(rankingSentence(r))}</p>`)
   else {
     parts.push(
       `<p class="sub">Against ${r.days} earlier daily report${r.days === 1 ? '' : 's'} (${esc(r.firstDay ?? '')} → ${esc(r.lastDay ?? '')}):</p>`,

@@ -27,6 +27,14 @@ export function spanLine(report: DailyReport): string {
     : `The day ${minute(day.from)} → ${minute(day.to)} UTC (${day.hours} h)`
 }
 
+/** What stands for the ranking of a market that has none: why not, as a sentence. */
+export function rankingSentence(r: DailyMarket['ranking']): string {
+  const note = r.notes[0]
+  return note
+    ? `${note.charAt(0).toUpperCase()}${note.slice(1)}.`
+    : 'Ranking: no earlier daily reports for this market in the report directory yet.'
+}
+
 export function dayTitle(report: DailyReport): string {
   return `${report.date}${report.tz === 'UTC' ? ' (UTC)' : ` (${report.tz})`}`
 }
@@ -35,7 +43,7 @@ export function renderDailyMarkdown(report: DailyReport, charts: ReadonlySet<str
   const out: string[] = [`# cascade daily report — ${dayTitle(report)}`, '']
   const inputs = report.inputs.length
   out.push(
-    `${spanLine(report)}, ${inputs} input${inputs === 1 ? '' : 's'}, baseline ${report.analysed.baselineHours} h before the day. ` +
+    `${spanLine(report)}, ${inputs} input${inputs === 1 ? '' : 's'}, baseline ${report.analysed.baselineHours} h before the ${report.span.narrowed ? 'span' : 'day'}. ` +
       `[HTML report with charts](${report.files.html})`,
     '',
   )
@@ -82,11 +90,7 @@ function marketSection(report: DailyReport, m: DailyMarket, charts: ReadonlySet<
     '',
   )
   const r = m.ranking
-  if (r.days === 0)
-    out.push(
-      `Ranking: ${cell(r.notes[0] ?? 'no earlier daily reports for this market in the report directory yet')}.`,
-      '',
-    )
+  if (r.days === 0) out.push(`${cell(rankingSentence(r))}`, '')
   else {
     out.push(
       `Ranking against ${r.days} earlier daily report${r.days === 1 ? '' : 's'} (${r.firstDay} → ${r.lastDay}):`,
