@@ -9,7 +9,7 @@ import type { TimelineEvent } from '../timeline/event.js'
 import { detectMarket } from './cascades.js'
 import { marketEvents } from './events.js'
 import { coarsest } from './figures.js'
-import { AGGREGATORS, groupMarkets, liquidationTrack, type MarketBars } from './market.js'
+import { AGGREGATORS, groupMarkets, liquidationTotals, type MarketBars } from './market.js'
 import { type AnalysisParams, DEFAULT_PARAMS } from './params.js'
 import type { Cascade, Episode, MarketEvent, MarketSummary, Resolution } from './report-types.js'
 import { iso, resolutionLabel, usdOrNull } from './stats.js'
@@ -91,14 +91,8 @@ export function summarizeMarket(market: MarketBars): MarketSummary {
     volumeUsd = 0
     for (const view of volumeViews) volumeUsd += sumColumn(view.layer.volumeUsd, view.layer.length)
   }
-  let liqLongUsd: number | null = null
-  let liqShortUsd: number | null = null
-  // From the track, so an aggregator and the single exchanges it covers are not added together.
-  const liqTrack = liquidationTrack(market)
-  if (liqTrack) {
-    liqLongUsd = sumColumn(liqTrack.values[0]!, liqTrack.length)
-    liqShortUsd = sumColumn(liqTrack.values[1]!, liqTrack.length)
-  }
+  // The shared rule: an aggregator and the single exchanges it covers are not added together.
+  const liquidations = liquidationTotals(market)
   const resolution: Record<string, Resolution> = {}
   if (market.price) resolution.price = resolutionLabel(market.price.resolutionMs)
   const volumeRes = coarsest(volumeViews.map((view) => view.resolutionMs))
@@ -117,8 +111,8 @@ export function summarizeMarket(market: MarketBars): MarketSummary {
     low,
     close,
     volumeUsd: usdOrNull(volumeUsd),
-    liqLongUsd: usdOrNull(liqLongUsd),
-    liqShortUsd: usdOrNull(liqShortUsd),
+    liqLongUsd: usdOrNull(liquidations?.longUsd ?? null),
+    liqShortUsd: usdOrNull(liquidations?.shortUsd ?? null),
     priceSeries: market.price?.series.key ?? null,
     resolution,
   }

@@ -14,12 +14,15 @@ export { groupEpisodes } from './episodes.js'
 export { marketEvents } from './events.js'
 export { DirectedBars, type Direction, findLegs, type Leg, qualifies, retraceBar } from './legs.js'
 export {
+  AGGREGATORS,
   baseAsset,
   CellTrack,
   type FigureView,
   groupMarkets,
+  liquidationTotals,
   liquidationTrack,
   type MarketBars,
+  type TimeRange,
   type Venue,
   venueOf,
   volumeTrack,

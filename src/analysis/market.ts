@@ -125,6 +125,14 @@ export function groupMarkets(store: BarStore, groupBy: 'market' | 'series'): Mar
   })
 }
 
+/** `[from, to)` in epoch ms. */
+export interface TimeRange {
+  from: number
+  to: number
+}
+
+const EVERYTHING: TimeRange = { from: Number.NEGATIVE_INFINITY, to: Number.POSITIVE_INFINITY }
+
 /**
  * Dense cells of one figure summed over venues, at the coarsest resolution among them (at least a
  * minute), aligned to UTC multiples of the step: the grid for baselines, peaks and waves.
@@ -156,6 +164,7 @@ export class CellTrack {
     views: readonly FigureView[],
     columns: (layer: BarColumns) => Float64Array[],
     groupOf: (view: FigureView) => string = () => '',
+    range: TimeRange = EVERYTHING,
   ) {
     let step = MINUTE
     let from = Number.POSITIVE_INFINITY
@@ -165,6 +174,8 @@ export class CellTrack {
       from = Math.min(from, view.layer.first ?? from)
       to = Math.max(to, (view.layer.last ?? to) + view.layer.durationMs)
     }
+    from = Math.max(from, range.from)
+    to = Math.min(to, range.to)
     if (!(to > from)) {
       from = 0
       to = 0
@@ -185,7 +196,8 @@ export class CellTrack {
       }
       const layer = view.layer
       const sources = columns(layer)
-      for (let i = 0; i < layer.length; i++) {
+      const end = layer.lowerBound(range.to)
+      for (let i = layer.lowerBound(range.from); i < end; i++) {
         const cell = Math.floor((layer.time[i]! - this.origin) / step)
         for (let c = 0; c < width; c++) values[c]![cell]! += sources[c]![i] ?? 0
       }
@@ -239,13 +251,33 @@ export const AGGREGATORS: ReadonlySet<string> = new Set(['coinglass', 'coinalyze
 /**
  * Liquidations (long, short) of every venue that has them; null when none does. Single venues add
  * up; an aggregator's figure is an alternative to that sum (and to other aggregators'), not an
- * addition: per cell the largest of them is taken.
+ * addition: per cell the largest of them is taken. `range` keeps the bars that open inside it.
  */
-export function liquidationTrack(market: MarketBars): CellTrack | null {
+export function liquidationTrack(market: MarketBars, range: TimeRange = EVERYTHING): CellTrack | null {
   const views = market.venues.flatMap((venue) => (venue.liquidations ? [venue.liquidations] : []))
   if (views.length === 0) return null
   const groupOf = (view: FigureView) => (AGGREGATORS.has(view.series.exchange) ? view.series.key : '')
-  return new CellTrack(views, (layer) => [layer.liqLongUsd, layer.liqShortUsd], groupOf)
+  return new CellTrack(views, (layer) => [layer.liqLongUsd, layer.liqShortUsd], groupOf, range)
+}
+
+/**
+ * A market's liquidation totals in USD over `range` (all of its data by default): the sum of
+ * liquidationTrack's cells, so every command that totals a span counts aggregators the same way.
+ * Null when no venue has liquidations.
+ */
+export function liquidationTotals(
+  market: MarketBars,
+  range: TimeRange = EVERYTHING,
+): { longUsd: number; shortUsd: number } | null {
+  const track = liquidationTrack(market, range)
+  if (!track) return null
+  let longUsd = 0
+  let shortUsd = 0
+  for (let cell = 0; cell < track.length; cell++) {
+    longUsd += track.values[0]![cell]!
+    shortUsd += track.values[1]![cell]!
+  }
+  return { longUsd, shortUsd }
 }
 
 /** Volume of every venue that has it, in USD when all of them know USD, else in base units. */

@@ -4,7 +4,7 @@
  * per hour, 5-minute open interest one point per 5 minutes. Pure: bars in, arrays out, UTC epoch ms.
  */
 import type { BarColumns, BarStore } from '../bars/index.js'
-import { type FigureView, groupMarkets, type MarketBars } from './market.js'
+import { type FigureView, groupMarkets, liquidationTrack, type MarketBars } from './market.js'
 import { priceKnownAt } from './metrics.js'
 import { HOUR, MINUTE } from './stats.js'
 
@@ -91,7 +91,7 @@ export function marketSeries(market: MarketBars, from: number, to: number, stepM
     last,
     price: market.price ? priceSeries(market.price, from, to, stepMs) : null,
     volume: volumeSeries(volumeViews, from, to, stepMs),
-    liquidations: liquidationSeries(liqViews, from, to, stepMs),
+    liquidations: liquidationSeries(market, liqViews, from, to, stepMs),
     openInterest: openInterestSeries(market, from, to, stepMs),
   }
 }
@@ -190,20 +190,32 @@ function volumeSeries(
   }
 }
 
+/**
+ * Liquidations from the market's liquidation track over [from, to): an aggregator is not added to
+ * the exchanges it covers, cell by cell, exactly as the analysis' totals count them.
+ */
 function liquidationSeries(
+  market: MarketBars,
   views: readonly FigureView[],
   from: number,
   to: number,
   stepMs: number,
 ): LiquidationSeries | null {
-  if (views.length === 0) return null
+  const track = liquidationTrack(market, { from, to })
+  if (!track) return null
   const grid = coveredGrid(views, from, to, stepMs)
-  return {
-    stepMs: grid.step,
-    time: grid.time,
-    long: sumOnGrid(views, grid, from, to, (layer) => layer.liqLongUsd),
-    short: sumOnGrid(views, grid, from, to, (layer) => layer.liqShortUsd),
+  const long = new Array<number>(grid.time.length).fill(0)
+  const short = new Array<number>(grid.time.length).fill(0)
+  const origin = grid.time[0]
+  if (origin !== undefined) {
+    for (let cell = 0; cell < track.length; cell++) {
+      const at = Math.floor((track.startOf(cell) - origin) / grid.step)
+      if (at < 0 || at >= long.length) continue
+      long[at] = long[at]! + track.values[0]![cell]!
+      short[at] = short[at]! + track.values[1]![cell]!
+    }
   }
+  return { stepMs: grid.step, time: grid.time, long, short }
 }
 
 /** One venue's open-interest levels, each at the time it became true (a bucket's level at its end). */

@@ -15,6 +15,7 @@ import {
 import { exceedsTolerance, parseTolerance } from '../ingest/ledger.js'
 import type { Located } from '../timeline/event.js'
 import { filterEvents, type Selection } from '../timeline/filter.js'
+import { readInstant } from '../timeline/time.js'
 import { say } from './output.js'
 
 export interface InputOptions {
@@ -78,18 +79,14 @@ export function addInputOptions(command: Command): Command {
     .option('--debug', 'show stack traces of errors')
 }
 
-/** `2021-05-19`, `2021-05-19T12:00`, `2021-05-19 12:00:00`, with optional zone; no zone means UTC. */
+/**
+ * `2021-05-19`, `2021-05-19T12:00`, `2021-05-19 12:00:00`, with optional zone; no zone means UTC.
+ * Days and times that do not exist (2021-02-30) are refused: one reader for every command.
+ */
 export function parseTime(text: string, option: string): number {
-  const trimmed = text.trim().replace(' ', 'T')
-  let iso = trimmed
-  if (/^\d{4}-\d{2}-\d{2}$/.test(trimmed)) iso = `${trimmed}T00:00:00Z`
-  else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(trimmed)) iso = `${trimmed}Z`
-  const ms = /^\d{4}-\d{2}-\d{2}T/.test(iso) ? Date.parse(iso) : Number.NaN
-  if (!Number.isFinite(ms))
-    throw new FatalError(
-      `${option} ${text}: expected an ISO date or time such as 2021-05-19 or 2021-05-19T12:00Z`,
-    )
-  return ms
+  const reading = readInstant(text)
+  if (!reading.ok) throw new FatalError(`${option} ${text}: ${reading.problem}`)
+  return reading.value
 }
 
 export function parseColumns(text: string | undefined): Record<string, string> | undefined {

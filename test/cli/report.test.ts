@@ -4,7 +4,7 @@
  * data, exit codes, inputs picked by content, and the ranking against earlier reports in DIR.
  * Also: `cascade analyze` piped prints the table only (no colour, no charts, no progress).
  */
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import {
   copyFileSync,
   existsSync,
@@ -12,7 +12,9 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -21,11 +23,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DailyReport } from '../../src/report/daily/types.js'
 import { BIN, cascade, ensureBuilt, ROOT, type Run } from '../helpers/cli.js'
 import { expectGolden } from '../helpers/golden.js'
+import { describeReal, itReal, realPath } from '../helpers/real.js'
 
 const MAY_2021 = 'fixtures/scenarios/2021-05-19/'
 const FEB_2026 = 'fixtures/scenarios/2026-02-05/'
 const ESC = '\u001b'
 const FILES = ['2021-05-19-BTC.svg', '2021-05-19.html', '2021-05-19.json', '2021-05-19.md']
+/** What --out holds after one report: the day's directory and the two links into it. */
+const TOP = ['2021-05-19', '2021-05-19.html', '2021-05-19.json']
 
 let tmp: string
 beforeAll(() => {
@@ -35,7 +40,8 @@ beforeAll(() => {
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
 const dirOf = (name: string) => join(tmp, name)
-const read = (dir: string, name: string) => readFileSync(join(dir, name), 'utf8')
+/** A file of a day's report: `name` inside OUT/DATE/ (DATE from the name). */
+const read = (dir: string, name: string) => readFileSync(join(dir, name.slice(0, 10), name), 'utf8')
 const daily = (dir: string, date: string) => JSON.parse(read(dir, `${date}.json`)) as DailyReport
 const report = (
   date: string,
@@ -52,17 +58,30 @@ describe('cascade report on the 19 May 2021 reconstruction', () => {
     run = await report('2021-05-19', [MAY_2021], out())
   })
 
-  it('writes DATE.json, DATE.md, DATE.html and the chart, says so on stderr, and nothing on stdout', () => {
+  it('writes DATE/ with DATE.json, DATE.md, DATE.html and the chart, links DATE.json and DATE.html into it, says so on stderr', () => {
     expect(run.code).toBe(0)
     expect(run.stdout).toBe('')
-    expect(readdirSync(out()).sort()).toEqual(FILES)
-    expect(run.stderr).toMatch(/wrote .*2021-05-19\.json, \.md, \.html and 1 chart: 1 market, 2 cascades/)
+    expect(readdirSync(out()).sort()).toEqual(TOP)
+    expect(readdirSync(join(out(), '2021-05-19')).sort()).toEqual(FILES)
+    for (const link of ['2021-05-19.json', '2021-05-19.html'])
+      expect(readlinkSync(join(out(), link))).toBe(`2021-05-19/${link}`)
+    expect(run.stderr).toMatch(
+      /wrote .*\/2021-05-19\/ \(2021-05-19\.json, \.md, \.html and 1 chart\): 1 market, 2 cascades/,
+    )
   })
 
   it('the JSON: the day, its figures and its cascades (golden)', () => {
     const doc = daily(out(), '2021-05-19')
-    expect(doc.schema).toBe('cascade.daily/1')
+    expect(doc.schema).toBe('cascade.daily/2')
     expect(doc.status).toBe('ok')
+    expect(doc.span).toEqual({ ...doc.day, narrowed: false })
+    expect(doc.files).toEqual({
+      directory: '2021-05-19',
+      json: '2021-05-19.json',
+      markdown: '2021-05-19.md',
+      html: '2021-05-19.html',
+      charts: [{ market: 'BTC', file: '2021-05-19-BTC.svg' }],
+    })
     const btc = doc.markets[0]!
     // fixtures/scenarios/README.md: open 42,900, low 30,000, close 37,545.25; longs $104,791,729, shorts $3,208,628.
     expect([btc.open, btc.low, btc.close]).toEqual([42900, 30000, 37545.25])
@@ -103,9 +122,9 @@ describe('cascade report on the 19 May 2021 reconstruction', () => {
     // And again into the same directory (over the files of the first run).
     expect((await report('2021-05-19', [MAY_2021], out())).code).toBe(0)
     for (const dir of [out(), dirOf('again'), dirOf('new-york'), dirOf('tokyo')]) {
-      expect(readdirSync(dir).sort()).toEqual(FILES)
-      for (const name of FILES)
-        expect(readFileSync(join(dir, name)).equals(readFileSync(join(dirOf('again'), name)))).toBe(true)
+      expect(readdirSync(dir).sort()).toEqual(TOP)
+      expect(readdirSync(join(dir, '2021-05-19')).sort()).toEqual(FILES)
+      for (const name of FILES) expect(read(dir, name)).toBe(read(dirOf('again'), name))
     }
   })
 
@@ -116,43 +135,6 @@ describe('cascade report on the 19 May 2021 reconstruction', () => {
   })
 })
 
-describe('a run killed while writing', () => {
-  it('leaves the previous report whole and no new file; the next run completes and clears the temp files', async () => {
-    const out = dirOf('killed')
-    mkdirSync(out, { recursive: true })
-    writeFileSync(join(out, '2021-05-19.md'), '# the previous report\n')
-    const child = spawn(
-      process.execPath,
-      [BIN, 'report', '--date', '2021-05-19', MAY_2021, '--out', out, '--quiet'],
-      {
-        cwd: ROOT,
-        env: { ...process.env, NO_COLOR: '1', CASCADE_HOLD_BEFORE_RENAME_MS: '60000' },
-        stdio: 'ignore',
-      },
-    )
-    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-      child.on('exit', (_code, signal) => resolve(signal)),
-    )
-    // The JSON's temp file is written last: when it is there, every temp file is complete.
-    const lastTemp = join(out, `.2021-05-19.json.${child.pid}.tmp`)
-    for (let waited = 0; !existsSync(lastTemp); waited += 50) {
-      if (waited > 50_000) throw new Error('the report run never wrote its temp files')
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
-    child.kill('SIGKILL')
-    expect(await exited).toBe('SIGKILL')
-    const left = readdirSync(out).sort()
-    expect(left.filter((name) => !name.startsWith('.'))).toEqual(['2021-05-19.md'])
-    expect(read(out, '2021-05-19.md')).toBe('# the previous report\n')
-    expect(left.filter((name) => name.startsWith('.')).length).toBeGreaterThan(0)
-
-    const rerun = await report('2021-05-19', [MAY_2021], out, ['--quiet'])
-    expect(rerun.code).toBe(0)
-    expect(readdirSync(out).sort()).toEqual(FILES)
-    expect(read(out, '2021-05-19.md')).toBe(read(dirOf('may'), '2021-05-19.md'))
-  })
-})
-
 describe('days without data, and errors', () => {
   it('a day the inputs do not cover: a report that says so, a message on stderr (even with --quiet), exit 0', async () => {
     const out = dirOf('empty')
@@ -160,19 +142,33 @@ describe('days without data, and errors', () => {
     expect(run.code).toBe(0)
     expect(run.stdout).toBe('')
     expect(run.stderr).toMatch(
-      /^cascade: No data for 2021-06-01 \(UTC\) in the inputs\. Wrote .*2021-06-01\.json, \.md and \.html saying so\.\n$/,
+      /^cascade: No data for 2021-06-01 \(UTC\) in the inputs\. Wrote .*\/2021-06-01\/ saying so\.\n$/,
     )
     const doc = daily(out, '2021-06-01')
     expect(doc).toMatchObject({ status: 'no-data', markets: [], cascades: [], inputs: [] })
     expect(read(out, '2021-06-01.md')).toMatch(/No data for 2021-06-01/)
-    expect(readdirSync(out).sort()).toEqual(['2021-06-01.html', '2021-06-01.json', '2021-06-01.md'])
+    expect(readdirSync(join(out, '2021-06-01')).sort()).toEqual([
+      '2021-06-01.html',
+      '2021-06-01.json',
+      '2021-06-01.md',
+    ])
   })
 
   it('refuses a bad date, zone or option with exit 2 and one line', async () => {
     for (const [args, message] of [
-      [['--date', '2021-02-30'], /--date 2021-02-30: expected YYYY-MM-DD/],
+      [['--date', '2021-02-30'], /--date 2021-02-30: not a day: February 2021 has 28 days/],
+      [['--date', 'someday'], /--date someday: expected YYYY-MM-DD \(a real day\), yesterday or today/],
       [['--date', '2021-05-19', '--tz', 'Mars/Olympus'], /--tz Mars\/Olympus: not a time zone/],
-      [['--date', '2021-05-19', '--from', '2021-05-19'], /--from and --to do not apply to report/],
+      [['--date', '2021-05-19', '--from', '2021-05-19T25:00'], /--from 2021-05-19T25:00: not a time of day/],
+      [
+        ['--date', '2021-05-19', '--from', '2021-05-18T12:00'],
+        /--from 2021-05-18T12:00: outside the day 2021-05-19 \(UTC\)/,
+      ],
+      [['--date', '2021-05-19', '--to', '2021-05-20T00:01'], /--to 2021-05-20T00:01: outside the day/],
+      [
+        ['--date', '2021-05-19', '--from', '2021-05-19T12:00', '--to', '2021-05-19T12:00'],
+        /--to 2021-05-19T12:00: not after --from/,
+      ],
     ] as const) {
       const run = await cascade(['report', ...args, MAY_2021, '--out', dirOf('errors')])
       expect(run.code).toBe(2)
@@ -181,6 +177,22 @@ describe('days without data, and errors', () => {
       expect(run.stderr.trim().split('\n')).toHaveLength(1)
     }
     expect(existsSync(dirOf('errors'))).toBe(false)
+  })
+
+  it('refuses, before replacing anything, when a directory stands where DATE.json goes', async () => {
+    const out = dirOf('blocked')
+    expect((await report('2021-05-19', [MAY_2021], out, ['--quiet'])).code).toBe(0)
+    const before = FILES.map((name) => [name, statSync(join(out, '2021-05-19', name)).mtimeMs])
+    rmSync(join(out, '2021-05-19.json'))
+    mkdirSync(join(out, '2021-05-19.json'))
+    const run = await report('2021-05-19', [MAY_2021], out, ['--quiet', '--min-move', '4'])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toMatch(
+      /^cascade: .*\/2021-05-19\.json is a directory where the link to the report goes; nothing was written or replaced/,
+    )
+    expect(run.stderr.trim().split('\n')).toHaveLength(1)
+    expect(readdirSync(out).sort()).toEqual(TOP)
+    expect(FILES.map((name) => [name, statSync(join(out, '2021-05-19', name)).mtimeMs])).toEqual(before)
   })
 })
 
@@ -233,7 +245,109 @@ describe('inputs picked by content', () => {
   })
 })
 
+describeReal('report and analyze agree on the real files', () => {
+  // The two CoinGlass files carry the same BTC liquidations (an aggregate, twice): the day takes the
+  // larger per hour, never their sum (analyze's rule); LINK and LTC klines have none.
+  const inputs = [
+    'coinglass_BTC_liquidation_10y_1h.csv',
+    'coinglass_BTC_regime_1h_1y.csv',
+    'LINKUSDT-1m-2026-02.csv',
+    'LTCUSDT-1m-2026-02.csv',
+  ].map(realPath)
+
+  itReal(
+    'the day’s liquidations, hour table, headline and ranking figure equal analyze’s totals',
+    async () => {
+      const out = dirOf('real-agree')
+      // The day before first: the 5th's ranking then compares its total with the 4th's.
+      expect((await report('2026-02-04', inputs, out, ['--quiet'])).code).toBe(0)
+      const [made, analysed] = await Promise.all([
+        report('2026-02-05', inputs, out, ['--quiet']),
+        cascade(['analyze', ...inputs, '--from', '2026-02-05', '--to', '2026-02-06', '--json', '--quiet']),
+      ])
+      expect(made.code).toBe(0)
+      expect(analysed.code).toBe(0)
+      const doc = daily(out, '2026-02-05')
+      const totals = new Map(
+        (
+          JSON.parse(analysed.stdout) as {
+            markets: { market: string; liqLongUsd: number | null; liqShortUsd: number | null }[]
+          }
+        ).markets.map((m) => [m.market, [m.liqLongUsd, m.liqShortUsd]]),
+      )
+      expect(doc.markets.map((m) => m.market)).toEqual([...totals.keys()])
+      for (const m of doc.markets) expect([m.liqLongUsd, m.liqShortUsd]).toEqual(totals.get(m.market))
+      const btc = doc.markets.find((m) => m.market === 'BTC')!
+      // The issue's figures: $415.1M long, $67.6M short (the report used to add the two files: $827.4M, $135.2M).
+      expect(Math.round(btc.liqLongUsd! / 1e5) / 10).toBe(415.1)
+      expect(Math.round(btc.liqShortUsd! / 1e5) / 10).toBe(67.6)
+      const hourLong = btc.hours.reduce((sum, h) => sum + (h.liqLongUsd ?? 0), 0)
+      const hourShort = btc.hours.reduce((sum, h) => sum + (h.liqShortUsd ?? 0), 0)
+      expect(hourLong).toBeCloseTo(btc.liqLongUsd!, 0)
+      expect(hourShort).toBeCloseTo(btc.liqShortUsd!, 0)
+      expect(doc.headline.find((h) => h.startsWith('BTC'))).toMatch(/liquidations \$483M \(86 % longs\)/)
+      expect(btc.ranking.liquidationsUsd!.value).toBeCloseTo(btc.liqLongUsd! + btc.liqShortUsd!, 1)
+      expect(btc.ranking.days).toBe(1)
+    },
+  )
+})
+
+describe('a report narrowed with --from/--to', () => {
+  it('covers that part of the day only: figures, hours and cascades of the span; not ranked, and left out of later rankings', async () => {
+    const out = dirOf('narrowed')
+    const span = ['--from', '2021-05-19T10:00', '--to', '2021-05-19T16:30']
+    const [made, analysed] = await Promise.all([
+      report('2021-05-19', [MAY_2021], out, span),
+      cascade(['analyze', MAY_2021, ...span, '--json', '--quiet']),
+    ])
+    expect(made.code).toBe(0)
+    const doc = daily(out, '2021-05-19')
+    expect(doc.span).toEqual({
+      from: '2021-05-19T10:00:00.000Z',
+      to: '2021-05-19T16:30:00.000Z',
+      hours: 6.5,
+      narrowed: true,
+    })
+    expect(doc.day).toEqual({ from: '2021-05-19T00:00:00.000Z', to: '2021-05-20T00:00:00.000Z', hours: 24 })
+    const btc = doc.markets[0]!
+    // Seven hour rows on the day's hour grid, the last one half an hour.
+    expect(btc.hours.map((h) => h.start.slice(11, 16))).toEqual([
+      '10:00',
+      '11:00',
+      '12:00',
+      '13:00',
+      '14:00',
+      '15:00',
+      '16:00',
+    ])
+    // The span's liquidations are analyze's over the same range, and the hours add up to them.
+    const m = JSON.parse(analysed.stdout).markets[0] as { liqLongUsd: number; liqShortUsd: number }
+    expect([btc.liqLongUsd, btc.liqShortUsd]).toEqual([m.liqLongUsd, m.liqShortUsd])
+    expect(btc.hours.reduce((sum, h) => sum + h.liqLongUsd!, 0)).toBeCloseTo(btc.liqLongUsd!, 1)
+    // Both cascades start inside the span (11:14 and 13:21), measured with the baseline before it.
+    // The fall's leg starts at 09:06, before the span (its start is the last peak, read from the
+    // data before the span too): only the squeeze starts inside it.
+    expect(doc.cascades.map((c) => c.start.slice(11, 16))).toEqual(['13:21'])
+    expect(doc.analysed.from).toBe('2021-05-18T10:00:00.000Z')
+    expect(btc.ranking).toMatchObject({ days: 0, liquidationsUsd: null })
+    expect(btc.ranking.notes).toEqual([
+      'not ranked: the report covers 10:00–16:30 UTC of the day (--from/--to), rankings compare whole days',
+    ])
+    expect(doc.headline[0]).toMatch(/^10:00–16:30 UTC: BTC /)
+    expect(read(out, '2021-05-19.md')).toContain(
+      '2021-05-19 10:00 → 2021-05-19 16:30 UTC (6.5 h), part of the day 2021-05-19 00:00 → 2021-05-20 00:00 UTC (--from/--to)',
+    )
+    // A later day's report leaves the narrowed one out of its ranking, and says so.
+    expect((await report('2021-05-20', [MAY_2021], out, ['--quiet'])).code).toBe(0)
+    expect(daily(out, '2021-05-20').warnings).toContain(
+      '1 earlier report in the directory cover part of a day (--from/--to); left out of the ranking',
+    )
+  })
+})
+
 describe('ranking against earlier reports in DIR', () => {
+  // The earlier days are written as the flat OUT/DATE.json files of cascade.daily/1: folders of
+  // reports made by earlier versions keep ranking.
   it('ranks the day’s liquidations, range and cascade move among the earlier days (hand-computed)', async () => {
     const out = dirOf('ranked')
     mkdirSync(out, { recursive: true })

@@ -4,7 +4,14 @@
  * report under TZ=America/New_York and TZ=Asia/Tokyo as well).
  */
 import { describe, expect, it } from 'vitest'
-import { canonicalZone, dateIn, dayOf, localMinute, resolveDate } from '../../src/report/daily/day.js'
+import {
+  canonicalZone,
+  dateIn,
+  dayOf,
+  localMinute,
+  narrowDay,
+  resolveDate,
+} from '../../src/report/daily/day.js'
 
 const H = 3_600_000
 
@@ -15,6 +22,7 @@ describe('dayOf', () => {
       tz: 'UTC',
       from: Date.UTC(2021, 4, 19),
       to: Date.UTC(2021, 4, 20),
+      whole: { from: Date.UTC(2021, 4, 19), to: Date.UTC(2021, 4, 20) },
     })
   })
 
@@ -30,24 +38,65 @@ describe('dayOf', () => {
   })
 })
 
+const resolve = (text: string, now: number, tz: string) => {
+  const reading = resolveDate(text, now, tz)
+  return reading.ok ? reading.value : null
+}
+
 describe('resolveDate', () => {
   // 2026-02-05 23:30 UTC is already 2026-02-06 08:30 in Tokyo.
   const now = Date.UTC(2026, 1, 5, 23, 30)
 
   it('reads today and yesterday in the report zone', () => {
-    expect(resolveDate('today', now, 'UTC')).toBe('2026-02-05')
-    expect(resolveDate('yesterday', now, 'UTC')).toBe('2026-02-04')
-    expect(resolveDate('today', now, 'Asia/Tokyo')).toBe('2026-02-06')
-    expect(resolveDate('Yesterday', now, 'Asia/Tokyo')).toBe('2026-02-05')
+    expect(resolve('today', now, 'UTC')).toBe('2026-02-05')
+    expect(resolve('yesterday', now, 'UTC')).toBe('2026-02-04')
+    expect(resolve('today', now, 'Asia/Tokyo')).toBe('2026-02-06')
+    expect(resolve('Yesterday', now, 'Asia/Tokyo')).toBe('2026-02-05')
     // Across a month and a leap day: 2024-03-01 00:10 UTC.
-    expect(resolveDate('yesterday', Date.UTC(2024, 2, 1, 0, 10), 'UTC')).toBe('2024-02-29')
+    expect(resolve('yesterday', Date.UTC(2024, 2, 1, 0, 10), 'UTC')).toBe('2024-02-29')
   })
 
   it('takes real dates and refuses the rest', () => {
-    expect(resolveDate('2021-05-19', now, 'UTC')).toBe('2021-05-19')
-    expect(resolveDate('2021-02-30', now, 'UTC')).toBeNull()
-    expect(resolveDate('2021-5-19', now, 'UTC')).toBeNull()
-    expect(resolveDate('last week', now, 'UTC')).toBeNull()
+    expect(resolve('2021-05-19', now, 'UTC')).toBe('2021-05-19')
+    expect(resolveDate('2021-02-30', now, 'UTC')).toEqual({
+      ok: false,
+      problem: 'not a day: February 2021 has 28 days',
+    })
+    expect(resolveDate('2024-02-29', now, 'UTC')).toEqual({ ok: true, value: '2024-02-29' })
+    expect(resolveDate('2021-13-01', now, 'UTC')).toEqual({ ok: false, problem: 'month 13 does not exist' })
+    for (const text of ['2021-5-19', 'last week', '2021-05-19T00:00'])
+      expect(resolveDate(text, now, 'UTC')).toEqual({
+        ok: false,
+        problem: 'expected YYYY-MM-DD (a real day), yesterday or today',
+      })
+  })
+})
+
+describe('narrowDay', () => {
+  const day = dayOf('2021-05-19', 'UTC')
+  const at = (h: number, m = 0) => Date.UTC(2021, 4, 19, h, m)
+
+  it('narrows the day to [from, to), keeping the whole day beside it', () => {
+    expect(narrowDay(day, at(10), at(16, 30))).toEqual({
+      ok: true,
+      value: { ...day, from: at(10), to: at(16, 30) },
+    })
+    expect(narrowDay(day, at(10))).toEqual({ ok: true, value: { ...day, from: at(10) } })
+    expect(narrowDay(day, undefined, day.whole.to)).toEqual({ ok: true, value: day })
+  })
+
+  it('refuses a span that is not a part of the day', () => {
+    const refused = (from?: number, to?: number) => {
+      const reading = narrowDay(day, from, to)
+      return reading.ok ? null : `${reading.option}: ${reading.problem}`
+    }
+    expect(refused(at(-1))).toBe(
+      '--from: outside the day 2021-05-19 (UTC), 2021-05-19T00:00 → 2021-05-20T00:00 UTC',
+    )
+    expect(refused(day.whole.to)).toMatch(/^--from: outside the day/)
+    expect(refused(undefined, at(24, 1))).toMatch(/^--to: outside the day/)
+    expect(refused(undefined, day.whole.from)).toMatch(/^--to: outside the day/)
+    expect(refused(at(12), at(12))).toBe('--to: not after --from')
   })
 })
 

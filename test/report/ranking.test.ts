@@ -132,7 +132,7 @@ describe('readHistory', () => {
     })
     expect(history.notes).toHaveLength(3)
     expect(history.notes[0]).toMatch(/^2021-05-12\.json .* not readable JSON/)
-    expect(history.notes[1]).toMatch(/^2021-05-14\.json .* not a cascade\.daily\/1 report/)
+    expect(history.notes[1]).toMatch(/^2021-05-14\.json .* not a daily report for 2021-05-14/)
     expect(history.notes[2]).toMatch(/^1 earlier report .* another time zone than UTC/)
   })
 

@@ -4,7 +4,13 @@
  * interest carried forward, summed over venues, with gaps where a venue's level is stale.
  */
 import { describe, expect, it } from 'vitest'
-import { groupMarkets, marketSeries, storeSeries } from '../../src/analysis/index.js'
+import {
+  groupMarkets,
+  liquidationTotals,
+  marketSeries,
+  storeSeries,
+  summarizeMarket,
+} from '../../src/analysis/index.js'
 import { foldEvents } from '../../src/bars/index.js'
 import type { BarEvent } from '../../src/timeline/event.js'
 import { liquidation, MIN, openInterest, T0, trade } from '../analysis/helpers.js'
@@ -86,6 +92,49 @@ describe('storeSeries', () => {
     ])
     const [s] = storeSeries(store, 'market', T0, T0 + 2 * HOUR)
     expect(s!.liquidations).toEqual({ stepMs: HOUR, time: [T0, T0 + HOUR], long: [10, 20], short: [1, 1] })
+  })
+
+  it('does not add an aggregator to the exchanges it covers: each cell takes the larger, as analyze does', () => {
+    const aggregate = (ts: number, long: number, short: number): BarEvent => ({
+      ts,
+      exchange: 'coinglass',
+      symbol: 'TEST',
+      market: 'TEST-USD-AGG',
+      kind: 'bar',
+      source: 'coinglass-liquidations',
+      durationMs: HOUR,
+      open: null,
+      high: null,
+      low: null,
+      close: null,
+      volume: null,
+      volumeUsd: null,
+      takerBuyUsd: null,
+      trades: null,
+      liqLongUsd: long,
+      liqShortUsd: short,
+      openInterest: null,
+      openInterestUsd: null,
+    })
+    const store = foldEvents([
+      // Hour 0: the aggregate says $1,000 long + $0 short; Binance's own liquidations sum to $300 + $100.
+      aggregate(T0, 1_000, 0),
+      liquidation(T0 + 10 * MIN, 100, 3, 'long'),
+      liquidation(T0 + 20 * MIN, 100, 1, 'short'),
+      // Hour 1: the aggregate says $50 + $50; Binance $200 long: the single exchange is larger.
+      aggregate(T0 + HOUR, 50, 50),
+      liquidation(T0 + HOUR + 5 * MIN, 100, 2, 'long'),
+    ])
+    const market = groupMarkets(store, 'market')[0]!
+    const s = marketSeries(market, T0, T0 + 2 * HOUR)
+    expect(s.liquidations).toEqual({ stepMs: HOUR, time: [T0, T0 + HOUR], long: [1_000, 200], short: [0, 0] })
+    // The analysis' market totals count the same cells: 1,000 + 200 long, 0 short (not 1,000 + 300 + 50 + 200).
+    expect(liquidationTotals(market)).toEqual({ longUsd: 1_200, shortUsd: 0 })
+    expect(liquidationTotals(market, { from: T0 + HOUR, to: T0 + 2 * HOUR })).toEqual({
+      longUsd: 200,
+      shortUsd: 0,
+    })
+    expect(summarizeMarket(market)).toMatchObject({ liqLongUsd: 1_200, liqShortUsd: 0 })
   })
 
   it('carries open interest forward, sums venues, and leaves a gap where one venue is stale', () => {

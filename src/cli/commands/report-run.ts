@@ -1,6 +1,6 @@
 /**
  * The work of `cascade report` (its options and help are in report.ts): pick the files that cover
- * the day, analyse the day with its baseline and tail, and write the report files atomically.
+ * the day, analyse the day with its baseline and tail, and publish the day's files as one set.
  */
 import { basename } from 'node:path'
 import { analyzeBars, storeSeries } from '../../analysis/index.js'
@@ -10,13 +10,20 @@ import { type Ingestion, ingest, skipWarnings } from '../../ingest/index.js'
 import { expandInputs, type InputFile } from '../../ingest/open.js'
 import { analysisWindow, buildDailyReport } from '../../report/daily/build.js'
 import { marketChartSvg } from '../../report/daily/charts.js'
-import { canonicalZone, dayOf, resolveDate } from '../../report/daily/day.js'
-import { type ReportFile, readHistory, writeReportFiles } from '../../report/daily/files.js'
+import { canonicalZone, dayOf, narrowDay, resolveDate } from '../../report/daily/day.js'
+import {
+  checkOutput,
+  publishDay,
+  type ReportFile,
+  readHistory,
+  recoverStale,
+} from '../../report/daily/files.js'
 import { renderDailyHtml } from '../../report/daily/html.js'
-import { chartFileName, renderDailyMarkdown } from '../../report/daily/markdown.js'
+import { renderDailyMarkdown } from '../../report/daily/markdown.js'
 import type { DailyInput } from '../../report/daily/types.js'
 import { selects } from '../../timeline/filter.js'
-import { finish, type InputOptions, openTimeline, parseColumns } from '../common.js'
+import { readDate, utcMs } from '../../timeline/time.js'
+import { finish, type InputOptions, openTimeline, parseColumns, parseTime } from '../common.js'
 import { say } from '../output.js'
 import { Progress } from '../progress.js'
 import { version } from '../version.js'
@@ -32,25 +39,29 @@ export interface ReportOptions extends InputOptions, DetectorOptions {
 
 const DAY = 86_400_000
 
-/** Testing aid: hold this many ms after the temp files are written, before they are renamed. */
-const HOLD_ENV = 'CASCADE_HOLD_BEFORE_RENAME_MS'
-
 export async function runReport(paths: string[], options: ReportOptions): Promise<void> {
-  if (options.from !== undefined || options.to !== undefined) {
-    throw new FatalError('--from and --to do not apply to report: the day is --date (and --tz)')
-  }
   const tz = canonicalZone(options.tz)
   if (tz === null)
     throw new FatalError(
       `--tz ${options.tz}: not a time zone this system knows`,
       'use an IANA name such as UTC, Europe/Berlin or America/New_York',
     )
-  const date = resolveDate(options.date, Date.now(), tz)
-  if (date === null)
-    throw new FatalError(`--date ${options.date}: expected YYYY-MM-DD (a real day), yesterday or today`)
+  const resolved = resolveDate(options.date, Date.now(), tz)
+  if (!resolved.ok) throw new FatalError(`--date ${options.date}: ${resolved.problem}`)
+  const date = resolved.value
   const params = paramsOf(options)
-  const day = dayOf(date, tz)
+  const from = options.from === undefined ? undefined : parseTime(options.from, '--from')
+  const to = options.to === undefined ? undefined : parseTime(options.to, '--to')
+  const narrowed = narrowDay(dayOf(date, tz), from, to)
+  if (!narrowed.ok)
+    throw new FatalError(
+      `${narrowed.option} ${narrowed.option === '--from' ? options.from : options.to}: ${narrowed.problem}`,
+      'give times inside the day, e.g. --from 2021-05-19T12:00 --to 2021-05-19T18:00 for --date 2021-05-19',
+    )
+  const day = narrowed.value
   const window = analysisWindow(day, params)
+  // Something that is not a report where the day's files go: refused before any input is read.
+  await checkOutput(options.out, date)
 
   const files = await pickFiles(await expandInputs(paths), window.from, window.to, options)
   const progress = files.length > 0 ? Progress.start(options) : null
@@ -61,7 +72,9 @@ export async function runReport(paths: string[], options: ReportOptions): Promis
   let dataTo: number | null = null
   try {
     if (files.length > 0) {
-      ingestion = await openTimeline(files, options, progress ? { onBytes: progress.onBytes } : {})
+      // --from/--to narrow the day reported, not the data read: the baseline before them is read too.
+      const reading = { ...options, from: undefined, to: undefined }
+      ingestion = await openTimeline(files, reading, progress ? { onBytes: progress.onBytes } : {})
       progress?.track(ingestion)
       const keep = selects({
         from: window.from,
@@ -94,6 +107,8 @@ export async function runReport(paths: string[], options: ReportOptions): Promis
   }
 
   const analysis = analyzeBars(store, params)
+  // Days a killed run left moved aside are put back first, so that they rank.
+  const recovered = await recoverStale(options.out).catch(() => [] as string[])
   const history = await readHistory(options.out, date, tz)
   const inputs: DailyInput[] = ingestion
     ? inputSummaries(ingestion)
@@ -132,44 +147,42 @@ export async function runReport(paths: string[], options: ReportOptions): Promis
 
   const svgs = new Map<string, string>()
   const written: ReportFile[] = []
-  for (const market of series) {
-    const svg = await marketChartSvg(market, report, day)
-    if (!svg) continue
-    svgs.set(market.market, svg)
-    written.push({ name: chartFileName(date, market.market), content: `${svg}\n` })
+  for (const chart of report.files.charts) {
+    const svg = await marketChartSvg(series.find((s) => s.market === chart.market)!, report, day)
+    if (!svg) throw new Error(`${chart.market}: the chart listed in the report has nothing to draw`)
+    svgs.set(chart.market, svg)
+    written.push({ name: chart.file, content: `${svg}\n` })
   }
   written.push(
-    { name: `${date}.html`, content: renderDailyHtml(report, svgs) },
+    { name: report.files.html, content: renderDailyHtml(report, svgs) },
     {
-      name: `${date}.md`,
+      name: report.files.markdown,
       content: renderDailyMarkdown(report, new Set(written.map((file) => file.name))),
     },
-    // Last: the JSON is what marks a finished report (later runs read it as history).
-    { name: `${date}.json`, content: `${JSON.stringify(report, null, 2)}\n` },
+    { name: report.files.json, content: `${JSON.stringify(report, null, 2)}\n` },
   )
-  const hold = Number(process.env[HOLD_ENV] ?? 0)
+  let notes: string[]
   try {
-    await writeReportFiles(options.out, written, {
-      beforeRename: hold > 0 ? () => new Promise((resolve) => setTimeout(resolve, hold)) : undefined,
-    })
+    notes = [...recovered, ...(await publishDay(options.out, date, written))]
   } catch (error) {
     if (error instanceof FatalError) throw error
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message
     throw new FatalError(
-      `${options.out}: cannot write the report (${reason})`,
-      'check that the directory is writable',
+      `${options.out}: cannot write the report (${reason}); the previous report of ${date}, if any, is unchanged`,
+      'check that the directory is writable and has space',
       { cause: error },
     )
   }
 
-  const where = `${options.out.replace(/\/+$/, '')}/${date}`
+  const where = `${options.out.replace(/\/+$/, '')}/${date}/`
+  if (!options.quiet) for (const note of notes) process.stderr.write(`cascade: ${note}\n`)
   if (report.status === 'no-data') {
     // Said even with --quiet: a cron job's one line that the day's files are missing.
-    say(`cascade: ${report.headline[0]} Wrote ${where}.json, .md and .html saying so.`)
+    say(`cascade: ${report.headline[0]} Wrote ${where} saying so.`)
   } else if (!options.quiet) {
     const found = report.cascades.length
     say(
-      `cascade: wrote ${where}.json, .md, .html and ${svgs.size} chart${svgs.size === 1 ? '' : 's'}: ` +
+      `cascade: wrote ${where} (${date}.json, .md, .html and ${svgs.size} chart${svgs.size === 1 ? '' : 's'}): ` +
         `${report.markets.length} market${report.markets.length === 1 ? '' : 's'}, ${found} cascade${found === 1 ? '' : 's'}`,
     )
   }
@@ -183,8 +196,10 @@ export function namedPeriod(path: string): { from: number; to: number } | null {
   const days = [...name.matchAll(/(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)/g)]
   const lastDay = days[days.length - 1]
   if (lastDay) {
-    const from = Date.UTC(Number(lastDay[1]), Number(lastDay[2]) - 1, Number(lastDay[3]))
-    return Number.isFinite(from) ? { from, to: from + DAY } : null
+    const reading = readDate(lastDay[0])
+    if (!reading.ok) return null
+    const from = utcMs(reading.value)
+    return { from, to: from + DAY }
   }
   const months = [...name.matchAll(/(?<!\d)(\d{4})-(\d{2})(?![-\d])/g)]
   const lastMonth = months[months.length - 1]

@@ -1,6 +1,7 @@
 /**
- * cascade report --date D <paths…> --out DIR — the daily report for cron (DESIGN §7): DIR/D.json
- * (cascade.daily/1), DIR/D.md, DIR/D.html and one SVG chart per market.
+ * cascade report --date D <paths…> --out DIR — the daily report for cron (DESIGN §7): the directory
+ * DIR/D/ holding D.json (cascade.daily/2), D.md, D.html and one SVG chart per market, published as
+ * one set; DIR/D.json and DIR/D.html link into it.
  *
  *   cascade report --date yesterday /data/binance /data/bybit --out /srv/reports
  *   cascade report --date 2026-02-05 data/ --out reports/ --tz Europe/Berlin
@@ -30,7 +31,7 @@ export function reportCommand(program: Command): void {
         .requiredOption('--date <day>', 'the day: YYYY-MM-DD, yesterday or today (in --tz)')
         .requiredOption(
           '--out <dir>',
-          'directory for DATE.json, DATE.md, DATE.html and the charts (created if missing)',
+          'directory of the reports (created if missing): each day in DIR/DATE/, with links DIR/DATE.json and DIR/DATE.html',
         )
         .option(
           '--tz <zone>',
@@ -40,22 +41,35 @@ export function reportCommand(program: Command): void {
         .option('--exit-code', 'exit with status 3 when the day has at least one cascade (for alerting)'),
     ),
   )
-  // The day is --date: the time-range options of the other commands do not apply.
-  for (const option of command.options)
-    if (option.long === '--from' || option.long === '--to') option.hideHelp()
+  // The day is --date: --from/--to only narrow it to a part of it.
+  for (const option of command.options) {
+    if (option.long === '--from')
+      option.description =
+        'report only the part of the day from this time (ISO, UTC unless a zone is given, e.g. 2021-05-19T12:00)'
+    if (option.long === '--to')
+      option.description = 'report only the part of the day before this time (exclusive)'
+  }
   command
     .addHelpText(
       'after',
       `
-The report compares the day with the earlier DATE.json reports in --out ("the largest liquidations
-since 2025-10-10", percentiles). Files are written atomically (a temp file, then a rename): a killed
-run leaves the previous report or none, never half of one. The same inputs give byte-identical files.
-A day without data still gets a report that says so (exit 0, a message on stderr).
+The report compares the day with the earlier reports in --out ("the largest
+liquidations since 2025-10-10", percentiles). A day's files are written to a
+hidden temp directory and published as one set by renaming it to DIR/DATE/:
+a reader sees the previous report or the new one, never a mix, and a killed
+run leaves the previous one. Something other than a report where the day's
+files go (a directory named DATE.json, foreign files in DIR/DATE/) is refused
+with exit 2 before anything is replaced. The same inputs give byte-identical
+files. A day without data still gets a report that says so (exit 0, a message
+on stderr).
 
 Examples:
   cascade report --date 2021-05-19 fixtures/scenarios/2021-05-19/ --out reports/
-  cascade report --date yesterday /data/binance --out /srv/reports --quiet     # crontab
-  cascade report --date today data/ --out reports/ --tz America/New_York --exit-code || notify
+  cascade report --date yesterday /data/binance --out /srv/reports --quiet
+  cascade report --date today data/ --out reports/ --tz America/New_York \\
+    --exit-code || notify
+  cascade report --date 2021-05-19 data/ --out focus/ \\
+    --from 2021-05-19T10:00 --to 2021-05-19T16:00
 `,
     )
     // The work is loaded when the command runs: `cascade analyze` never pays for the report's modules.

@@ -1,7 +1,8 @@
 /**
- * The daily report from an analysis of [day − baseline, day end): the day's figures per market
- * from the chart series, the cascades that started in the day, the ranking against earlier
- * reports, and the data notes. No I/O, no clock: the same bars and history give the same document.
+ * The daily report from an analysis of [day − baseline, day end + tail): the day's figures per
+ * market from the chart series, the cascades that started in the day, the ranking against earlier
+ * reports, and the data notes. The "day" is the span reported: the whole day, or the part of it
+ * --from/--to selected. No I/O, no clock: the same bars and history give the same document.
  */
 import type {
   AnalysisParams,
@@ -11,18 +12,22 @@ import type {
   MarketSeries,
 } from '../../analysis/index.js'
 import { duration, pct, price, usd } from '../format.js'
-import type { ReportDay } from './day.js'
+import { panelsOf } from './charts.js'
+import { isNarrowed, type ReportDay } from './day.js'
+import { chartFileName } from './markdown.js'
 import { HOUR, iso, MINUTE, round, round2 } from './numbers.js'
 import { rankMarket } from './ranking.js'
 import {
   DAILY_SCHEMA,
   type DailyCascade,
+  type DailyFiles,
   type DailyInput,
   type DailyMarket,
   type DailyOpenInterest,
   type DailyReport,
   type HistoryDay,
   type HourRow,
+  type MarketRanking,
 } from './types.js'
 
 export interface DailyData {
@@ -107,6 +112,7 @@ export function buildDailyReport(data: DailyData): DailyResult {
   }
 
   const markets = series.map((s) => dailyMarket(s, data, cascades, warnings))
+  const narrowed = isNarrowed(day)
   if (data.dataFrom !== null && data.dataFrom >= day.from && markets.length > 0) {
     warnings.push(
       `no data before the day in the inputs: baselines come from the day itself (give the previous day's files ` +
@@ -119,7 +125,12 @@ export function buildDailyReport(data: DailyData): DailyResult {
     tool: { name: 'cascade', version: data.toolVersion },
     date: day.date,
     tz: day.tz,
-    day: { from: iso(day.from), to: iso(day.to), hours: round((day.to - day.from) / HOUR, 2) },
+    day: {
+      from: iso(day.whole.from),
+      to: iso(day.whole.to),
+      hours: round((day.whole.to - day.whole.from) / HOUR, 2),
+    },
+    span: { from: iso(day.from), to: iso(day.to), hours: round((day.to - day.from) / HOUR, 2), narrowed },
     analysed: {
       from: iso(window.from),
       to: iso(window.to),
@@ -129,7 +140,12 @@ export function buildDailyReport(data: DailyData): DailyResult {
       dataTo: data.dataTo === null ? null : iso(data.dataTo),
     },
     status: noData ? 'no-data' : 'ok',
-    headline: noData ? [noDataSentence(data)] : headline(markets, cascades, carriedOver),
+    files: dailyFiles(day.date, series),
+    headline: noData
+      ? [noDataSentence(data)]
+      : headline(markets, cascades, carriedOver).map((sentence) =>
+          narrowed ? `${spanWords(day)}: ${sentence}` : sentence,
+        ),
     params: { ...params } as unknown as Record<string, unknown>,
     inputs: data.inputs,
     markets,
@@ -141,9 +157,28 @@ export function buildDailyReport(data: DailyData): DailyResult {
   return { report, series }
 }
 
+/** The files of the day's report: one chart for each market with something to draw. */
+export function dailyFiles(date: string, series: readonly MarketSeries[]): DailyFiles {
+  return {
+    directory: date,
+    json: `${date}.json`,
+    markdown: `${date}.md`,
+    html: `${date}.html`,
+    charts: series
+      .filter((s) => Object.values(panelsOf(s)).some(Boolean))
+      .map((s) => ({ market: s.market, file: chartFileName(date, s.market) })),
+  }
+}
+
+/** `12:00–18:00 UTC`: the span of a narrowed day. */
+export function spanWords(day: Pick<ReportDay, 'from' | 'to'>): string {
+  const to = iso(day.to)
+  return `${iso(day.from).slice(11, 16)}–${to.slice(11, 16) === '00:00' ? '24:00' : to.slice(11, 16)} UTC`
+}
+
 export function noDataSentence(data: Pick<DailyData, 'day' | 'inputs'>): string {
   const { day } = data
-  const zone = day.tz === 'UTC' ? 'UTC' : day.tz
+  const zone = `${day.tz === 'UTC' ? 'UTC' : day.tz}${isNarrowed(day) ? `, ${spanWords(day)}` : ''}`
   const spans = data.inputs
     .flatMap((input) => (input.first && input.last ? [input.first, input.last] : []))
     .sort()
@@ -208,16 +243,33 @@ function dailyMarket(
     cascades: own.length,
     largestMovePct: largest,
     resolution: summary?.resolution ?? {},
-    ranking: rankMarket(
-      s.market,
-      {
-        liquidationsUsd,
-        rangePct: pct2(rangePct),
-        cascadeMovePct: largest === null ? null : Math.abs(largest),
-      },
-      data.history,
-    ),
+    ranking: isNarrowed(day)
+      ? notRanked(day)
+      : rankMarket(
+          s.market,
+          {
+            liquidationsUsd,
+            rangePct: pct2(rangePct),
+            cascadeMovePct: largest === null ? null : Math.abs(largest),
+          },
+          data.history,
+        ),
     hours: hourRows(s, day),
+  }
+}
+
+/** A report of part of a day is not compared with whole days. */
+function notRanked(day: ReportDay): MarketRanking {
+  return {
+    days: 0,
+    firstDay: null,
+    lastDay: null,
+    liquidationsUsd: null,
+    rangePct: null,
+    cascadeMovePct: null,
+    notes: [
+      `not ranked: the report covers ${spanWords(day)} of the day (--from/--to), rankings compare whole days`,
+    ],
   }
 }
 
@@ -247,7 +299,9 @@ function openInterestChange(s: MarketSeries): DailyOpenInterest | null {
 
 function hourRows(s: MarketSeries, day: ReportDay): HourRow[] {
   const rows: HourRow[] = []
-  const hours = Math.ceil((day.to - day.from) / HOUR)
+  // The whole day's hours, clipped to the span reported.
+  const first = Math.floor((day.from - day.whole.from) / HOUR)
+  const hours = Math.ceil((day.to - day.whole.from) / HOUR)
   const p = s.price
   const v = s.volume
   const l = s.liquidations
@@ -256,9 +310,9 @@ function hourRows(s: MarketSeries, day: ReportDay): HourRow[] {
   let vi = 0
   let li = 0
   let oj = 0
-  for (let h = 0; h < hours; h++) {
-    const from = day.from + h * HOUR
-    const to = Math.min(day.to, from + HOUR)
+  for (let h = first; h < hours; h++) {
+    const from = Math.max(day.from, day.whole.from + h * HOUR)
+    const to = Math.min(day.to, day.whole.from + (h + 1) * HOUR)
     const row: HourRow = {
       start: iso(from),
       open: null,

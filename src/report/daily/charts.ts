@@ -7,7 +7,7 @@
 import type { TopLevelSpec } from 'vega-lite'
 import type { MarketSeries } from '../../analysis/index.js'
 import { pct } from '../format.js'
-import type { ReportDay } from './day.js'
+import { isNarrowed, type ReportDay } from './day.js'
 import type { DailyCascade, DailyReport } from './types.js'
 
 export const COLORS = {
@@ -70,9 +70,11 @@ export function chartSpec(
       // Vega's interval names are vega-time's units ('hours'), whatever the Vega-Lite types say.
       tickCount: { interval: 'hours' as 'hour', step: day.to - day.from > 12 * 3_600_000 ? 2 : 1 },
       title: axisTitle
-        ? utcDay
-          ? `time (UTC), ${day.date}`
-          : `time (UTC): ${day.date} in ${day.tz} is ${new Date(day.from).toISOString().slice(0, 16)} → ${new Date(day.to).toISOString().slice(0, 16)} UTC`
+        ? isNarrowed(day)
+          ? `time (UTC): ${new Date(day.from).toISOString().slice(0, 16).replace('T', ' ')} → ${new Date(day.to).toISOString().slice(0, 16).replace('T', ' ')}, part of ${day.date}${utcDay ? '' : ` in ${day.tz}`}`
+          : utcDay
+            ? `time (UTC), ${day.date}`
+            : `time (UTC): ${day.date} in ${day.tz} is ${new Date(day.from).toISOString().slice(0, 16)} → ${new Date(day.to).toISOString().slice(0, 16)} UTC`
         : null,
       labelFlush: true,
     },

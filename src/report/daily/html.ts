@@ -1,12 +1,12 @@
 /**
- * DIR/DATE.html: one self-contained page — styles and charts inline (SVG), no script and no
+ * OUT/DATE/DATE.html: one self-contained page — styles and charts inline (SVG), no script and no
  * network access (a Content-Security-Policy forbids both), so it opens the same from a disk, a mail
  * attachment or a web server.
  */
 import { clock, count, duration, minute, pct, price, usd } from '../format.js'
 import { COLORS } from './charts.js'
 import { localMinute } from './day.js'
-import { carriedWords, dayTitle, endText, marketSlug } from './markdown.js'
+import { carriedWords, dayTitle, endText, marketSlug, rankingSentence, spanLine } from './markdown.js'
 import type { DailyCascade, DailyMarket, DailyReport } from './types.js'
 
 const esc = (text: string) =>
@@ -62,8 +62,8 @@ export function renderDailyHtml(report: DailyReport, svgs: ReadonlyMap<string, s
     '<body>',
     '<main>',
     `<h1>cascade daily report — ${esc(dayTitle(report))}</h1>`,
-    `<p class="sub">${esc(minute(report.day.from))} → ${esc(minute(report.day.to))} UTC (${report.day.hours} h) · ` +
-      `${count(report.inputs.length)} input${report.inputs.length === 1 ? '' : 's'} · baseline ${report.analysed.baselineHours} h before the day · ` +
+    `<p class="sub">${esc(report.span.narrowed ? spanLine(report) : `${minute(report.day.from)} → ${minute(report.day.to)} UTC (${report.day.hours} h)`)} · ` +
+      `${count(report.inputs.length)} input${report.inputs.length === 1 ? '' : 's'} · baseline ${report.analysed.baselineHours} h before the ${report.span.narrowed ? 'span' : 'day'} · ` +
       `markets: ${report.markets.map((m) => `<a href="#${esc(marketSlug(m.market))}">${esc(m.market)}</a>`).join(', ') || 'none'}</p>`,
     `<ul class="headline">${report.headline.map((h) => `<li>${esc(h)}</li>`).join('')}</ul>`,
   ]
@@ -114,10 +114,7 @@ function marketSection(report: DailyReport, m: DailyMarket, svg: string | null):
     '</div>',
   ]
   const r = m.ranking
-  if (r.days === 0)
-    parts.push(
-      '<p class="sub">Ranking: no earlier daily reports for this market in the report directory yet.</p>',
-    )
+  if (r.days === 0) parts.push(`<p class="sub">${esc(rankingSentence(r))}</p>`)
   else {
     parts.push(
       `<p class="sub">Against ${r.days} earlier daily report${r.days === 1 ? '' : 's'} (${esc(r.firstDay ?? '')} → ${esc(r.lastDay ?? '')}):</p>`,
@@ -136,7 +133,7 @@ function marketSection(report: DailyReport, m: DailyMarket, svg: string | null):
   }
   parts.push('<h3>Cascades</h3>')
   for (const x of report.carriedOver.filter((c) => c.market === m.market))
-    parts.push(`<p>${esc(carriedWords(x))}</p>`)
+    parts.push(`<p>${esc(carriedWords(x, report.date))}</p>`)
   if (cascades.length === 0) {
     parts.push(
       `<p>No cascade (a move of at least ${esc(String(report.params.minMovePct))} % within ${esc(String(report.params.withinMin))} min with forced flow).</p>`,

@@ -1,7 +1,7 @@
 /**
- * DIR/DATE.md: the daily report for a chat channel or a wiki. The charts are the SVG files beside
- * it (and the HTML report); their figures are here as tables: the day per market, the cascades,
- * and the day hour by hour.
+ * OUT/DATE/DATE.md: the daily report for a chat channel or a wiki. The charts are the SVG files
+ * beside it (and the HTML report); their figures are here as tables: the day per market, the
+ * cascades, and the day hour by hour.
  */
 import { clock, count, duration, minute, pct, price, usd } from '../format.js'
 import { localMinute } from './day.js'
@@ -19,6 +19,22 @@ export function marketSlug(market: string): string {
   return market.replace(/[^A-Za-z0-9._-]+/g, '-')
 }
 
+/** `The day 2021-05-19 00:00 → 2021-05-20 00:00 UTC (24 h)`, or the part of it a narrowed report covers. */
+export function spanLine(report: DailyReport): string {
+  const { day, span } = report
+  return span.narrowed
+    ? `${minute(span.from)} → ${minute(span.to)} UTC (${span.hours} h), part of the day ${minute(day.from)} → ${minute(day.to)} UTC (--from/--to)`
+    : `The day ${minute(day.from)} → ${minute(day.to)} UTC (${day.hours} h)`
+}
+
+/** What stands for the ranking of a market that has none: why not, as a sentence. */
+export function rankingSentence(r: DailyMarket['ranking']): string {
+  const note = r.notes[0]
+  return note
+    ? `${note.charAt(0).toUpperCase()}${note.slice(1)}.`
+    : 'Ranking: no earlier daily reports for this market in the report directory yet.'
+}
+
 export function dayTitle(report: DailyReport): string {
   return `${report.date}${report.tz === 'UTC' ? ' (UTC)' : ` (${report.tz})`}`
 }
@@ -27,9 +43,8 @@ export function renderDailyMarkdown(report: DailyReport, charts: ReadonlySet<str
   const out: string[] = [`# cascade daily report — ${dayTitle(report)}`, '']
   const inputs = report.inputs.length
   out.push(
-    `The day ${minute(report.day.from)} → ${minute(report.day.to)} UTC (${report.day.hours} h), ` +
-      `${inputs} input${inputs === 1 ? '' : 's'}, baseline ${report.analysed.baselineHours} h before the day. ` +
-      `[HTML report with charts](${report.date}.html)`,
+    `${spanLine(report)}, ${inputs} input${inputs === 1 ? '' : 's'}, baseline ${report.analysed.baselineHours} h before the ${report.span.narrowed ? 'span' : 'day'}. ` +
+      `[HTML report with charts](${report.files.html})`,
     '',
   )
   for (const sentence of report.headline) out.push(`- ${cell(sentence)}`)
@@ -52,7 +67,7 @@ function marketSection(report: DailyReport, m: DailyMarket, charts: ReadonlySet<
     out.push(
       `![${cell(m.market)} on ${report.date}: price with cascades shaded, liquidations per minute, open interest](${chart})`,
       '',
-      `Chart: [${chart}](${chart}) · [in the HTML report](${report.date}.html#${marketSlug(m.market)})`,
+      `Chart: [${chart}](${chart}) · [in the HTML report](${report.files.html}#${marketSlug(m.market)})`,
       '',
     )
   }
@@ -75,8 +90,7 @@ function marketSection(report: DailyReport, m: DailyMarket, charts: ReadonlySet<
     '',
   )
   const r = m.ranking
-  if (r.days === 0)
-    out.push('Ranking: no earlier daily reports for this market in the report directory yet.', '')
+  if (r.days === 0) out.push(`${cell(rankingSentence(r))}`, '')
   else {
     out.push(
       `Ranking against ${r.days} earlier daily report${r.days === 1 ? '' : 's'} (${r.firstDay} → ${r.lastDay}):`,
@@ -87,7 +101,8 @@ function marketSection(report: DailyReport, m: DailyMarket, charts: ReadonlySet<
   }
   const cascades = report.cascades.filter((x) => x.market === m.market)
   out.push('### Cascades', '')
-  for (const x of report.carriedOver.filter((c) => c.market === m.market)) out.push(`${carriedWords(x)}`, '')
+  for (const x of report.carriedOver.filter((c) => c.market === m.market))
+    out.push(`${carriedWords(x, report.date)}`, '')
   if (cascades.length === 0) {
     out.push(
       `No cascade (a move of at least ${String(report.params.minMovePct)} % within ${String(report.params.withinMin)} min with forced flow).`,
@@ -103,10 +118,11 @@ export function endText(x: DailyCascade): string {
   return `${clock(x.end, x.start)}${x.cutByDataEnd ? ' (data ends)' : ''}`
 }
 
-/** A cascade that started the day before and went on into this one, in a sentence. */
-export function carriedWords(x: DailyCascade): string {
+/** A cascade that started before the day (or before a narrowed span) and went on into it, in a sentence. */
+export function carriedWords(x: DailyCascade, date: string): string {
+  const before = x.start.slice(0, 10) === date ? 'earlier in the day' : 'the day before'
   return (
-    `Continuing from the day before: the ${x.direction} cascade from ${minute(x.start)} UTC (${pct(x.price.movePct)}, ` +
+    `Continuing from ${before}: the ${x.direction} cascade from ${minute(x.start)} UTC (${pct(x.price.movePct)}, ` +
     `${price(x.price.start)} → ${price(x.price.extreme)}) reached its extreme at ${minute(x.extreme)} and ended ${minute(x.end)} UTC; ` +
     `it is in the report of ${x.start.slice(0, 10)}.`
   )

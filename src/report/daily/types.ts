@@ -1,11 +1,23 @@
 /**
- * The daily report document (DESIGN §7, contract `cascade.daily/1`): DIR/DATE.json. The Markdown
- * and HTML reports render this document (plus the chart series); earlier documents in DIR are the
- * history the ranking compares against.
+ * The daily report document (DESIGN §7, contract `cascade.daily/2`): OUT/DATE/DATE.json. The
+ * Markdown and HTML reports render this document (plus the chart series); earlier documents in OUT
+ * are the history the ranking compares against. Readers ignore fields they do not know: later
+ * versions add sections (episodes, market-wide events) beside `cascades`.
  */
 import type { BadRowsSummary, Cascade, InputSummary } from '../../analysis/report-types.js'
 
-export const DAILY_SCHEMA = 'cascade.daily/1'
+export const DAILY_SCHEMA = 'cascade.daily/2'
+
+/** The files of one day's report: names inside its directory, OUT/DATE/. */
+export interface DailyFiles {
+  /** The day's directory, relative to --out: the date. */
+  directory: string
+  json: string
+  markdown: string
+  html: string
+  /** One SVG chart per market that has something to draw, in the order of `markets`. */
+  charts: { market: string; file: string }[]
+}
 
 export interface DailyInput extends InputSummary {
   /** Events of this input inside the day. */
@@ -118,6 +130,12 @@ export interface DailyReport {
   /** The day as UTC instants: [from, to). */
   day: { from: string; to: string; hours: number }
   /**
+   * The part of the day the report covers: the whole day, or the span --from/--to narrowed it to
+   * (`narrowed`). Figures, hours, cascades and charts are of this span; a narrowed report is not
+   * ranked and is left out of later rankings.
+   */
+  span: { from: string; to: string; hours: number; narrowed: boolean }
+  /**
    * The span analysed: the trailing baseline before the day, the day, and a tail after it in which
    * a cascade that started in the day can end; and the first and last event found in that span.
    */
@@ -129,8 +147,9 @@ export interface DailyReport {
     dataFrom: string | null
     dataTo: string | null
   }
-  /** `no-data` when no input has an event inside the day. */
+  /** `no-data` when no input has an event inside the day (the span). */
   status: 'ok' | 'no-data'
+  files: DailyFiles
   /** The day in a few sentences (for a channel post). */
   headline: string[]
   params: Record<string, unknown>
