@@ -21,6 +21,8 @@ export interface InputSummary {
   duplicates: number
   badRows: number
   skipped: number
+  /** Rows holding a suspect print, kept out of the price path (DESIGN §5.1). */
+  suspect: number
   first: string | null
   last: string | null
 }
@@ -126,6 +128,12 @@ export interface BadRowsSummary {
   samples: { file: string; line: number; code: string; message: string }[]
 }
 
+/** Suspect prints: how many, and the first ones (`code` is always SUSPECT_PRINT). */
+export interface SuspectPrintsSummary {
+  total: number
+  samples: { file: string; line: number; code: string; message: string }[]
+}
+
 export interface Report {
   schema: typeof REPORT_SCHEMA
   tool: { name: 'cascade'; version: string }
@@ -134,5 +142,6 @@ export interface Report {
   markets: MarketSummary[]
   cascades: Cascade[]
   badRows: BadRowsSummary
+  suspectPrints: SuspectPrintsSummary
   warnings: string[]
 }

@@ -14,6 +14,7 @@ import { defaultThreads } from './fast/pool.js'
 import { type BadRow, type InputStats, Ledger } from './ledger.js'
 import { expandPaths, type Member, membersOf, removeTemp } from './open.js'
 import { peek, readEvents } from './read.js'
+import { judged, suspectRuleOf } from './suspect.js'
 
 export type { FoldTarget } from './fast/plan.js'
 
@@ -27,6 +28,13 @@ export interface IngestOptions extends SourceOptions {
   /** Events an unordered file may hold back while sorting itself (default 500,000, about 200 MB). */
   sortWindow?: number
   onBadRow?: (row: BadRow, nth: number) => void
+  /** A suspect print found (printed like a bad row, but not one). */
+  onSuspect?: (row: BadRow, nth: number) => void
+  /**
+   * How far a print must jump from its neighbours to be suspect, in percent (`--suspect-jump`,
+   * default 50); null keeps every print (`--keep-suspect-prints`).
+   */
+  suspectJumpPct?: number | null
   onBytes?: (n: number) => void
   /**
    * The caller folds the timeline into bars (`analyze`, `bars`): trade inputs with a fast path then
@@ -59,7 +67,12 @@ export async function ingest(paths: readonly string[], options: IngestOptions = 
   if (paths.length === 0)
     throw new FatalError('no input files', 'name files, directories or globs, or - for stdin')
   const forced: Source | undefined = options.source ? sourceById(options.source) : undefined
-  const ledger = new Ledger({ strict: options.strict, onBadRow: options.onBadRow })
+  const ledger = new Ledger({
+    strict: options.strict,
+    onBadRow: options.onBadRow,
+    onSuspect: options.onSuspect,
+  })
+  const suspectRule = suspectRuleOf(options.suspectJumpPct)
   const stdinTemp: { dir?: string } = {}
   const files = await expandPaths(paths)
   if (files.length === 0)
@@ -112,6 +125,7 @@ export async function ingest(paths: readonly string[], options: IngestOptions = 
       duplicates: 0,
       badRows: 0,
       skipped: 0,
+      suspect: 0,
       skipReasons: new Map(),
       first: null,
       last: null,
@@ -158,13 +172,13 @@ export async function ingest(paths: readonly string[], options: IngestOptions = 
       onBytes: options.onBytes,
       fast,
     }
-    streams.push(
+    const read =
       start > Number.NEGATIVE_INFINITY
         ? (async function* reopened() {
             yield* readEvents(await member.open(), readOptions)
           })()
-        : readEvents(stream, readOptions),
-    )
+        : readEvents(stream, readOptions)
+    streams.push(suspectRule ? judged(read, suspectRule, ledger, stats) : read)
     starts.push(start)
   }
   const plan =
@@ -179,12 +193,15 @@ export async function ingest(paths: readonly string[], options: IngestOptions = 
             market: options.market,
           },
           threads: options.threads ?? defaultThreads(),
+          suspectRule,
           sortWindow: options.sortWindow ?? DEFAULT_SORT_WINDOW,
           onBytes: options.onBytes,
         })
       : null
   plan?.start()
   const merged = dropDuplicates(mergeSorted(streams, undefined, starts), (event) => {
+    // A cleaned bar's row stays counted as a suspect print.
+    if (event.suspect) return
     const stats = inputs[event.input]!
     stats.duplicates++
     stats.events--

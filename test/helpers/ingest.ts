@@ -24,8 +24,11 @@ export async function readAll(paths: string[], options: IngestOptions = {}): Pro
     await ingestion.close()
   }
   for (const input of ingestion.inputs) {
-    // Nothing is silently dropped: every row is an event, a duplicate, a bad row or a skipped row.
-    expect(input.events + input.duplicates + input.badRows + input.skipped, input.path).toBe(input.rows)
+    // Nothing is silently dropped: every row is an event, a duplicate, a bad row, a skipped row or
+    // a suspect print.
+    expect(input.events + input.duplicates + input.badRows + input.skipped + input.suspect, input.path).toBe(
+      input.rows,
+    )
   }
   return {
     inputs: ingestion.inputs,

@@ -23,6 +23,7 @@ export function newStats(path: string): InputStats {
     duplicates: 0,
     badRows: 0,
     skipped: 0,
+    suspect: 0,
     skipReasons: new Map(),
     first: null,
     last: null,

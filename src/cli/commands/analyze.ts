@@ -15,7 +15,12 @@ import {
   marketSeries,
   paramProblems,
 } from '../../analysis/index.js'
-import { type InputSummary, REPORT_SCHEMA, type Report } from '../../analysis/report-types.js'
+import {
+  type InputSummary,
+  REPORT_SCHEMA,
+  type Report,
+  type SuspectPrintsSummary,
+} from '../../analysis/report-types.js'
 import { BarStore } from '../../bars/index.js'
 import { FatalError } from '../../errors.js'
 import { type Ingestion, skipWarnings } from '../../ingest/index.js'
@@ -171,6 +176,7 @@ Examples:
             byCode: ingestion.ledger.byCodeObject(),
             samples: ingestion.ledger.samples(),
           },
+          suspectPrints: suspectPrintsOf(ingestion),
           warnings: [...ingestion.warnings, ...skipWarnings(ingestion.inputs), ...result.warnings],
         }
       } finally {
@@ -244,9 +250,18 @@ export function inputSummaries(ingestion: Ingestion): InputSummary[] {
     duplicates: i.duplicates,
     badRows: i.badRows,
     skipped: i.skipped,
+    suspect: i.suspect,
     first: iso(i.first),
     last: iso(i.last),
   }))
+}
+
+/** The suspect prints of a run (their total is the inputs' counts, as the ledger identity has it). */
+export function suspectPrintsOf(ingestion: Ingestion): SuspectPrintsSummary {
+  return {
+    total: ingestion.inputs.reduce((n, i) => n + i.suspect, 0),
+    samples: ingestion.ledger.suspectSamples(),
+  }
 }
 
 async function terminalCharts(

@@ -9,6 +9,7 @@ import type {
   BadRowsSummary,
   Cascade,
   MarketSeries,
+  SuspectPrintsSummary,
 } from '../../analysis/index.js'
 import { duration, pct, price, usd } from '../format.js'
 import type { ReportDay } from './day.js'
@@ -35,6 +36,7 @@ export interface DailyData {
   series: readonly MarketSeries[]
   inputs: DailyInput[]
   badRows: BadRowsSummary
+  suspectPrints: SuspectPrintsSummary
   /** Notes from reading the inputs (empty files, skipped instruments) and from reading the history. */
   warnings: string[]
   history: readonly HistoryDay[]
@@ -136,6 +138,7 @@ export function buildDailyReport(data: DailyData): DailyResult {
     cascades,
     carriedOver: noData ? [] : carriedOver,
     badRows: data.badRows,
+    suspectPrints: data.suspectPrints,
     warnings,
   }
   return { report, series }

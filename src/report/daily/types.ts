@@ -3,7 +3,12 @@
  * and HTML reports render this document (plus the chart series); earlier documents in DIR are the
  * history the ranking compares against.
  */
-import type { BadRowsSummary, Cascade, InputSummary } from '../../analysis/report-types.js'
+import type {
+  BadRowsSummary,
+  Cascade,
+  InputSummary,
+  SuspectPrintsSummary,
+} from '../../analysis/report-types.js'
 
 export const DAILY_SCHEMA = 'cascade.daily/1'
 
@@ -140,6 +145,7 @@ export interface DailyReport {
   /** Cascades that started before the day and were still under way at its start (each is in its own day's report). */
   carriedOver: DailyCascade[]
   badRows: BadRowsSummary
+  suspectPrints: SuspectPrintsSummary
   warnings: string[]
 }
 
