@@ -90,6 +90,8 @@ const median = (values: number[]): number => {
 }
 
 const round = (x: number) => Number(x.toPrecision(6))
+const words = (list: readonly string[]) =>
+  list.length === 1 ? list[0]! : `${list.slice(0, -1).join(', ')} and ${list.at(-1)}`
 const signedPct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`
 
 function barPrices(bar: BarEvent): { high: number; low: number; close: number } | null {
@@ -335,12 +337,14 @@ export class SuspectPrints {
     row.cleaned = cleaned
     const kept: string[] = BAR_FIELDS.filter((f) => !suspect.includes(f) && bar[f] !== null)
     if (bar.volume !== null || bar.volumeUsd !== null) kept.push('volume')
-    const fields =
-      suspect.length === 1 ? suspect[0]! : `${suspect.slice(0, -1).join(', ')} and ${suspect.at(-1)}`
+    // `open and high 652.74`; fields at different prices each with its own (`high 180, close 170`).
+    const byPrice = new Map<number, BarField[]>()
+    for (const field of suspect) byPrice.set(bar[field]!, [...(byPrice.get(bar[field]!) ?? []), field])
+    const prints = [...byPrice].map(([price, fields]) => `${words(fields)} ${price}`).join(', ')
     this.onSuspect({
       event: bar,
       message:
-        `${fields} ${worst.price}: ${signedPct(worst.price / worst.level - 1)} from the bars around it ` +
+        `${prints}: ${signedPct(worst.price / worst.level - 1)} from the bars around it ` +
         `(${round(worst.level)}), back at once, nothing near it confirms it; left out of the price path` +
         (kept.length > 0 ? ` (${kept.join(', ')} kept)` : ''),
     })

@@ -161,6 +161,16 @@ describe('suspect prints in bars', () => {
     expect(out[0]).toMatchObject({ open: null, high: null, low: 298, close: 300.79, volume: 122.52 })
   })
 
+  it('fields out at different prices are named each with its own; the percentage is the furthest', () => {
+    // A bar that closed up there too: high 180 and close 170, the next bar opens back at 100.
+    const { out, found } = judge(withBar(quiet(12), 5, [100.2, 180, 99.9, 170]))
+    // Closes before it 100, 100.2, 100.4 (median 100.2), after it 100, 100.2, 100.4: 180 / 100.2.
+    expect(found[0]!.message).toBe(
+      'high 180, close 170: +79.6 % from the bars around it (100.2), back at once, nothing near it confirms it; left out of the price path (open, low, volume kept)',
+    )
+    expect(out[5]).toMatchObject({ open: 100.2, high: null, low: 99.9, close: null })
+  })
+
   it("the series' last bar is judged from the bars before it", () => {
     const { found } = judge(withBar(quiet(8), 7, [100.2, 100.6, 40, 100.1]))
     expect(found.map((f) => f.event.line)).toEqual([9])
