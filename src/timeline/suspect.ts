@@ -51,7 +51,10 @@ export const SUSPECT_HOLD_EVENTS = 250_000
 type BarField = 'open' | 'high' | 'low' | 'close'
 const BAR_FIELDS: readonly BarField[] = ['open', 'high', 'low', 'close']
 
-/** One row of a series: a bar, or the trades of one second. */
+/**
+ * One row of a series: a bar, or the trades of one second. (Bars of one bucket time are one row: a
+ * bar written twice does not confirm itself.)
+ */
 interface Row {
   high: number
   low: number
@@ -60,13 +63,11 @@ interface Row {
   /** Base volume, else USD volume, of a bar; NaN when unknown (and for trades). */
   volume: number
   volumeUsd: number
-  bar: Located<BarEvent> | null
-  /** The bar without its suspect fields, once judged. */
-  cleaned: Located<BarEvent> | null
+  bars: Located<BarEvent>[] | null
   trades: Located<TradeEvent>[] | null
   /** Trades: the second; bars: the bar's time. */
   key: number
-  /** Trades of a second still coming in. */
+  /** Events of its second (bucket) may still come. */
   open: boolean
   decided: boolean
   series: Series
@@ -136,9 +137,11 @@ function reachedByNeighbours(price: number, up: boolean, level: number, neighbou
   return neighbours.some((r) => (up ? r.high >= halfway : r.low <= halfway))
 }
 
-function heavyVolume(row: Row, neighbours: readonly Row[], multiple: number): boolean {
-  for (const pick of [(r: Row) => r.volume, (r: Row) => r.volumeUsd]) {
-    const own = pick(row)
+type Volumes = Pick<Row, 'volume' | 'volumeUsd'>
+
+function heavyVolume(bar: Volumes, neighbours: readonly Row[], multiple: number): boolean {
+  for (const pick of [(r: Volumes) => r.volume, (r: Volumes) => r.volumeUsd]) {
+    const own = pick(bar)
     if (!Number.isFinite(own)) continue
     const theirs = neighbours.map(pick).filter(Number.isFinite)
     if (theirs.length === 0) continue
@@ -158,6 +161,8 @@ export class SuspectPrints {
   private queueRows: (Row | null)[] = []
   private head = 0
   private readonly removed = new Set<Located>()
+  /** Bars without their suspect fields, by the bar read. */
+  private readonly cleaned = new Map<Located, Located<BarEvent>>()
   // The timeline comes in runs of one series: skip the map while it stays the same.
   private lastExchange = ''
   private lastMarket = ''
@@ -240,8 +245,7 @@ export class SuspectPrints {
       close: event.price,
       volume: Number.NaN,
       volumeUsd: Number.NaN,
-      bar: null,
-      cleaned: null,
+      bars: null,
       trades: [event],
       key: second,
       open: true,
@@ -257,16 +261,26 @@ export class SuspectPrints {
     if (!prices) return null
     const series = this.seriesOf(event, 'bar', event.durationMs)
     const last = series.rows.at(-1)
+    const volume = event.volume ?? Number.NaN
+    const volumeUsd = event.volumeUsd ?? Number.NaN
+    if (last?.open && last.key === event.ts) {
+      last.bars!.push(event)
+      last.high = Math.max(last.high, prices.high)
+      last.low = Math.min(last.low, prices.low)
+      last.close = prices.close
+      last.volume = volume
+      last.volumeUsd = volumeUsd
+      return last
+    }
     if (last) last.open = false
     const row: Row = {
       ...prices,
-      volume: event.volume ?? Number.NaN,
-      volumeUsd: event.volumeUsd ?? Number.NaN,
-      bar: event,
-      cleaned: null,
+      volume,
+      volumeUsd,
+      bars: [event],
       trades: null,
       key: event.ts,
-      open: false,
+      open: true,
       decided: false,
       series,
     }
@@ -313,13 +327,13 @@ export class SuspectPrints {
     const neighbours = [...left, ...right]
     // Quick pass: nothing in the row is far enough from either side to be a candidate.
     if (!candidate(row.high, left, right, this.rule) && !candidate(row.low, left, right, this.rule)) return
-    if (row.bar) this.judgeBar(row, left, right, neighbours)
+    if (row.bars) for (const bar of row.bars) this.judgeBar(bar, left, right, neighbours)
     else this.judgeTrades(row, left, right, neighbours)
   }
 
-  private judgeBar(row: Row, left: Row[], right: Row[], neighbours: Row[]): void {
-    const bar = row.bar!
-    if (heavyVolume(row, neighbours, this.rule.volumeMultiple)) return
+  private judgeBar(bar: Located<BarEvent>, left: Row[], right: Row[], neighbours: Row[]): void {
+    const volumes = { volume: bar.volume ?? Number.NaN, volumeUsd: bar.volumeUsd ?? Number.NaN }
+    if (heavyVolume(volumes, neighbours, this.rule.volumeMultiple)) return
     const suspect: BarField[] = []
     let worst: { price: number; level: number } | null = null
     for (const field of BAR_FIELDS) {
@@ -334,7 +348,7 @@ export class SuspectPrints {
     if (!worst) return
     const cleaned: Located<BarEvent> = { ...bar, suspect: true }
     for (const field of suspect) cleaned[field] = null
-    row.cleaned = cleaned
+    this.cleaned.set(bar, cleaned)
     const kept: string[] = BAR_FIELDS.filter((f) => !suspect.includes(f) && bar[f] !== null)
     if (bar.volume !== null || bar.volumeUsd !== null) kept.push('volume')
     // `open and high 652.74`; fields at different prices each with its own (`high 180, close 170`).
@@ -382,8 +396,11 @@ export class SuspectPrints {
       const event = queue[at]!
       at++
       if (!row) out.push(event)
-      else if (row.bar) out.push(row.cleaned ?? event)
-      else if (!this.removed.delete(event)) out.push(event)
+      else if (row.bars) {
+        const cleaned = this.cleaned.get(event)
+        if (cleaned) this.cleaned.delete(event)
+        out.push(cleaned ?? event)
+      } else if (!this.removed.delete(event)) out.push(event)
     }
     this.head = at
     if (at === queue.length) {

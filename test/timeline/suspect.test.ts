@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { CASCADE_BARS_COLUMNS } from '../../src/timeline/csv-formats.js'
 import type { BarEvent, Located, TradeEvent } from '../../src/timeline/event.js'
 import {
   DEFAULT_SUSPECT_RULE,
@@ -16,6 +17,7 @@ import {
   type SuspectRule,
 } from '../../src/timeline/suspect.js'
 import { readAll } from '../helpers/ingest.js'
+import { tempFile } from '../helpers/temp.js'
 
 const T0 = Date.UTC(2026, 1, 5, 12)
 const MINUTE = 60_000
@@ -205,6 +207,17 @@ describe('suspect prints in bars', () => {
     expect(judge(bars).out).toEqual(bars)
   })
 
+  it('a bad bar written twice does not confirm itself: both copies are suspect', () => {
+    const bars = quiet(12)
+    const bad = bar(5, [100.2, 180, 99.9, 100.4])
+    const { out, found } = judge([...bars.slice(0, 5), bad, { ...bad, line: 99 }, ...bars.slice(6)])
+    expect(found.map((f) => f.event.line)).toEqual([7, 99])
+    expect(out.slice(5, 7)).toEqual([
+      { ...bad, high: null, suspect: true },
+      { ...bad, line: 99, high: null, suspect: true },
+    ])
+  })
+
   it('two bad rows side by side confirm each other (the rule catches isolated prints only)', () => {
     let bars = withBar(quiet(12), 5, [100.2, 180, 99.9, 100.4])
     bars = withBar(bars, 6, [100.4, 178, 100, 100.2])
@@ -384,6 +397,58 @@ describe('through ingest', () => {
     expect(first).toMatchObject({ open: null, high: null, low: 298, close: 300.79, volume: 122.52 })
     expect(Math.max(...read.events.map((e) => (e as BarEvent).high ?? 0))).toBe(312.18)
     expect(read.badRows).toEqual([])
+  })
+
+  it('every row counted once: isolated spikes are suspect, copies and bad rows around them (property)', async () => {
+    const row = (i: number, [o, h, l, c]: number[]) =>
+      `${T0 + i * 3_600_000},binance,TESTUSDT,TEST-USDT-PERP,3600000,${o},${h},${l},${c},100,10000,,,,,,`
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 50 }),
+        fc.array(fc.tuple(fc.nat(), fc.constantFrom('high', 'low', 'both')), { maxLength: 6 }),
+        fc.array(fc.tuple(fc.nat(), fc.constantFrom('copy', 'bad', 'blank')), { maxLength: 6 }),
+        fc.boolean(),
+        async (n, spikeAt, trouble, fast) => {
+          // Spikes at least 4 rows apart: no spike has another among its neighbours.
+          const spikes = new Map<number, string>()
+          for (const [at, kind] of spikeAt) {
+            const i = at % n
+            if ([...spikes.keys()].every((j) => Math.abs(i - j) >= 4)) spikes.set(i, kind)
+          }
+          const lines: string[] = [CASCADE_BARS_COLUMNS.join(',')]
+          let suspectRows = 0
+          for (let i = 0; i < n; i++) {
+            const base = 100 + (i % 3) * 0.2
+            const kind = spikes.get(i)
+            const high = kind === 'high' || kind === 'both' ? base * 3 : base + 0.3
+            const low = kind === 'low' || kind === 'both' ? base / 3 : base - 0.3
+            const copies = 1 + trouble.filter(([at, t]) => at % n === i && t === 'copy').length
+            // A spike is suspect when the series has another bar to judge it by; so is each copy.
+            if (kind && n > 1) suspectRows += copies
+            for (let c = 0; c < copies; c++) lines.push(row(i, [base, high, low, base + 0.1]))
+            for (const [at, t] of trouble) {
+              if (at % n !== i) continue
+              if (t === 'bad') lines.push(`${T0 + i * 3_600_000},binance,TESTUSDT`)
+              if (t === 'blank') lines.push('')
+            }
+          }
+          const path = await tempFile('bars-2026-02-05.csv', `${lines.join('\n')}\n`)
+          // readAll checks rows = events + duplicates + badRows + skipped + suspect on every input.
+          const read = await readAll([path], { fast })
+          const input = read.inputs[0]!
+          expect(input.suspect).toBe(suspectRows)
+          expect(input.badRows).toBe(trouble.filter(([, t]) => t === 'bad').length)
+          // No price of a spike is left in the timeline, and one bar of each hour is.
+          const prices = read.events.flatMap((e) => {
+            const b = e as BarEvent
+            return [b.open, b.high, b.low, b.close].filter((p): p is number => p !== null)
+          })
+          if (n > 1) expect(prices.every((p) => p > 99 && p < 101)).toBe(true)
+          expect(new Set(read.events.map((e) => e.ts)).size).toBe(n)
+        },
+      ),
+      { numRuns: 150 },
+    )
   })
 
   it('--keep-suspect-prints keeps it; a jump of 150 % lets it through', async () => {
