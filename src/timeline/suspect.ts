@@ -327,11 +327,19 @@ export class SuspectPrints {
     const neighbours = [...left, ...right]
     // Quick pass: nothing in the row is far enough from either side to be a candidate.
     if (!candidate(row.high, left, right, this.rule) && !candidate(row.low, left, right, this.rule)) return
-    if (row.bars) for (const bar of row.bars) this.judgeBar(bar, left, right, neighbours)
-    else this.judgeTrades(row, left, right, neighbours)
+    // Where it was judged from: at a series' first or last row, one side.
+    const around = left.length === 0 ? 'after it' : right.length === 0 ? 'before it' : 'around it'
+    if (row.bars) for (const bar of row.bars) this.judgeBar(bar, left, right, neighbours, around)
+    else this.judgeTrades(row, left, right, neighbours, around)
   }
 
-  private judgeBar(bar: Located<BarEvent>, left: Row[], right: Row[], neighbours: Row[]): void {
+  private judgeBar(
+    bar: Located<BarEvent>,
+    left: Row[],
+    right: Row[],
+    neighbours: Row[],
+    around: string,
+  ): void {
     const volumes = { volume: bar.volume ?? Number.NaN, volumeUsd: bar.volumeUsd ?? Number.NaN }
     if (heavyVolume(volumes, neighbours, this.rule.volumeMultiple)) return
     const suspect: BarField[] = []
@@ -358,13 +366,14 @@ export class SuspectPrints {
     this.onSuspect({
       event: bar,
       message:
-        `${prints}: ${signedPct(worst.price / worst.level - 1)} from the bars around it ` +
-        `(${round(worst.level)}), back at once, nothing near it confirms it; left out of the price path` +
+        `${prints}: ${signedPct(worst.price / worst.level - 1)} from the bars ${around} ` +
+        `(${round(worst.level)})${around === 'around it' ? ', back at once,' : ','} nothing near it confirms it; ` +
+        'left out of the price path' +
         (kept.length > 0 ? ` (${kept.join(', ')} kept)` : ''),
     })
   }
 
-  private judgeTrades(row: Row, left: Row[], right: Row[], neighbours: Row[]): void {
+  private judgeTrades(row: Row, left: Row[], right: Row[], neighbours: Row[], around: string): void {
     const trades = row.trades!
     for (const trade of trades) {
       const price = trade.price
@@ -378,8 +387,9 @@ export class SuspectPrints {
       this.onSuspect({
         event: trade,
         message:
-          `trade at ${price}: ${signedPct(price / c.level - 1)} from the trades around it ` +
-          `(${round(c.level)}), back at once, nothing near it confirms it; left out of the price path`,
+          `trade at ${price}: ${signedPct(price / c.level - 1)} from the trades ${around} ` +
+          `(${round(c.level)})${around === 'around it' ? ', back at once,' : ','} nothing near it confirms it; ` +
+          'left out of the price path',
       })
     }
   }

@@ -8,7 +8,7 @@ import type { Report } from '../../src/analysis/report-types.js'
 import { cascade, ensureBuilt } from '../helpers/cli.js'
 
 const FIXTURE = 'fixtures/suspect-prints/ETHUSDT-1h-2017-08-17.csv'
-const LINE = `${FIXTURE}:2: SUSPECT_PRINT open and high 652.74: +115.4 % from the bars around it (303.1), back at once, nothing near it confirms it; left out of the price path (low, close, volume kept)`
+const LINE = `${FIXTURE}:2: SUSPECT_PRINT open and high 652.74: +115.4 % from the bars after it (303.1), nothing near it confirms it; left out of the price path (low, close, volume kept)`
 
 beforeAll(() => ensureBuilt())
 

@@ -158,7 +158,7 @@ describe('suspect prints in bars', () => {
     expect(found).toHaveLength(1)
     // The median close after it is 303.1; 652.74 / 303.1 − 1 = 115.4 %.
     expect(found[0]!.message).toBe(
-      'open and high 652.74: +115.4 % from the bars around it (303.1), back at once, nothing near it confirms it; left out of the price path (low, close, volume kept)',
+      'open and high 652.74: +115.4 % from the bars after it (303.1), nothing near it confirms it; left out of the price path (low, close, volume kept)',
     )
     expect(out[0]).toMatchObject({ open: null, high: null, low: 298, close: 300.79, volume: 122.52 })
   })
@@ -176,6 +176,8 @@ describe('suspect prints in bars', () => {
   it("the series' last bar is judged from the bars before it", () => {
     const { found } = judge(withBar(quiet(8), 7, [100.2, 100.6, 40, 100.1]))
     expect(found.map((f) => f.event.line)).toEqual([9])
+    // Closes of bars 4–6: 100.4, 100, 100.2; 40 / 100.2 − 1 = −60.1 %.
+    expect(found[0]!.message).toMatch(/^low 40: -60\.1 % from the bars before it \(100\.2\), nothing near/)
   })
 
   it('heavy volume confirms: twice the median volume of the bars around it', () => {
