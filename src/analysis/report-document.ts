@@ -9,12 +9,14 @@ import {
   REPORT_SCHEMA,
   type Report,
   type SkippedFileSummary,
+  type SuspectPrintsSummary,
 } from './report-types.js'
 
 export interface ReportContext {
   version: string
   inputs: InputSummary[]
   skippedFiles: SkippedFileSummary[]
+  suspectPrints: SuspectPrintsSummary
   badRows: BadRowsSummary
   /** Warnings of the reading stage (skipped instruments, capped feeds…), before the analysis's own. */
   warnings: string[]
@@ -32,6 +34,7 @@ export function buildReport(result: AnalysisResult, context: ReportContext): Rep
     episodes: result.episodes,
     events: result.events,
     badRows: context.badRows,
+    suspectPrints: context.suspectPrints,
     warnings: [...context.warnings, ...result.warnings],
   }
 }

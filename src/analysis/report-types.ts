@@ -23,6 +23,8 @@ export interface InputSummary {
   skipped: number
   /** Bars replaced by another bar of the same series and time in the same file (by the source's rule). */
   superseded: number
+  /** Rows holding a suspect print, kept out of the price path (DESIGN §5.1). */
+  suspect: number
   first: string | null
   last: string | null
 }
@@ -167,6 +169,12 @@ export interface BadRowsSummary {
   samples: { file: string; line: number; code: string; message: string }[]
 }
 
+/** Suspect prints: how many, and the first ones (`code` is always SUSPECT_PRINT). */
+export interface SuspectPrintsSummary {
+  total: number
+  samples: { file: string; line: number; code: string; message: string }[]
+}
+
 export interface Report {
   schema: typeof REPORT_SCHEMA
   tool: { name: 'cascade'; version: string }
@@ -178,5 +186,6 @@ export interface Report {
   episodes: Episode[]
   events: MarketEvent[]
   badRows: BadRowsSummary
+  suspectPrints: SuspectPrintsSummary
   warnings: string[]
 }

@@ -15,6 +15,7 @@ import {
 import { exceedsTolerance, parseTolerance } from '../ingest/ledger.js'
 import type { Located } from '../timeline/event.js'
 import { filterEvents, type Selection } from '../timeline/filter.js'
+import { DEFAULT_SUSPECT_JUMP_PCT } from '../timeline/suspect.js'
 import { readInstant } from '../timeline/time.js'
 import { say } from './output.js'
 
@@ -29,6 +30,8 @@ export interface InputOptions {
   strict?: boolean
   maxBadRows: string
   sortWindow?: string
+  suspectJump: string
+  keepSuspectPrints?: boolean
   threads?: string
   quiet?: boolean
   debug?: boolean
@@ -70,6 +73,12 @@ export function addInputOptions(command: Command): Command {
       'rows a file written out of time order (Binance metrics, Bybit, BitMEX) may hold back to sort itself; about 400 bytes each (newest-first bar files are held whole: up to 600,000 rows, or this if larger)',
       String(DEFAULT_SORT_WINDOW),
     )
+    .option(
+      '--suspect-jump <pct>',
+      'a print this many percent above the prints around it (or below them by the same factor) that comes back at once, unconfirmed, is kept out of the price path',
+      String(DEFAULT_SUSPECT_JUMP_PCT),
+    )
+    .option('--keep-suspect-prints', 'keep every print in the price path, suspect or not')
     .option(
       '--threads <n>',
       'threads that parse big trade files (default: the cores available, or CASCADE_THREADS)',
@@ -116,6 +125,21 @@ export function selectionOf(options: InputOptions): Selection {
 
 const SHOWN_BAD_ROWS = 10
 
+/** `--suspect-jump` as ingest takes it: percent, or null for --keep-suspect-prints. */
+export function suspectJumpOf(
+  options: Pick<InputOptions, 'suspectJump' | 'keepSuspectPrints'>,
+): number | null {
+  if (options.keepSuspectPrints) return null
+  const text = options.suspectJump ?? String(DEFAULT_SUSPECT_JUMP_PCT)
+  const pct = Number(text)
+  if (!Number.isFinite(pct) || pct <= 0)
+    throw new FatalError(
+      `--suspect-jump ${text}: expected a positive percentage such as 50`,
+      'or --keep-suspect-prints to keep every print',
+    )
+  return pct
+}
+
 /** Open the inputs as one filtered timeline, printing bad rows on stderr as they are found. */
 export async function openTimeline(
   paths: readonly (string | InputFile)[],
@@ -124,6 +148,7 @@ export async function openTimeline(
 ): Promise<Ingestion & { selected: AsyncIterable<Located[]> }> {
   const selection = selectionOf(options)
   parseTolerance(options.maxBadRows) // a bad option fails before any input is read
+  const suspectJumpPct = suspectJumpOf(options)
   const sortWindow = Number(options.sortWindow ?? DEFAULT_SORT_WINDOW)
   if (!Number.isInteger(sortWindow) || sortWindow < 1)
     throw new FatalError(`--sort-window ${options.sortWindow}: expected a positive whole number`)
@@ -140,9 +165,14 @@ export async function openTimeline(
     market: options.market?.[0],
     strict: options.strict,
     sortWindow,
+    suspectJumpPct,
     onBadRow: (row, nth) => {
       if (options.quiet || nth > SHOWN_BAD_ROWS) return
       say(`${row.file}:${row.line}: ${row.code} ${row.message}`)
+    },
+    onSuspect: (row, nth) => {
+      if (options.quiet || nth > SHOWN_BAD_ROWS) return
+      process.stderr.write(`${row.file}:${row.line}: ${row.code} ${row.message}\n`)
     },
     ...extra,
   })
@@ -199,11 +229,14 @@ export function finish(ingestion: Ingestion, options: InputOptions): number {
   if (!options.quiet) {
     for (const warning of [...ingestion.warnings, ...skipWarnings(inputs)])
       say(`cascade: warning: ${warning}`)
+    if (ledger.suspectTotal > SHOWN_BAD_ROWS)
+      say(`  … ${plural(ledger.suspectTotal - SHOWN_BAD_ROWS, 'more suspect print')}`)
     if (ledger.total > SHOWN_BAD_ROWS) say(`  … ${plural(ledger.total - SHOWN_BAD_ROWS, 'more bad row')}`)
     const events = inputs.reduce((n, i) => n + i.events, 0)
     const duplicates = inputs.reduce((n, i) => n + i.duplicates, 0)
     const skipped = inputs.reduce((n, i) => n + i.skipped, 0)
     const superseded = inputs.reduce((n, i) => n + i.superseded, 0)
+    const suspect = inputs.reduce((n, i) => n + i.suspect, 0)
     const parts = [
       `${count(rows)} rows from ${count(inputs.length)} input${inputs.length === 1 ? '' : 's'}`,
       `${count(events)} events`,
@@ -211,6 +244,7 @@ export function finish(ingestion: Ingestion, options: InputOptions): number {
     if (duplicates) parts.push(`${count(duplicates)} duplicates dropped`)
     if (skipped) parts.push(`${count(skipped)} skipped`)
     if (superseded) parts.push(`${count(superseded)} superseded`)
+    if (suspect) parts.push(`${plural(suspect, 'suspect print')} left out of the price path`)
     parts.push(plural(ledger.total, 'bad row'))
     say(`cascade: ${parts.join(', ')}`)
   }

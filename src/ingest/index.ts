@@ -29,6 +29,7 @@ import {
   type TempDir,
 } from './open.js'
 import { peek, readEvents } from './read.js'
+import { judged, suspectRuleOf } from './suspect.js'
 
 export type { FoldTarget } from './fast/plan.js'
 
@@ -43,6 +44,13 @@ export interface IngestOptions extends SourceOptions {
   /** Events an unordered file may hold back while sorting itself (default 500,000, about 200 MB). */
   sortWindow?: number
   onBadRow?: (row: BadRow, nth: number) => void
+  /** A suspect print found (printed like a bad row, but not one). */
+  onSuspect?: (row: BadRow, nth: number) => void
+  /**
+   * How far a print must jump from its neighbours to be suspect, in percent (`--suspect-jump`,
+   * default 50); null keeps every print (`--keep-suspect-prints`).
+   */
+  suspectJumpPct?: number | null
   onBytes?: (n: number) => void
   /**
    * The caller folds the timeline into bars (`analyze`, `bars`): trade inputs with a fast path then
@@ -98,7 +106,12 @@ async function ingestFiles(
   if (paths.length === 0)
     throw new FatalError('no input files', 'name files, directories or globs, or - for stdin')
   const forced: Source | undefined = options.source ? sourceById(options.source) : undefined
-  const ledger = new Ledger({ strict: options.strict, onBadRow: options.onBadRow })
+  const ledger = new Ledger({
+    strict: options.strict,
+    onBadRow: options.onBadRow,
+    onSuspect: options.onSuspect,
+  })
+  const suspectRule = suspectRuleOf(options.suspectJumpPct)
   const named = paths.filter((path) => typeof path === 'string')
   const files = [
     ...paths.filter((path) => typeof path !== 'string'),
@@ -202,6 +215,7 @@ async function ingestFiles(
       badRows: 0,
       skipped: 0,
       superseded: 0,
+      suspect: 0,
       skipReasons: new Map(),
       first: null,
       last: null,
@@ -265,13 +279,13 @@ async function ingestFiles(
       onBytes: options.onBytes,
       fast,
     }
-    streams.push(
+    const read =
       start > Number.NEGATIVE_INFINITY
         ? (async function* reopened() {
             yield* readEvents(await member.open(), readOptions)
           })()
-        : readEvents(stream, readOptions),
-    )
+        : readEvents(stream, readOptions)
+    streams.push(suspectRule ? judged(read, suspectRule, ledger, stats) : read)
     starts.push(start)
   }
   const plan =
@@ -286,12 +300,15 @@ async function ingestFiles(
             market: options.market,
           },
           threads: options.threads ?? defaultThreads(),
+          suspectRule,
           sortWindow: options.sortWindow ?? DEFAULT_SORT_WINDOW,
           onBytes: options.onBytes,
         })
       : null
   plan?.start()
   const merged = dropDuplicates(mergeSorted(streams, undefined, starts), (event) => {
+    // A cleaned bar's row stays counted as a suspect print.
+    if (event.suspect) return
     const stats = inputs[event.input]!
     stats.duplicates++
     stats.events--

@@ -1,7 +1,9 @@
 /**
  * The bad-row ledger: every row that does not become an event is counted here by code, with the
  * file and physical line of the first ones, so nothing is ever dropped silently (DESIGN §8).
- * Per input: rows = events + duplicates + badRows + skipped + superseded.
+ * Per input: rows = events + duplicates + badRows + skipped + superseded + suspect.
+ * Suspect prints (timeline/suspect.ts) are counted here too, apart from the bad rows: they are
+ * read fine and never count against --max-bad-rows.
  */
 import { FatalError } from '../errors.js'
 
@@ -33,6 +35,8 @@ export interface InputStats {
   superseded: number
   /** The source's rule for which bar stays, in words (for the warning). */
   supersededRule?: string
+  /** Rows holding a suspect print (kept out of the price path; DESIGN §5.1). */
+  suspect: number
   /** Why rows were skipped (an instrument that cannot be valued), with counts. */
   skipReasons: Map<string, number>
   first: number | null
@@ -45,14 +49,41 @@ const SAMPLES = 20
 
 export class StrictError extends FatalError {}
 
+export const SUSPECT_PRINT = 'SUSPECT_PRINT'
+
 export class Ledger {
   total = 0
   readonly byCode = new Map<string, number>()
   private readonly samplesByInput = new Map<number, BadRow[]>()
+  suspectTotal = 0
+  private readonly suspectByInput = new Map<number, BadRow[]>()
 
   constructor(
-    private readonly options: { strict?: boolean; onBadRow?: (row: BadRow, nth: number) => void } = {},
+    private readonly options: {
+      strict?: boolean
+      onBadRow?: (row: BadRow, nth: number) => void
+      onSuspect?: (row: BadRow, nth: number) => void
+    } = {},
   ) {}
+
+  /** A row holding a suspect print: counted apart from events and bad rows, the first ones kept. */
+  suspect(input: InputStats, line: number, message: string): void {
+    this.suspectTotal++
+    input.suspect++
+    const row = { file: input.path, line, code: SUSPECT_PRINT, message }
+    let samples = this.suspectByInput.get(input.index)
+    if (!samples) {
+      samples = []
+      this.suspectByInput.set(input.index, samples)
+    }
+    if (samples.length < SAMPLES) samples.push(row)
+    this.options.onSuspect?.(row, this.suspectTotal)
+  }
+
+  /** The first suspect prints in input order, then line order. */
+  suspectSamples(): BadRow[] {
+    return firstSamples(this.suspectByInput)
+  }
 
   add(input: InputStats, line: number, code: string, message: string): void {
     this.total++
@@ -76,16 +107,20 @@ export class Ledger {
 
   /** The first bad rows in input order, then line order. */
   samples(): BadRow[] {
-    return [...this.samplesByInput.entries()]
-      .sort(([a], [b]) => a - b)
-      .flatMap(([, rows]) => rows.sort((a, b) => a.line - b.line))
-      .slice(0, SAMPLES)
+    return firstSamples(this.samplesByInput)
   }
 
   /** `byCode` as a plain object with sorted keys (stable JSON). */
   byCodeObject(): Record<string, number> {
     return Object.fromEntries([...this.byCode.entries()].sort(([a], [b]) => (a < b ? -1 : 1)))
   }
+}
+
+function firstSamples(byInput: Map<number, BadRow[]>): BadRow[] {
+  return [...byInput.entries()]
+    .sort(([a], [b]) => a - b)
+    .flatMap(([, rows]) => rows.sort((a, b) => a.line - b.line))
+    .slice(0, SAMPLES)
 }
 
 /** `--max-bad-rows N` or `N%` (of all rows read). */

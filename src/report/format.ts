@@ -57,3 +57,14 @@ export function duration(seconds: number | null | undefined): string {
   const m = Math.round((seconds - h * 3600) / 60)
   return m === 0 ? `${h}h` : `${h}h${String(m).padStart(2, '0')}`
 }
+
+/** The data note on suspect prints (null when there are none): how many, and where the first is. */
+export function suspectNote(summary: {
+  total: number
+  samples: { file: string; line: number }[]
+}): string | null {
+  if (summary.total === 0) return null
+  const first = summary.samples[0]
+  const where = first ? ` (${summary.total === 1 ? '' : 'first '}${first.file}:${first.line})` : ''
+  return `${count(summary.total)} suspect print${summary.total === 1 ? '' : 's'} left out of the price path${where}`
+}

@@ -1,7 +1,7 @@
 /** `--md`: the report as Markdown (markets, cascades, reasons, data notes). */
 import type { Report } from '../analysis/report-types.js'
 import { escapeStringsForTerminal } from '../escape.js'
-import { clock, count, duration, minute, pct, price, usd } from './format.js'
+import { clock, count, duration, minute, pct, price, suspectNote, usd } from './format.js'
 
 const cell = (text: string) => text.replace(/\|/g, '\\|')
 
@@ -44,6 +44,8 @@ export function renderMarkdown(input: Report): string {
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')})`,
     )
+  const suspect = suspectNote(report.suspectPrints)
+  if (suspect) notes.push(suspect)
   if (notes.length > 0) out.push('', '## Data notes', '', ...notes.map((n) => `- ${cell(n)}`))
   return `${out.join('\n')}\n`
 }

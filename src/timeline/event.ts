@@ -90,10 +90,15 @@ export interface BarEvent extends EventBase {
 export type TimelineEvent = TradeEvent | LiquidationEvent | OpenInterestEvent | FundingEvent | BarEvent
 
 /**
- * An event while it travels through ingest and merge: which input and which line made it.
- * Writers emit only the contract fields, never these.
+ * An event while it travels through ingest and merge: which input and which line made it, and
+ * (`suspect`) a bar whose row is counted as a suspect print, its suspect fields left out
+ * (timeline/suspect.ts). Writers emit only the contract fields, never these.
  */
-export type Located<E extends TimelineEvent = TimelineEvent> = E & { input: number; line: number }
+export type Located<E extends TimelineEvent = TimelineEvent> = E & {
+  input: number
+  line: number
+  suspect?: true
+}
 
 /** The identity used to find exact duplicates among events of one timestamp. */
 export function identityOf(event: TimelineEvent): string {

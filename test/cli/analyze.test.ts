@@ -55,7 +55,7 @@ describe('cascade analyze on the 19 May 2021 reconstruction', () => {
       report.inputs.map((i) => [
         i.source,
         i.rows,
-        i.events + i.duplicates + i.badRows + i.skipped + i.superseded,
+        i.events + i.duplicates + i.badRows + i.skipped + i.superseded + i.suspect,
       ]),
     ).toEqual(report.inputs.map((i) => [i.source, i.rows, i.rows]))
     expectGolden('analyze-2021-05-19.json', again.stdout)

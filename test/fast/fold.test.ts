@@ -4,7 +4,9 @@
  * rows. Checked on random aggTrades files full of trouble — rows out of order, rows written twice,
  * bad rows, blank lines, CRLF, a lone CR — read whole and cut into random byte ranges (as the
  * worker threads read them), and through ingest with several inputs (overlapping, one after the
- * other, with liquidations beside, with --from/--to and --market).
+ * other, with liquidations beside, with --from/--to and --market). Some rows are spikes far from the
+ * rows around them: suspect prints, which the fold screens for and the timeline decides
+ * (timeline/suspect.ts); the two paths must agree on them too.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -17,6 +19,7 @@ import { runFoldTask } from '../../src/ingest/fast/task.js'
 import { type IngestOptions, ingest } from '../../src/ingest/index.js'
 import type { Selection } from '../../src/timeline/filter.js'
 import { filterEvents } from '../../src/timeline/filter.js'
+import { DEFAULT_SUSPECT_RULE } from '../../src/timeline/suspect.js'
 import { FORMATS, readerOf } from './helpers.js'
 
 let dir: string
@@ -33,6 +36,7 @@ const T0 = Date.UTC(2026, 1, 5, 12) // 2026-02-05T12:00:00Z
 /** A line of an aggTrades file: mostly good rows close in time, and every kind of trouble. */
 type Line =
   | { kind: 'row'; dt: number; price: number; qty: number; taker: boolean }
+  | { kind: 'spike'; dt: number; factor: number } // a row far from the others, maybe a suspect print
   | { kind: 'again' } // the previous row written twice
   | { kind: 'back'; ms: number } // a row this far back in time
   | { kind: 'bad' | 'blank' | 'crlf' }
@@ -47,6 +51,14 @@ const line: fc.Arbitrary<Line> = fc.oneof(
       price: fc.integer({ min: 769000, max: 770000 }),
       qty: fc.integer({ min: 1, max: 5000 }),
       taker: fc.boolean(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('spike' as const),
+      dt: fc.constantFrom(0, 1, 999, 1000, 2500),
+      factor: fc.constantFrom(0.3, 0.6, 0.8, 1.3, 1.7, 2.5),
     }),
   },
   { weight: 2, arbitrary: fc.constant({ kind: 'again' as const }) },
@@ -74,6 +86,10 @@ function aggTrades(lines: Line[], header: boolean, loneCr: boolean): string {
     if (l.kind === 'row') {
       ts += l.dt
       row = `${id++},${Math.floor(l.price / 10)}.${l.price % 10},${(l.qty / 1000).toFixed(3)},1,1,${ts},${l.taker}`
+      last = row
+    } else if (l.kind === 'spike') {
+      ts += l.dt
+      row = `${id++},${(76950 * l.factor).toFixed(1)},0.050,1,1,${ts},true`
       last = row
     } else if (l.kind === 'again') {
       row = last || 'x'
@@ -105,6 +121,12 @@ async function outcome(paths: string[], options: IngestOptions, selection: Selec
   } finally {
     await ingestion.close()
   }
+  for (const input of ingestion.inputs) {
+    // Every row is counted once (DESIGN §5.1).
+    expect(input.events + input.duplicates + input.badRows + input.skipped + input.suspect, input.path).toBe(
+      input.rows,
+    )
+  }
   return {
     inputs: ingestion.inputs.map(({ symbols, markets, kinds, skipReasons, ...rest }) => ({
       ...rest,
@@ -117,6 +139,7 @@ async function outcome(paths: string[], options: IngestOptions, selection: Selec
       byCode: ingestion.ledger.byCodeObject(),
       samples: ingestion.ledger.samples(),
     },
+    suspectPrints: ingestion.ledger.suspectSamples(),
     series: snapshot(store),
   }
 }
@@ -211,7 +234,11 @@ describe('fold straight into bars = timeline folded into bars', () => {
             probe: header ? probe : { ...probe, lines: [['1', '2', '3', '4', '5', '1770292800000', 'true']] },
             options: {},
             // Sometimes a --from/--to window that cuts the file.
-            window: window ? { from: T0 + 1500, to: T0 + 9000, excluded: false } : { excluded: false },
+            window: {
+              ...(window ? { from: T0 + 1500, to: T0 + 9000 } : {}),
+              excluded: false,
+              suspect: DEFAULT_SUSPECT_RULE,
+            },
           }
           const layout = readerOf(format).fast!
           const whole = joinRanges(layout, 0, base.window, [await runFoldTask({ ...base, range: null })])!
@@ -245,6 +272,7 @@ describe('fold straight into bars = timeline folded into bars', () => {
             bars: f.series.ticks.exportRows(),
             trades: f.series.counts.trade,
             symbolTs: f.series.symbolTs,
+            mayHoldSuspectPrints: f.mayHoldSuspectPrints(),
           })
           expect(view(joined)).toEqual(view(whole))
           // The same cuts moved to line ends, as blocks of text handed over (compressed input).

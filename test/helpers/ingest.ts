@@ -25,9 +25,9 @@ export async function readAll(paths: string[], options: IngestOptions = {}): Pro
   }
   for (const input of ingestion.inputs) {
     // Nothing is silently dropped: every row is an event, a duplicate, a bad row, a skipped row or
-    // a superseded bar.
+    // a superseded bar, or a suspect print.
     expect(
-      input.events + input.duplicates + input.badRows + input.skipped + input.superseded,
+      input.events + input.duplicates + input.badRows + input.skipped + input.superseded + input.suspect,
       input.path,
     ).toBe(input.rows)
   }

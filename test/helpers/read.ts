@@ -24,6 +24,7 @@ export function newStats(path: string): InputStats {
     badRows: 0,
     skipped: 0,
     superseded: 0,
+    suspect: 0,
     skipReasons: new Map(),
     first: null,
     last: null,

@@ -16,7 +16,7 @@ import {
   marketSeries,
   paramProblems,
 } from '../../analysis/index.js'
-import type { InputSummary, Report } from '../../analysis/report-types.js'
+import type { InputSummary, Report, SuspectPrintsSummary } from '../../analysis/report-types.js'
 import { BarStore } from '../../bars/index.js'
 import { FatalError } from '../../errors.js'
 import { type Ingestion, skipWarnings } from '../../ingest/index.js'
@@ -207,6 +207,7 @@ Examples:
             byCode: ingestion.ledger.byCodeObject(),
             samples: ingestion.ledger.samples(),
           },
+          suspectPrints: suspectPrintsOf(ingestion),
           warnings: [...ingestion.warnings, ...skipWarnings(ingestion.inputs)],
         })
       } finally {
@@ -285,9 +286,18 @@ export function inputSummaries(ingestion: Ingestion): InputSummary[] {
     badRows: i.badRows,
     skipped: i.skipped,
     superseded: i.superseded,
+    suspect: i.suspect,
     first: iso(i.first),
     last: iso(i.last),
   }))
+}
+
+/** The suspect prints of a run (their total is the inputs' counts, as the ledger identity has it). */
+export function suspectPrintsOf(ingestion: Ingestion): SuspectPrintsSummary {
+  return {
+    total: ingestion.inputs.reduce((n, i) => n + i.suspect, 0),
+    samples: ingestion.ledger.suspectSamples(),
+  }
 }
 
 async function terminalCharts(

@@ -27,7 +27,7 @@ import { finish, type InputOptions, openTimeline, parseColumns, parseTime } from
 import { say } from '../output.js'
 import { Progress } from '../progress.js'
 import { version } from '../version.js'
-import { type DetectorOptions, inputSummaries, paramsOf } from './analyze.js'
+import { type DetectorOptions, inputSummaries, paramsOf, suspectPrintsOf } from './analyze.js'
 
 /** The options of `cascade report`, as commander parses them. */
 export interface ReportOptions extends InputOptions, DetectorOptions {
@@ -136,6 +136,7 @@ export async function runReport(paths: string[], options: ReportOptions): Promis
           samples: ingestion.ledger.samples(),
         }
       : { total: 0, byCode: {}, samples: [] },
+    suspectPrints: ingestion ? suspectPrintsOf(ingestion) : { total: 0, samples: [] },
     warnings: [
       ...(ingestion ? [...ingestion.warnings, ...skipWarnings(ingestion.inputs)] : []),
       ...history.notes,

@@ -13,6 +13,7 @@
 import { BarColumns, type ExportedBars, SeriesBars } from '../../bars/index.js'
 import { type FastTrades, Skip } from '../../sources/source.js'
 import type { TimelineEvent, TradeEvent } from '../../timeline/event.js'
+import { type ScreenState, SpikeScreen, type SuspectRule } from '../../timeline/suspect.js'
 import type { RowScanner, RowSink } from './scan.js'
 
 /** The command line's selection as it applies to one input of one series. */
@@ -23,6 +24,11 @@ export interface FoldWindow {
   to?: number
   /** --market/--exchange leave this input's series out: rows are read and counted, nothing is folded. */
   excluded: boolean
+  /**
+   * The suspect-print rule the fold screens its seconds for (timeline/suspect.ts); absent or null
+   * with --keep-suspect-prints. (Not a selection, but it goes wherever the window goes.)
+   */
+  suspect?: SuspectRule | null
 }
 
 export interface BadRowSample {
@@ -112,6 +118,8 @@ export interface FoldResult {
   nonUsdTrades: number
   /** Time of the first trade folded into the bars (+Infinity when none). */
   symbolTs: number
+  /** The suspect-print screen's state (null when off). */
+  screen: ScreenState | null
 }
 
 /**
@@ -188,6 +196,8 @@ export class TradeFold implements RowSink {
   private headMax = Number.NEGATIVE_INFINITY
   /** Reused for every trade folded: SeriesBars.trade reads these five fields. */
   private readonly scratch: ScratchTrade
+  /** Screens every second read for a suspect print (its trades then go through the timeline). */
+  private screen: SpikeScreen | null
 
   constructor(
     readonly layout: FastTrades,
@@ -204,6 +214,8 @@ export class TradeFold implements RowSink {
     this.head = options.head ? { ts: [], price: [], amount: [], usd: [], side: [], id: [], line: [] } : null
     this.headOpen = options.head === true
     this.scratch = new ScratchTrade(layout)
+    // A range after the first starts without the seconds before it (they are joined in `continueWith`).
+    this.screen = window.suspect ? new SpikeScreen(window.suspect, options.head !== true) : null
   }
 
   fast(scan: RowScanner, line: number): void {
@@ -328,6 +340,8 @@ export class TradeFold implements RowSink {
     if (Number.isNaN(this.firstAccepted)) this.firstAccepted = ts
     this.lastAccepted = ts
     const price = this.price
+    // Every event in order, kept or not (suspect prints are judged before the selection).
+    if (this.screen !== null) this.screen.trade(ts, price)
     const amount = this.amount
     const side = this.side
     const idNumber = this.idNumber
@@ -443,6 +457,7 @@ export class TradeFold implements RowSink {
       trades: this.series.counts.trade,
       nonUsdTrades: this.series.nonUsdTrades,
       symbolTs: this.series.symbolTs,
+      screen: this.screen?.state() ?? null,
     }
   }
 
@@ -466,6 +481,7 @@ export class TradeFold implements RowSink {
     if (!Number.isNaN(first.lastAccepted)) fold.latest = first.lastAccepted
     fold.group = first.group
     fold.takeBars(first)
+    fold.screen = window.suspect && first.screen ? SpikeScreen.resume(window.suspect, first.screen) : null
     return fold
   }
 
@@ -509,8 +525,17 @@ export class TradeFold implements RowSink {
       if (Number.isNaN(this.firstAccepted)) this.firstAccepted = next.firstAccepted
       this.lastAccepted = next.lastAccepted
     }
+    if (this.screen !== null && next.screen !== null) this.screen.join(next.screen)
     this.takeBars(next)
     return true
+  }
+
+  /**
+   * Once the last range is in: may the input hold a suspect print? (Then its trades must go through
+   * the timeline's stage, which decides; call once.)
+   */
+  mayHoldSuspectPrints(): boolean {
+    return this.screen?.finish() ?? false
   }
 
   /** The series with its bars in one piece (call once the last range is in). */

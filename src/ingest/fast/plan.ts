@@ -12,6 +12,10 @@
  * - A plain file is cut into byte ranges read at once; the ranges are joined in order (see
  *   fold.ts), or the file is read again in one piece when a range's own decisions do not hold.
  *
+ * - Suspect prints (timeline/suspect.ts) need the rows around a trade, and the fold keeps none: it
+ *   screens the seconds it folds instead (SpikeScreen), and an input the screen flags is read
+ *   again as events through the timeline's stage, which decides. Real data is hardly ever flagged.
+ *
  * Bad rows and counts go to the ledger and the inputs' stats as the timeline would leave them.
  */
 import { BarColumns, type BarStore, SeriesBars } from '../../bars/index.js'
@@ -19,9 +23,11 @@ import type { FastTrades, FileReader, Probe, Source, SourceOptions } from '../..
 import type { Located } from '../../timeline/event.js'
 import { filterEvents, type Selection, selects } from '../../timeline/filter.js'
 import { dropDuplicates, mergeSorted } from '../../timeline/merge.js'
+import type { SuspectRule } from '../../timeline/suspect.js'
 import { type InputStats, Ledger } from '../ledger.js'
 import type { Member } from '../open.js'
 import { readEvents } from '../read.js'
+import { judged } from '../suspect.js'
 import { type FoldResult, type FoldWindow, SAMPLES, TradeFold } from './fold.js'
 import { FoldPool } from './pool.js'
 import { type FoldTask, fastReaderOf, runFoldTask } from './task.js'
@@ -72,6 +78,8 @@ export interface FoldContext {
   threads: number
   sortWindow: number
   onBytes?: (n: number) => void
+  /** Null with --keep-suspect-prints. */
+  suspectRule: SuspectRule | null
 }
 
 type Settled = { ok: true; result: FoldResult } | { ok: false; error: unknown }
@@ -131,7 +139,12 @@ export class FoldPlan {
           notionalUsd: null,
           side: 'unknown',
         })
-      const window: FoldWindow = { from: selection.from, to: selection.to, excluded }
+      const window: FoldWindow = {
+        from: selection.from,
+        to: selection.to,
+        excluded,
+        suspect: context.suspectRule,
+      }
       const base = {
         input: input.stats.index,
         file: input.file,
@@ -278,12 +291,16 @@ export class FoldPlan {
       bySeries.set(key, [...(bySeries.get(key) ?? []), entry])
     }
     for (const group of bySeries.values()) {
-      if (overlapping(group.map((g) => g.fold))) await this.asEvents(group.map((g) => g.plan))
-      else
-        absorbAll(
-          this.context.target.store,
-          group.map((g) => g.fold),
-        )
+      if (overlapping(group.map((g) => g.fold))) {
+        await this.asEvents(group.map((g) => g.plan))
+        continue
+      }
+      const flagged = group.filter((g) => g.fold.mayHoldSuspectPrints())
+      absorbAll(
+        this.context.target.store,
+        group.filter((g) => !flagged.includes(g)).map((g) => g.fold),
+      )
+      for (const g of flagged) await this.asEvents([g.plan])
     }
   }
 
@@ -305,6 +322,7 @@ export class FoldPlan {
         badRows: 0,
         skipped: 0,
         superseded: 0,
+        suspect: 0,
         first: null,
         last: null,
       }
@@ -315,7 +333,7 @@ export class FoldPlan {
         options: this.context.options,
       })
       const context = this.context
-      return (async function* read(): AsyncGenerator<Located[]> {
+      const events = (async function* read(): AsyncGenerator<Located[]> {
         yield* readEvents(await plan.input.member.open(), {
           ledger: new Ledger(),
           stats,
@@ -323,8 +341,11 @@ export class FoldPlan {
           sortWindow: context.sortWindow,
         })
       })()
+      // Suspect prints are found here as the timeline finds them, and go to the real ledger.
+      return context.suspectRule ? judged(events, context.suspectRule, context.ledger, stats) : events
     })
     const events = dropDuplicates(mergeSorted(streams), (event) => {
+      if (event.suspect) return
       const stats = scratch.get(event.input)!
       stats.duplicates++
       stats.events--
@@ -337,6 +358,7 @@ export class FoldPlan {
       const stats = scratch.get(plan.input.stats.index)!
       plan.input.stats.events = stats.events
       plan.input.stats.duplicates = stats.duplicates
+      plan.input.stats.suspect = stats.suspect
     }
     for (const series of store.all()) this.context.target.store.absorb(series)
   }

@@ -10,6 +10,7 @@ import type {
   BadRowsSummary,
   Cascade,
   MarketSeries,
+  SuspectPrintsSummary,
 } from '../../analysis/index.js'
 import { duration, pct, price, usd } from '../format.js'
 import { panelsOf } from './charts.js'
@@ -40,6 +41,7 @@ export interface DailyData {
   series: readonly MarketSeries[]
   inputs: DailyInput[]
   badRows: BadRowsSummary
+  suspectPrints: SuspectPrintsSummary
   /** Notes from reading the inputs (empty files, skipped instruments) and from reading the history. */
   warnings: string[]
   history: readonly HistoryDay[]
@@ -152,6 +154,7 @@ export function buildDailyReport(data: DailyData): DailyResult {
     cascades,
     carriedOver: noData ? [] : carriedOver,
     badRows: data.badRows,
+    suspectPrints: data.suspectPrints,
     warnings,
   }
   return { report, series }

@@ -3,7 +3,7 @@
  * network access (a Content-Security-Policy forbids both), so it opens the same from a disk, a mail
  * attachment or a web server.
  */
-import { clock, count, duration, minute, pct, price, usd } from '../format.js'
+import { clock, count, duration, minute, pct, price, suspectNote, usd } from '../format.js'
 import { COLORS } from './charts.js'
 import { localMinute } from './day.js'
 import { carriedWords, dayTitle, endText, marketSlug, rankingSentence, spanLine } from './markdown.js'
@@ -246,6 +246,8 @@ function notesSection(report: DailyReport): string {
         .join(', ')})`,
     )
   }
+  const suspect = suspectNote(report.suspectPrints)
+  if (suspect) notes.push(suspect)
   const parts = ['<section class="notes">']
   if (report.status === 'no-data')
     parts.push('<p><b>No market has data inside the day</b>, so there is nothing to analyse.</p>')

@@ -3,7 +3,7 @@
  * beside it (and the HTML report); their figures are here as tables: the day per market, the
  * cascades, and the day hour by hour.
  */
-import { clock, count, duration, minute, pct, price, usd } from '../format.js'
+import { clock, count, duration, minute, pct, price, suspectNote, usd } from '../format.js'
 import { localMinute } from './day.js'
 import type { DailyCascade, DailyMarket, DailyReport } from './types.js'
 
@@ -185,6 +185,8 @@ function notesSection(report: DailyReport): string[] {
         .join(', ')})`,
     )
   }
+  const suspect = suspectNote(report.suspectPrints)
+  if (suspect) notes.push(suspect)
   const out: string[] = []
   if (notes.length > 0) out.push('## Data notes', '', ...notes.map((n) => `- ${cell(n)}`), '')
   out.push('## Inputs', '')

@@ -4,7 +4,12 @@
  * are the history the ranking compares against. Readers ignore fields they do not know: later
  * versions add sections (episodes, market-wide events) beside `cascades`.
  */
-import type { BadRowsSummary, Cascade, InputSummary } from '../../analysis/report-types.js'
+import type {
+  BadRowsSummary,
+  Cascade,
+  InputSummary,
+  SuspectPrintsSummary,
+} from '../../analysis/report-types.js'
 
 export const DAILY_SCHEMA = 'cascade.daily/2'
 
@@ -159,6 +164,7 @@ export interface DailyReport {
   /** Cascades that started before the day and were still under way at its start (each is in its own day's report). */
   carriedOver: DailyCascade[]
   badRows: BadRowsSummary
+  suspectPrints: SuspectPrintsSummary
   warnings: string[]
 }
 
