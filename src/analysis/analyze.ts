@@ -8,6 +8,8 @@
 import { BarStore } from '../bars/index.js'
 import type { TimelineEvent } from '../timeline/event.js'
 import { type Direction, type Episode, findEpisodes, refineRetrace, retraceIndex } from './detect.js'
+import { estimateLiquidations, liquidationScope, noRecords } from './liquidation-estimate.js'
+import { regimeWarnings } from './liquidation-regimes.js'
 import {
   AGGREGATORS,
   type CellTrack,
@@ -38,6 +40,7 @@ import type {
   CascadeOpenInterest,
   CascadeVenue,
   CascadeVolume,
+  LiquidationFigures,
   MarketSummary,
   Resolution,
 } from './report-types.js'
@@ -221,7 +224,9 @@ function measure(context: Context, episode: Episode): Cascade | null {
   }
 
   const volume = volumeFigures(context, startT, windowEnd)
-  if (side) liquidations = liquidationFigures(context, startT, windowEnd, volume.quoteUsd)
+  const scope = side ? liquidationScope(market, startT, windowEnd) : []
+  const estimates = estimateLiquidations(market, scope, startT, windowEnd, direction)
+  if (side) liquidations = { ...liquidationFigures(context, startT, windowEnd, volume.quoteUsd), ...estimates.total }
   if (!liquidations) {
     const multiple = volume.baselineMultiple
     if (multiple !== null && multiple < params.minVolumeMultiple) return null
@@ -245,12 +250,13 @@ function measure(context: Context, episode: Episode): Cascade | null {
     `price ${direction === 'down' ? 'fell' : 'rose'} ${Math.abs(movePct).toFixed(1)} % in ${took} ` +
       `(${startX} → ${extremeX})`,
   )
-  if (liquidations && liquidations.usd > 0) {
-    const sideUsd = direction === 'down' ? liquidations.longUsd : liquidations.shortUsd
+  const sideUsd = direction === 'down' ? liquidations?.longUsd : liquidations?.shortUsd
+  if (liquidations?.usd && sideUsd != null) {
     reasons.push(
       `${sideWord} positions ${((sideUsd / liquidations.usd) * 100).toFixed(0)} % of liquidated USD`,
     )
   }
+  reasons.push(...estimates.reasons)
   if (volume.baselineMultiple !== null && context.volume) {
     const unit = unitWord(context.volume.track.step)
     reasons.push(`volume ${timesWords(volume.baselineMultiple)} the ${params.baselineHours} h median ${unit}`)
@@ -312,10 +318,13 @@ function measure(context: Context, episode: Episode): Cascade | null {
       max15mPct: pctOrNull(maxMovePct(priceLayer, startT, endT, 15 * MINUTE)),
     },
     volume,
-    liquidations,
+    liquidations: liquidations ?? noRecords(estimates.total),
     openInterest: openInterest.figures,
     waves,
-    venues: venueFigures(context, startT, windowEnd, openInterest.venueDrawdownPct),
+    venues: venueFigures(context, startT, windowEnd, openInterest.venueDrawdownPct).map((venue, i) => ({
+      ...venue,
+      liquidations: estimates.venues[i]!,
+    })),
     reasons,
     resolution,
     priceSeries: priceView.series.key,
@@ -395,7 +404,7 @@ function liquidationFigures(
   from: number,
   to: number,
   volumeUsd: number | null,
-): CascadeLiquidations {
+): Omit<CascadeLiquidations, keyof LiquidationFigures> {
   const all = context.market.venues.flatMap((venue) => (venue.liquidations ? [venue.liquidations] : []))
   // Single exchanges add up; an aggregator (CoinGlass, Coinalyze) already contains them, so the
   // window takes whichever group says more instead of adding the groups (as liquidationTrack does).
@@ -589,12 +598,7 @@ export function dataWarnings(markets: readonly MarketBars[], cascades: readonly 
     }
     for (const venue of market.venues) {
       const series = venue.series
-      if (series.cappedLiquidations > 0) {
-        warnings.push(
-          `${series.key}: Binance liquidation data after 2021-04-27 holds at most one liquidation ` +
-            'per symbol per second, so liquidation totals are lower bounds',
-        )
-      }
+      if (venue.liquidations) warnings.push(...regimeWarnings(series, venue.liquidations.layer))
       const hourly = series.buckets.filter(
         (layer) =>
           layer.durationMs >= 3_600_000 && (layer.hasLiquidations || layer.hasOpenInterest || layer.hasPrice),
