@@ -29,7 +29,7 @@ export const LIQUIDATION_HEADER =
 export const PAIR_DEFAULTS = Object.freeze({
   seed: 0x14_2023,
   symbol: 'BTCUSDT',
-  hours: 4,
+  hours: 3,
   startPrice: 26_150,
   /** Minutes after the start where the crash begins, then its legs: [minutes, % move]. */
   crashAtMin: 95,
@@ -43,10 +43,10 @@ export const PAIR_DEFAULTS = Object.freeze({
   /** Liquidations per second: calm, and the added rate at full speed (speedRef per minute). */
   liq: {
     calm: 0.03,
-    peak: 14,
+    peak: 10,
     speedRef: 0.005,
     power: 1.5,
-    sizeMedian: 0.06,
+    sizeMedian: 0.04,
     sizeGain: 3,
     sizeSigma: 1.2,
     sizeMax: 80,
@@ -56,14 +56,14 @@ export const PAIR_DEFAULTS = Object.freeze({
   /** Open interest, base units: the start, its calm wander, and voluntary net closing per liquidated coin. */
   oi: { start: 82_000, wander: 0.0004, voluntary: 0.7 },
   flow: {
-    base: 0.12,
-    gain: 14,
+    base: 0.08,
+    gain: 10,
     power: 1.8,
     activitySigma: 0.5,
     risingShare: 0.6,
     imbalanceScale: 0.003,
     maxLevels: 12,
-    sizeMedian: 0.02,
+    sizeMedian: 0.3,
     sizeGain: 2,
     sizeSigma: 1.3,
   },

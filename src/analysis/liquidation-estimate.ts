@@ -63,6 +63,8 @@ const Z = 3
 /** In saturated blocks the kept record sits late in its second (mean ≥ 0.67 at 90 % taken). */
 const MIN_SATURATED_OFFSET = 0.6
 const MIN_SATURATED_SECONDS = 60
+/** From this share of seconds holding a record, the words call a capped feed saturated. */
+const SATURATED_SHARE = 0.5
 
 export const METHODS = {
   complete: 'complete feed: the recorded sum',
@@ -763,12 +765,13 @@ export function liquidationSentence(
           `liquidations ${money(observed)} recorded (complete feed${share ? `, records in ${share} of seconds` : ''})`,
         )
       break
-    case 'capped':
-      if (observed !== null)
-        parts.push(
-          `liquidations ≥ ${money(observed)} recorded (capped feed${share ? `, ${share} of seconds saturated` : ''})`,
-        )
+    case 'capped': {
+      // A second with a record on a capped feed may hide more: many such seconds, a saturated feed.
+      const saturated = figures.coverage && figures.coverage.share >= SATURATED_SHARE
+      const seconds = share ? `, ${saturated ? `${share} of seconds saturated` : `records in ${share} of seconds`}` : ''
+      if (observed !== null) parts.push(`liquidations ≥ ${money(observed)} recorded (capped feed${seconds})`)
       break
+    }
     case 'aggregate':
       if (observed !== null) parts.push(`liquidations ≥ ${money(observed)} recorded (aggregate of capped feeds)`)
       break
