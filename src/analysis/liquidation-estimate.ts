@@ -19,7 +19,7 @@
  * at u (0…1) of the second hid a Poisson(λu) number of earlier liquidations, each valued at the
  * kept record's size (it is one draw of the same sizes). Its variance — of λ, of the hidden count,
  * of the sizes (their spread read from the log-sizes, robust to one whale) — gives the range:
- * the value ± 3 standard errors, never below the recorded sum.
+ * the value ± 3.5 standard errors, never below the recorded sum.
  *
  * Without sub-second times the share of seconds holding a record gives λ per minute
  * (p = 1 − e^−λ); a minute with every second taken bounds λ only from below, so the range is open
@@ -58,8 +58,12 @@ export const OI_MAX_INTERVAL_MS = 5 * 60_000
 const ARRIVAL_BLOCK_MS = 10_000
 /** Blocks for the occupancy model (no sub-second times): λ from the share of seconds taken. */
 const OCCUPANCY_BLOCK_MS = 60_000
-/** Standard errors on either side of the estimate. */
-const Z = 3
+/**
+ * Standard errors on either side of the estimate. Sizes are heavy-tailed, so the estimate's error
+ * is too: 3.5 keeps held-out known totals inside the range, whose top stays under 2 × the total.
+ */
+export const RANGE_ERRORS = 3.5
+const Z = RANGE_ERRORS
 /** In saturated blocks the kept record sits late in its second (mean ≥ 0.67 at 90 % taken). */
 const MIN_SATURATED_OFFSET = 0.6
 const MIN_SATURATED_SECONDS = 60
@@ -71,7 +75,7 @@ export const METHODS = {
   arrival:
     'capped feed, arrival-time saturation model: each record stands for itself and the ' +
     'liquidations it hid earlier in its second (λ from the gaps to the end of the seconds, per 10 s), ' +
-    'range ± 3 standard errors',
+    'range ± 3.5 standard errors',
   occupancy:
     'capped feed, occupancy saturation model (no sub-second times): λ from the share of seconds ' +
     'holding a record, per minute',
@@ -220,7 +224,8 @@ function venueWork(
   const sums = windowSums(layer, from, to)
   const observed = { usd: sums.liqLongUsd + sums.liqShortUsd, long: sums.liqLongUsd, short: sums.liqShortUsd }
   const sideOi = oi === null ? null : direction === 'down' ? oi.longUsd : oi.shortUsd
-  if (layer.durationMs > SECOND) {
+  // Buckets (aggregators; 1-second bars read back from `cascade bars`) carry sums, not records.
+  if (layer.durationMs > SECOND || layer.liqFromBuckets) {
     const regime = combineRegimes(stretches.map((s) => s.regime))
     // The buckets the window touches: the open interest is measured over the same span.
     const spanFrom = Math.floor(from / layer.durationMs) * layer.durationMs
@@ -454,7 +459,7 @@ function weightedVariance(values: readonly { weight: number; log: number }[]): n
 /**
  * λ per minute from the share p of its seconds holding a record (p = 1 − e^−λ); each record
  * stands for λ / (1 − e^−λ) liquidations. The range takes p at the ends of its Wilson interval
- * (± 3 standard errors). A minute with every second taken bounds λ only from below, so the range
+ * (± 3.5 standard errors). A minute with every second taken bounds λ only from below, so the range
  * is then open above unless the venue's own open-interest closing closes it.
  */
 function occupancyEstimate(

@@ -328,7 +328,7 @@ export function recordDensity(layer: BarColumns, from: number, to: number): { se
 const overrideCache = new WeakMap<BarColumns, Map<FeedRule, FeedRule | null>>()
 
 function overrideOf(series: SeriesBars, layer: BarColumns, rule: FeedRule): FeedRule | null {
-  if (rule.regime !== 'capped' || layer.durationMs > SECOND) return null
+  if (rule.regime !== 'capped' || layer.durationMs > SECOND || layer.liqFromBuckets) return null
   let cache = overrideCache.get(layer)
   if (!cache) {
     cache = new Map()
