@@ -42,7 +42,11 @@ async function generate(out) {
       const name = member.replace(/\.csv$/, '.zip')
       const bytes = await zipOne(member, file.text, date)
       await writeFile(join(dir, name), bytes)
-      written.push({ path: `${folder}/${name}`, bytes: bytes.length, lines: file.text.split('\n').length - 1 })
+      written.push({
+        path: `${folder}/${name}`,
+        bytes: bytes.length,
+        lines: file.text.split('\n').length - 1,
+      })
     }
   }
   await writeFile(join(out, 'README.md'), readme(pair, written))
@@ -83,7 +87,9 @@ function readme(pair, written) {
     '',
     '| file | size | lines |',
     '|---|---|---|',
-    ...written.map((f) => `| \`${f.path}\` | ${(f.bytes / 1024).toFixed(0)} KiB | ${f.lines.toLocaleString('en-US')} |`),
+    ...written.map(
+      (f) => `| \`${f.path}\` | ${(f.bytes / 1024).toFixed(0)} KiB | ${f.lines.toLocaleString('en-US')} |`,
+    ),
     '',
     `- \`capped/\` is dated ${CAPPED_DATE}, after Binance capped its liquidation stream (2021-04-27):`,
     '  its liquidationSnapshot keeps the latest liquidation of each second, as the feed does.',
@@ -179,7 +185,8 @@ async function main(argv) {
     return
   }
   const { written } = await generate(out)
-  for (const f of written) console.log(`${f.path.padEnd(56)} ${String(f.bytes).padStart(8)} B  ${f.lines} lines`)
+  for (const f of written)
+    console.log(`${f.path.padEnd(56)} ${String(f.bytes).padStart(8)} B  ${f.lines} lines`)
 }
 
 await main(process.argv)

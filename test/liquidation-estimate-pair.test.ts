@@ -11,12 +11,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import {
-  buildPair,
-  pairFiles,
-  secondsBetween,
-  totalBetween,
-} from '../scripts/lib/liquidation-pair.mjs'
+import { buildPair, pairFiles, secondsBetween, totalBetween } from '../scripts/lib/liquidation-pair.mjs'
 import { type AnalysisResult, analyzeBars, type Cascade } from '../src/analysis/index.js'
 import { METHODS } from '../src/analysis/liquidation-estimate.js'
 import { foldEvents } from '../src/bars/index.js'
@@ -151,7 +146,13 @@ describe('held-out variants built the same way', () => {
   // voluntary closing and seeds than the committed pair. No parameter of the method is fitted to them.
   const variants = [
     { seed: 101, legs: [[6, -7]], rebound: [20, 3], liq: { peak: 6, sizeSigma: 1.0 } },
-    { seed: 202, legs: [[25, -8]], rebound: [30, 2], liq: { peak: 25, sizeMedian: 0.1 }, oi: { voluntary: 0.2 } },
+    {
+      seed: 202,
+      legs: [[25, -8]],
+      rebound: [30, 2],
+      liq: { peak: 25, sizeMedian: 0.1 },
+      oi: { voluntary: 0.2 },
+    },
     {
       seed: 303,
       legs: [
@@ -165,7 +166,13 @@ describe('held-out variants built the same way', () => {
       liq: { peak: 12, sizeSigma: 1.4 },
     },
     { seed: 404, legs: [[8, 6.5]], rebound: [25, -2.5], liq: { peak: 18, sizeSigma: 0.9 } },
-    { seed: 505, legs: [[15, -12]], rebound: [20, 6], liq: { peak: 40, sizeMedian: 0.02 }, oi: { voluntary: 1.5 } },
+    {
+      seed: 505,
+      legs: [[15, -12]],
+      rebound: [20, 6],
+      liq: { peak: 40, sizeMedian: 0.02 },
+      oi: { voluntary: 1.5 },
+    },
     { seed: 606, startPrice: 2_450, legs: [[10, -9]], rebound: [25, 3], liq: { peak: 8, sizeMedian: 1.5 } },
   ]
 
@@ -195,9 +202,9 @@ describe('the reconstructions', () => {
     // less the lowest up to 13:25, the first level past the window: the planted 61,200 BTC.
     const crash = result.cascades.find((c) => c.direction === 'down')!
     const level = (time: string) =>
-      events.find(
-        (e) => e.kind === 'open_interest' && e.ts === Date.parse(`2021-05-19T${time}:00Z`),
-      ) as { openInterest: number } | undefined
+      events.find((e) => e.kind === 'open_interest' && e.ts === Date.parse(`2021-05-19T${time}:00Z`)) as
+        | { openInterest: number }
+        | undefined
     expect(crash.start).toBe('2021-05-19T11:14:06.000Z')
     expect(level('13:25')!.openInterest).toBe(61_200)
     expect(crash.liquidations!.oiImplied!.base).toBeCloseTo(level('11:10')!.openInterest - 61_200, 3)
@@ -213,7 +220,9 @@ describe('the reconstructions', () => {
       expect([l.usd, l.observedUsd, l.regime]).toEqual([null, null, 'absent'])
       expect(l.oiImplied).not.toBeNull()
       expect(l.estimatedUsd!.method).toBe(METHODS.openInterest)
-      expect(cascade.reasons).toContain('Binance publishes no USD-M liquidationSnapshot files after 2024-03-31')
+      expect(cascade.reasons).toContain(
+        'Binance publishes no USD-M liquidationSnapshot files after 2024-03-31',
+      )
     }
   })
 })

@@ -213,13 +213,25 @@ export function pairFiles(pair, date, liquidations = 'capped') {
   const aggLines = header ? [AGG_HEADER] : []
   for (const t of pair.trades) {
     aggLines.push(
-      [t.aggId, decimal(t.price, 2), decimal(t.quantity, 3), t.firstId, t.lastId, startMs + t.ts, t.sell].join(','),
+      [
+        t.aggId,
+        decimal(t.price, 2),
+        decimal(t.quantity, 3),
+        t.firstId,
+        t.lastId,
+        startMs + t.ts,
+        t.sell,
+      ].join(','),
     )
   }
   files.push({ name: `${symbol}-aggTrades-${date}.csv`, text: `${aggLines.join('\n')}\n` })
   const early = date <= '2021-05-20'
   const metrics = pair.oiLevels.map((row) => {
-    const [buy, sell] = takerVolumes(pair.trades, row.second * SECOND - FIVE_MINUTES * SECOND, row.second * SECOND)
+    const [buy, sell] = takerVolumes(
+      pair.trades,
+      row.second * SECOND - FIVE_MINUTES * SECOND,
+      row.second * SECOND,
+    )
     const taker = buy > 0 && sell > 0 ? buy / sell : 1
     const ratio = (x) => (early ? String(x) : x.toFixed(8))
     return [

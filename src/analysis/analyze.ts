@@ -226,7 +226,8 @@ function measure(context: Context, episode: Episode): Cascade | null {
   const volume = volumeFigures(context, startT, windowEnd)
   const scope = side ? liquidationScope(market, startT, windowEnd) : []
   const estimates = estimateLiquidations(market, scope, startT, windowEnd, direction)
-  if (side) liquidations = { ...liquidationFigures(context, startT, windowEnd, volume.quoteUsd), ...estimates.total }
+  if (side)
+    liquidations = { ...liquidationFigures(context, startT, windowEnd, volume.quoteUsd), ...estimates.total }
   if (!liquidations) {
     const multiple = volume.baselineMultiple
     if (multiple !== null && multiple < params.minVolumeMultiple) return null

@@ -35,9 +35,9 @@ import {
   combineRegimes,
   missingFeedNote,
   type RegimeStretch,
+  recordSpan,
   regimeChanges,
   seriesStretches,
-  recordSpan,
 } from './liquidation-regimes.js'
 import { AGGREGATORS, baseAsset, type FigureView, type MarketBars, type Venue } from './market.js'
 import { overlapRange, priceKnownAt, windowSums } from './metrics.js'
@@ -174,7 +174,8 @@ export function estimateLiquidations(
       reasons.push(`${market.venues[i]!.series.key}: the window crosses ${changeWords(change)}`)
     }
   }
-  if (inScope.length === 0) reasons.push(...new Set(works.flatMap((work) => (work.missing ? [work.missing] : []))))
+  if (inScope.length === 0)
+    reasons.push(...new Set(works.flatMap((work) => (work.missing ? [work.missing] : []))))
   return { total: totalFigures, venues: works.map(figuresOf), reasons }
 }
 
@@ -250,7 +251,10 @@ function venueWork(
   }
   const parts = stretches.map((stretch) =>
     stretch.regime === 'complete'
-      ? exact(windowUsd(layer, stretch.from, stretch.to), stretch.rule.overrides ? METHODS.uncapped : undefined)
+      ? exact(
+          windowUsd(layer, stretch.from, stretch.to),
+          stretch.rule.overrides ? METHODS.uncapped : undefined,
+        )
       : cappedEstimate(layer, Math.max(stretch.from, from), Math.min(stretch.to, to), span, sideOi),
   )
   return {
@@ -298,12 +302,8 @@ function addEstimates(parts: readonly (LiquidationEstimate | null)[]): Liquidati
   const methods = [...new Set(known.map((part) => part.method))]
   return {
     value: known.reduce((sum, part) => sum + part.value, 0),
-    low: known.every((part) => part.low !== null)
-      ? known.reduce((sum, part) => sum + part.low!, 0)
-      : null,
-    high: known.every((part) => part.high !== null)
-      ? known.reduce((sum, part) => sum + part.high!, 0)
-      : null,
+    low: known.every((part) => part.low !== null) ? known.reduce((sum, part) => sum + part.low!, 0) : null,
+    high: known.every((part) => part.high !== null) ? known.reduce((sum, part) => sum + part.high!, 0) : null,
     method: methods.join('; '),
   }
 }
@@ -426,7 +426,10 @@ function arrivalEstimate(
     }
     rateVariance += (rate * slope) ** 2 / Math.max(1, k - 1)
   }
-  if (saturatedSeconds >= MIN_SATURATED_SECONDS && saturatedOffsets / saturatedSeconds < MIN_SATURATED_OFFSET) {
+  if (
+    saturatedSeconds >= MIN_SATURATED_SECONDS &&
+    saturatedOffsets / saturatedSeconds < MIN_SATURATED_OFFSET
+  ) {
     return null
   }
   const observed = around.filter((s) => s.time >= from && s.time < to).reduce((sum, s) => sum + s.usd, 0)
@@ -549,7 +552,8 @@ export function oiImplied(
     const usdLevel = layer.oiUsd[i]!
     if (Number.isNaN(usdLevel)) return null
     const price =
-      (ownPrice ? priceKnownAt(ownPrice, time) : null) ?? (marketPrice ? priceKnownAt(marketPrice, time) : null)
+      (ownPrice ? priceKnownAt(ownPrice, time) : null) ??
+      (marketPrice ? priceKnownAt(marketPrice, time) : null)
     return price !== null && price > 0 ? { time, base: usdLevel / price } : null
   }
   const after = layer.lowerBound(from - shift + 1)
@@ -634,7 +638,12 @@ function longShareOf(
 // ---------------------------------------------------------------------------------------------
 // Totals and figures
 
-function totalWork(works: readonly VenueWork[], inScope: readonly number[], from: number, to: number): VenueWork {
+function totalWork(
+  works: readonly VenueWork[],
+  inScope: readonly number[],
+  from: number,
+  to: number,
+): VenueWork {
   const windowSeconds = Math.ceil(to / SECOND) - Math.floor(from / SECOND)
   const withOi = works.filter((work) => work.oi !== null)
   const oi =
@@ -773,12 +782,15 @@ export function liquidationSentence(
     case 'capped': {
       // A second with a record on a capped feed may hide more: many such seconds, a saturated feed.
       const saturated = figures.coverage && figures.coverage.share >= SATURATED_SHARE
-      const seconds = share ? `, ${saturated ? `${share} of seconds saturated` : `records in ${share} of seconds`}` : ''
+      const seconds = share
+        ? `, ${saturated ? `${share} of seconds saturated` : `records in ${share} of seconds`}`
+        : ''
       if (observed !== null) parts.push(`liquidations ≥ ${money(observed)} recorded (capped feed${seconds})`)
       break
     }
     case 'aggregate':
-      if (observed !== null) parts.push(`liquidations ≥ ${money(observed)} recorded (aggregate of capped feeds)`)
+      if (observed !== null)
+        parts.push(`liquidations ≥ ${money(observed)} recorded (aggregate of capped feeds)`)
       break
     case 'absent':
       parts.push('no liquidation records')
@@ -807,4 +819,3 @@ export function liquidationSentence(
   if (figures.regime === 'absent' && parts.length === 1) return null
   return parts.join('; ')
 }
-

@@ -313,7 +313,11 @@ export function sourcesOf(series: SeriesBars, bucketMs: number): string[] {
 export const MAX_SEVERAL_SHARE = 0.02
 
 /** Seconds of a 1-second layer in [from, to) holding liquidation records, and those holding several. */
-export function recordDensity(layer: BarColumns, from: number, to: number): { seconds: number; several: number } {
+export function recordDensity(
+  layer: BarColumns,
+  from: number,
+  to: number,
+): { seconds: number; several: number } {
   let seconds = 0
   let several = 0
   for (let i = layer.lowerBound(from); i < layer.length && layer.time[i]! < to; i++) {

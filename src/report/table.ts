@@ -106,7 +106,9 @@ function footnotes(report: Report): string[] {
         '(Binance liquidationSnapshot, Tardis, CoinGlass, Coinalyze) to measure it',
     )
   }
-  if (report.cascades.some((x) => x.liquidations?.regime === 'capped' || x.liquidations?.regime === 'aggregate')) {
+  if (
+    report.cascades.some((x) => x.liquidations?.regime === 'capped' || x.liquidations?.regime === 'aggregate')
+  ) {
     notes.push(
       '≥ recorded on a capped or aggregated liquidation feed: a lower bound; the reasons give the estimate',
     )

@@ -77,7 +77,10 @@ describe('a capped feed the arrival times cannot read', () => {
     const { total } = estimate([...events, last], BLOCK, BLOCK + 60_000)
     expect(total.estimatedUsd!.method).toBe(METHODS.occupancy)
     const scale = Math.log(2) / (31 / 60) // 31 seconds taken, with the last one
-    expect(total.estimatedUsd!.value).toBeCloseTo(30 * 1000 * (-Math.log(1 - 31 / 60) / (31 / 60)) + 0.1 * scale, 0)
+    expect(total.estimatedUsd!.value).toBeCloseTo(
+      30 * 1000 * (-Math.log(1 - 31 / 60) / (31 / 60)) + 0.1 * scale,
+      0,
+    )
     expect(total.estimatedUsd!.high).toBeGreaterThan(total.estimatedUsd!.value)
   })
 

@@ -43,9 +43,9 @@ describe('the regime table', () => {
     expect(recordRule({ ...binance, venue: 'okx' }, at).cap).toEqual({ per: 'contract', intervalMs: 1000 })
     expect(recordRule({ ...binance, venue: 'bitmex', market: 'BTC-USD-PERP' }, at).regime).toBe('complete')
     expect(recordRule({ ...binance, venue: 'deribit' }, at).regime).toBe('complete')
-    expect(recordRule({ venue: 'coinglass', market: 'BTC-USD-AGG', source: 'coinglass-liquidations' }, at).regime).toBe(
-      'aggregate',
-    )
+    expect(
+      recordRule({ venue: 'coinglass', market: 'BTC-USD-AGG', source: 'coinglass-liquidations' }, at).regime,
+    ).toBe('aggregate')
     // A venue the table does not know: its records are taken as they are, and the note says so.
     expect(recordRule({ ...binance, venue: 'hyperliquid' }, at)).toMatchObject({
       regime: 'complete',
@@ -132,7 +132,9 @@ describe('stretches of a window', () => {
 
 describe('series tagged from their sources', () => {
   it('a Coinalyze per-exchange series (BTCUSDT_PERP.A) carries Binance’s regime', async () => {
-    const { events } = await readAll(['fixtures/coinalyze-liquidations/BTCUSDT_PERP.A_liquidation-history.csv'])
+    const { events } = await readAll([
+      'fixtures/coinalyze-liquidations/BTCUSDT_PERP.A_liquidation-history.csv',
+    ])
     const series = foldEvents(events).series()[0]!
     expect(series.key).toBe('binance:BTC-USDT-PERP')
     const layer = series.buckets[0]!
@@ -153,7 +155,9 @@ describe('series tagged from their sources', () => {
   })
 
   it('CoinGlass multi-exchange series carry aggregate, and say their totals are lower bounds', async () => {
-    const { events } = await readAll(['fixtures/coinglass-liquidations/coinglass_BTC_aggregated-liquidation_4h.csv'])
+    const { events } = await readAll([
+      'fixtures/coinglass-liquidations/coinglass_BTC_aggregated-liquidation_4h.csv',
+    ])
     const series = foldEvents(events).series()[0]!
     expect(series.key).toBe('coinglass:BTC-USD-AGG')
     const layer = series.buckets[0]!
