@@ -175,7 +175,7 @@ describe('a two-leg crash with liquidations and open interest (every metric by h
       'long liquidations 250× the median minute of the previous 24 h ($500.0k in the peak minute)',
       'long positions 99 % of liquidated USD',
       'liquidations ≥ $1.95M recorded (capped feed, records in 1 % of seconds); open interest fell ' +
-        '200 TEST ($20k) in the window; estimated $1.95–2.13M',
+        '200 TEST ($20k) in the window; estimated $1.95–2.18M',
       'volume 5.0× the 24 h median minute',
       'taker sell share 70 %',
       '2 waves of liquidations separated by calm',
