@@ -657,7 +657,7 @@ function totalWork(
         }
   if (inScope.length === 0) {
     // No records: the estimate comes from every venue's own open interest (each in its scope).
-    const estimates = works.map((work) => work.estimate)
+    const estimates = works.filter((work) => work.observed === null).map((work) => work.estimate)
     return {
       regime: 'absent',
       stretches: [],
