@@ -9,6 +9,7 @@ import type { TimelineEvent } from '../timeline/event.js'
 import { detectMarket } from './cascades.js'
 import { marketEvents } from './events.js'
 import { coarsest } from './figures.js'
+import { regimeWarnings } from './liquidation-regimes.js'
 import { AGGREGATORS, groupMarkets, liquidationTotals, type MarketBars } from './market.js'
 import { type AnalysisParams, DEFAULT_PARAMS } from './params.js'
 import type { Cascade, Episode, MarketEvent, MarketSummary, Resolution } from './report-types.js'
@@ -153,12 +154,7 @@ export function dataWarnings(markets: readonly MarketBars[], cascades: readonly 
     }
     for (const venue of market.venues) {
       const series = venue.series
-      if (series.cappedLiquidations > 0) {
-        warnings.push(
-          `${series.key}: Binance liquidation data after 2021-04-27 holds at most one liquidation ` +
-            'per symbol per second, so liquidation totals are lower bounds',
-        )
-      }
+      if (venue.liquidations) warnings.push(...regimeWarnings(series, venue.liquidations.layer))
       const hourly = series.buckets.filter(
         (layer) =>
           layer.durationMs >= 3_600_000 && (layer.hasLiquidations || layer.hasOpenInterest || layer.hasPrice),

@@ -21,6 +21,7 @@ import {
   volumeFigures,
 } from './figures.js'
 import { DirectedBars, type Direction, findLegs, type Leg, legStart, qualifies, retraceBar } from './legs.js'
+import { estimateLiquidations, liquidationScope, noRecords } from './liquidation-estimate.js'
 import type { MarketBars } from './market.js'
 import {
   type Baseline,
@@ -211,7 +212,14 @@ function measure(
   }
 
   const volume = volumeFigures(context, windowStart, windowEnd)
-  if (side) liquidations = liquidationFigures(context, windowStart, windowEnd, volume.quoteUsd)
+  // Observed sums, coverage, the OI-implied closing and the estimate (liquidation-estimate.ts).
+  const scope = side ? liquidationScope(market, windowStart, windowEnd) : []
+  const estimates = estimateLiquidations(market, scope, windowStart, windowEnd, direction)
+  if (side)
+    liquidations = {
+      ...liquidationFigures(context, windowStart, windowEnd, volume.quoteUsd),
+      ...estimates.total,
+    }
   let volumeWords: string | null = null
   if (!liquidations) {
     const multiple = volume.baselineMultiple
@@ -251,12 +259,13 @@ function measure(
         `was undercut within ${params.undercutWithinMin} min, so it is part of this leg${squeeze}`,
     )
   }
-  if (liquidations && liquidations.usd > 0) {
-    const sideUsd = direction === 'down' ? liquidations.longUsd : liquidations.shortUsd
+  const sideUsd = direction === 'down' ? liquidations?.longUsd : liquidations?.shortUsd
+  if (liquidations?.usd && sideUsd != null) {
     reasons.push(
       `${sideWord} positions ${((sideUsd / liquidations.usd) * 100).toFixed(0)} % of liquidated USD`,
     )
   }
+  reasons.push(...estimates.reasons)
   if (volumeWords) reasons.push(volumeWords)
   // Taker imbalance is reported when it leans the move's way; it is never a rule.
   if (volume.takerBuyUsd !== null && volume.takerSellUsd !== null) {
@@ -323,10 +332,13 @@ function measure(
       max15mPct: pctOrNull(maxMovePct(layer, startT, endT, 15 * MINUTE)),
     },
     volume,
-    liquidations,
+    liquidations: liquidations ?? noRecords(estimates.total),
     openInterest: openInterest.figures,
     waves,
-    venues: venueFigures(context, windowStart, windowEnd, openInterest.venueDrawdownPct),
+    venues: venueFigures(context, windowStart, windowEnd, openInterest.venueDrawdownPct).map((venue, i) => ({
+      ...venue,
+      liquidations: estimates.venues[i]!,
+    })),
     reasons,
     resolution,
     priceSeries: priceView.series.key,

@@ -7,6 +7,7 @@
 import type { Candidate } from './cascades.js'
 import { type Context, liquidationFigures, openInterestOf, volumeFigures } from './figures.js'
 import { legStart } from './legs.js'
+import { estimateLiquidations, liquidationScope, noRecords } from './liquidation-estimate.js'
 import type { Cascade, Episode } from './report-types.js'
 import { HOUR, iso, pct } from './stats.js'
 
@@ -67,9 +68,12 @@ function episodeOf(
   const id = `${first.cascade.id}-episode`
   for (const candidate of group) candidate.cascade.episode = id
   const volume = volumeFigures(context, from, to)
-  const liquidations = context.liquidations?.overlaps(from, to)
-    ? liquidationFigures(context, from, to, volume.quoteUsd)
-    : null
+  const recorded = context.liquidations?.overlaps(from, to) === true
+  const scope = recorded ? liquidationScope(context.market, from, to) : []
+  const estimate = estimateLiquidations(context.market, scope, from, to, direction).total
+  const liquidations = recorded
+    ? { ...liquidationFigures(context, from, to, volume.quoteUsd), ...estimate }
+    : noRecords(estimate)
   const movePct = ((extremeX - startX) / startX) * 100
   const legs = group.map(
     (c) =>

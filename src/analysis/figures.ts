@@ -21,7 +21,13 @@ import {
   windowSums,
 } from './metrics.js'
 import type { AnalysisParams } from './params.js'
-import type { CascadeLiquidations, CascadeOpenInterest, CascadeVenue, CascadeVolume } from './report-types.js'
+import type {
+  CascadeLiquidations,
+  CascadeOpenInterest,
+  CascadeVenue,
+  CascadeVolume,
+  LiquidationFigures,
+} from './report-types.js'
 import { baseUnits, iso, MINUTE, medianOrNull, pct, resolutionLabel, round, usd, usdOrNull } from './stats.js'
 
 /** One market's bars and the tracks the figures are read from. */
@@ -164,7 +170,7 @@ export function liquidationFigures(
   from: number,
   to: number,
   volumeUsd: number | null,
-): CascadeLiquidations {
+): Omit<CascadeLiquidations, keyof LiquidationFigures> {
   const all = context.market.venues.flatMap((venue) => (venue.liquidations ? [venue.liquidations] : []))
   // Single exchanges add up; an aggregator (CoinGlass, Coinalyze) already contains them, so the
   // window takes whichever group says more instead of adding the groups (as liquidationTrack does).

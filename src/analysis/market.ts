@@ -8,6 +8,7 @@
  * least half the longest price span, the finest resolution, then the most USD volume.
  */
 import type { BarColumns, BarStore, SeriesBars } from '../bars/index.js'
+import { AGGREGATOR_VENUES } from './liquidation-regimes.js'
 import { MINUTE, medianOrNull } from './stats.js'
 
 export interface FigureView {
@@ -245,8 +246,8 @@ export class CellTrack {
   }
 }
 
-/** Exchanges whose files are aggregates of several venues (CoinGlass, Coinalyze). */
-export const AGGREGATORS: ReadonlySet<string> = new Set(['coinglass', 'coinalyze'])
+/** Exchanges whose files are aggregates of several venues (CoinGlass, Coinalyze): from the regime table. */
+export const AGGREGATORS: ReadonlySet<string> = AGGREGATOR_VENUES
 
 /**
  * Liquidations (long, short) of every venue that has them; null when none does. Single venues add

@@ -74,11 +74,61 @@ export interface CascadeVolume {
   baselineMultiple: number | null
 }
 
-export interface CascadeLiquidations {
+/**
+ * How complete a liquidation series is (src/analysis/liquidation-regimes.ts): every liquidation,
+ * capped at one per symbol or contract per interval, an aggregate of (mostly capped) feeds, or no
+ * records at all.
+ */
+export type LiquidationRegime = 'complete' | 'capped' | 'absent' | 'aggregate'
+
+/** Seconds of the window [start, end + resolution) that hold at least one liquidation record. */
+export interface LiquidationCoverage {
+  seconds: number
+  windowSeconds: number
+  /** seconds / windowSeconds, 0…1. */
+  share: number
+}
+
+/**
+ * Position closing implied by open interest: its decline over the window in base units (from the
+ * level at the start to the lowest level up to the first level at or after the end), valued at
+ * the window's VWAP. Forced plus voluntary closing, not liquidations alone.
+ */
+export interface OiImplied {
+  base: number
+  usd: number | null
+  /** Attributed by the taker flow (sells close longs, buys close shorts), else by the move's direction. */
+  longUsd: number | null
+  shortUsd: number | null
+}
+
+/** An estimate of all liquidations of the window, with the range it is sure of and how it was made. */
+export interface LiquidationEstimate {
+  value: number
+  /** At least the recorded sum; null when nothing was recorded. */
+  low: number | null
+  /** Null when nothing bounds it above (a saturated feed without sub-second times or open interest). */
+  high: number | null
+  method: string
+}
+
+/** Observed, coverage, open-interest closing and estimate, for one venue or several together. */
+export interface LiquidationFigures {
+  /** The recorded sum: a hard lower bound when the feed is capped; null with no records. */
+  observedUsd: number | null
+  /** Null for bucketed (aggregator) data and without records. */
+  coverage: LiquidationCoverage | null
+  oiImplied: OiImplied | null
+  estimatedUsd: LiquidationEstimate | null
+  regime: LiquidationRegime
+}
+
+export interface CascadeLiquidations extends LiquidationFigures {
   count: number | null
-  usd: number
-  longUsd: number
-  shortUsd: number
+  /** The recorded sums (as in /1); null when there are no records. */
+  usd: number | null
+  longUsd: number | null
+  shortUsd: number | null
   largestUsd: number | null
   peakMinute: string | null
   peakMinuteUsd: number | null
@@ -100,6 +150,8 @@ export interface CascadeVenue {
   volumeUsd: number | null
   liquidationsUsd: number | null
   oiDrawdownPct: number | null
+  /** The venue's own liquidation figures (its records against its own open interest). */
+  liquidations?: LiquidationFigures
 }
 
 export interface Cascade {
@@ -115,6 +167,7 @@ export interface Cascade {
   price: CascadePrice
   speed: CascadeSpeed
   volume: CascadeVolume
+  /** Always an object in /2 (`regime: 'absent'` without records); null in /1 without records. */
   liquidations: CascadeLiquidations | null
   openInterest: CascadeOpenInterest | null
   waves: number

@@ -6,7 +6,7 @@
 
 const INITIAL_CAPACITY = 256
 /** Columns in `columns()` order; those from FIRST_OPTIONAL on may be absent (all default). */
-const COLUMNS = 17
+const COLUMNS = 18
 const FIRST_OPTIONAL = 10
 /** The optional columns' getters, in `columns()` order. */
 const OPTIONAL_NAMES = [
@@ -17,6 +17,7 @@ const OPTIONAL_NAMES = [
   'liqLargestUsd',
   'oi',
   'oiUsd',
+  'liqLastMs',
 ] as const
 /** Each column's value in a new row: NaN for price and open-interest levels, 0 for sums. */
 const DEFAULTS: readonly number[] = [
@@ -35,6 +36,7 @@ const DEFAULTS: readonly number[] = [
   0,
   0,
   0,
+  Number.NaN,
   Number.NaN,
   Number.NaN,
 ]
@@ -57,8 +59,8 @@ export interface ExportedBars {
   length: number
   /**
    * time, open, high, low, close, volume, volumeUsd, takerBuyUsd, takerSellUsd, trades, liqLongUsd,
-   * liqShortUsd, liqLongCount, liqShortCount, liqLargestUsd, oi, oiUsd; null for a column the layer
-   * never held (every row the default).
+   * liqShortUsd, liqLongCount, liqShortCount, liqLargestUsd, oi, oiUsd, liqLastMs; null for a column
+   * the layer never held (every row the default).
    */
   columns: (Float64Array | null)[]
   flags: boolean[]
@@ -83,7 +85,7 @@ export class BarColumns {
   takerSellUsd: Float64Array
   trades: Float64Array
   // Liquidation and open-interest columns exist once written or read: a layer made from trades
-  // alone never needs them, and they are 7 of the 17 columns (DESIGN §9: memory grows with the
+  // alone never needs them, and they are 8 of the 18 columns (DESIGN §9: memory grows with the
   // seconds covered, so every column counts). Null: every row holds the default.
   private liqLongUsdColumn: Float64Array | null = null
   private liqShortUsdColumn: Float64Array | null = null
@@ -93,6 +95,7 @@ export class BarColumns {
   /** Open-interest level last seen in the bucket (base units, USD); NaN where none. */
   private oiColumn: Float64Array | null = null
   private oiUsdColumn: Float64Array | null = null
+  private liqLastMsColumn: Float64Array | null = null
 
   get liqLongUsd(): Float64Array {
     this.liqLongUsdColumn ??= this.defaults(0)
@@ -121,6 +124,15 @@ export class BarColumns {
   get oiUsd(): Float64Array {
     this.oiUsdColumn ??= this.defaults(Number.NaN)
     return this.oiUsdColumn
+  }
+  /**
+   * Milliseconds into the bucket of its latest liquidation; NaN where none (and in coarser
+   * buckets). A feed capped at one record a second keeps the latest: how late it sits in its
+   * second tells how many it hid (src/analysis/liquidation-estimate.ts).
+   */
+  get liqLastMs(): Float64Array {
+    this.liqLastMsColumn ??= this.defaults(Number.NaN)
+    return this.liqLastMsColumn
   }
 
   // What the layer holds at all: a figure is null in the report when its flag is off.
@@ -309,7 +321,8 @@ export class BarColumns {
 
   /**
    * Both layers in one, bucket by bucket: sums add, high/low widen, open and open interest keep
-   * this layer's where it has one, close and a later open interest take `other`'s. Exact (any
+   * this layer's where it has one, close and a later open interest take `other`'s, the latest
+   * liquidation's offset the later of the two. Exact (any
    * order gives the same numbers) when no bucket holds the same figure on both sides — trades on
    * one side and liquidations or open interest on the other. A linear merge: no row is shifted.
    */
@@ -330,6 +343,7 @@ export class BarColumns {
     const firstSum = 5
     const largest = 14
     const oi = 15
+    const lastMs = 17
     let i = 0
     let j = 0
     let n = 0
@@ -361,6 +375,9 @@ export class BarColumns {
         out[largest]![n] = Math.max(a[largest]![i]!, b[largest]![j]!)
         out[oi]![n] = pick(oi, false)
         out[oi + 1]![n] = pick(oi + 1, false)
+        const lastA = a[lastMs]![i]!
+        const lastB = b[lastMs]![j]!
+        out[lastMs]![n] = Number.isNaN(lastA) ? lastB : Number.isNaN(lastB) ? lastA : Math.max(lastA, lastB)
         i++
         j++
       }
@@ -392,6 +409,7 @@ export class BarColumns {
     this.liqLargestUsdColumn = columns[14]!
     this.oiColumn = columns[15]!
     this.oiUsdColumn = columns[16]!
+    this.liqLastMsColumn = columns[17]!
     this.length = length
     this.capacity = columns[0]!.length
   }
@@ -431,6 +449,7 @@ export class BarColumns {
       this.liqLargestUsdColumn,
       this.oiColumn,
       this.oiUsdColumn,
+      this.liqLastMsColumn,
     ]
   }
 

@@ -14,10 +14,15 @@ import type {
 } from '../timeline/event.js'
 import { BarColumns } from './columns.js'
 
-/** Binance's liquidation streams keep at most one liquidation per symbol per second from here on. */
-export const BINANCE_LIQUIDATION_CAP_MS = Date.UTC(2021, 3, 27)
-
 const SECOND = 1000
+
+export interface LiquidationSource {
+  first: number
+  last: number
+  records: number
+  /** 1000 for liquidation events (1-second bars); the bucket length for aggregator buckets. */
+  bucketMs: number
+}
 
 export class SeriesBars {
   /** `binance:BTC-USDT-PERP`. */
@@ -35,8 +40,12 @@ export class SeriesBars {
   readonly buckets: BarColumns[] = []
   /** Trades whose quote is not a dollar (USD figures unknown for them). */
   nonUsdTrades = 0
-  /** Binance liquidations at or after 2021-04-27 (the one-per-second sampling). */
-  cappedLiquidations = 0
+  /**
+   * The sources (formats) that gave the series' liquidations, with the span and number of their
+   * records and their bucket length (1000 for events): the analysis reads each feed's regime
+   * (complete, capped, aggregate) from them (src/analysis/liquidation-regimes.ts).
+   */
+  readonly liquidationSources = new Map<string, LiquidationSource>()
   /** Events by kind, for diagnostics. */
   readonly counts = { trade: 0, liquidation: 0, open_interest: 0, funding: 0, bar: 0 }
 
@@ -97,9 +106,12 @@ export class SeriesBars {
 
   liquidation(event: LiquidationEvent): void {
     this.counts.liquidation++
-    if (this.exchange === 'binance' && event.ts >= BINANCE_LIQUIDATION_CAP_MS) this.cappedLiquidations++
+    this.noteLiquidationSource(event.source, event.ts, SECOND)
     const bars = this.ticks
-    const i = bars.slot(Math.floor(event.ts / SECOND) * SECOND)
+    const second = Math.floor(event.ts / SECOND) * SECOND
+    const i = bars.slot(second)
+    const offset = event.ts - second
+    if (!(bars.liqLastMs[i]! >= offset)) bars.liqLastMs[i] = offset
     const usd = event.notionalUsd
     if (event.side === 'long') {
       bars.liqLongUsd[i]! += usd
@@ -110,6 +122,17 @@ export class SeriesBars {
     }
     if (usd > bars.liqLargestUsd[i]!) bars.liqLargestUsd[i] = usd
     bars.hasLiquidations = true
+  }
+
+  private noteLiquidationSource(source: string, ts: number, bucketMs: number): void {
+    const seen = this.liquidationSources.get(source)
+    if (!seen) {
+      this.liquidationSources.set(source, { first: ts, last: ts, records: 1, bucketMs })
+      return
+    }
+    if (ts < seen.first) seen.first = ts
+    if (ts > seen.last) seen.last = ts
+    seen.records++
   }
 
   openInterest(event: OpenInterestEvent): void {
@@ -160,6 +183,14 @@ export class SeriesBars {
     if (event.trades !== null) {
       bars.trades[i]! += event.trades
       bars.hasTrades = true
+    }
+    if (
+      event.liqLongUsd !== null ||
+      event.liqShortUsd !== null ||
+      (event.liqLongBase ?? null) !== null ||
+      (event.liqShortBase ?? null) !== null
+    ) {
+      this.noteLiquidationSource(event.source, event.ts, Math.max(SECOND, event.durationMs))
     }
     if (event.liqLongUsd !== null || event.liqShortUsd !== null) {
       bars.liqLongUsd[i]! += event.liqLongUsd ?? 0
@@ -255,7 +286,15 @@ export class BarStore {
     }
     series.ticks.mergeWith(part.ticks)
     series.nonUsdTrades += part.nonUsdTrades
-    series.cappedLiquidations += part.cappedLiquidations
+    for (const [source, theirs] of part.liquidationSources) {
+      const mine = series.liquidationSources.get(source)
+      if (!mine) series.liquidationSources.set(source, { ...theirs })
+      else {
+        mine.first = Math.min(mine.first, theirs.first)
+        mine.last = Math.max(mine.last, theirs.last)
+        mine.records += theirs.records
+      }
+    }
     for (const kind of Object.keys(series.counts) as (keyof SeriesBars['counts'])[]) {
       series.counts[kind] += part.counts[kind]
     }

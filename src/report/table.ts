@@ -84,7 +84,10 @@ function marketLines(m: MarketSummary, c: Paint): string[] {
 function cascadeRow(x: Cascade, c: Paint): string[] {
   const down = x.direction === 'down'
   const paint = down ? c.red : c.green
-  const liq = x.liquidations ? `${usd(x.liquidations.longUsd)} / ${usd(x.liquidations.shortUsd)}` : 'n/a¹'
+  const l = x.liquidations
+  // A capped or aggregated feed's sum is a lower bound: marked, the estimate is in the reasons.
+  const bound = l?.regime === 'capped' || l?.regime === 'aggregate' ? '≥' : ''
+  const liq = l && l.usd !== null ? `${bound}${usd(l.longUsd)} / ${usd(l.shortUsd)}` : 'n/a¹'
   const drawdown = x.openInterest?.drawdownPct
   return [
     `${x.market} ${paint(down ? '▼' : '▲')}`,
@@ -102,10 +105,17 @@ function cascadeRow(x: Cascade, c: Paint): string[] {
 
 function footnotes(report: Report): string[] {
   const notes: string[] = []
-  if (report.cascades.some((x) => x.liquidations === null)) {
+  if (report.cascades.some((x) => x.liquidations === null || x.liquidations.usd === null)) {
     notes.push(
       '¹ no liquidation data in the inputs for this market: add liquidation files ' +
         '(Binance liquidationSnapshot, Tardis, CoinGlass, Coinalyze) to measure it',
+    )
+  }
+  if (
+    report.cascades.some((x) => x.liquidations?.regime === 'capped' || x.liquidations?.regime === 'aggregate')
+  ) {
+    notes.push(
+      '≥ recorded on a capped or aggregated liquidation feed: a lower bound; the reasons give the estimate',
     )
   }
   const coarse = new Set<string>()

@@ -117,7 +117,8 @@ describe('a two-leg crash with liquidations and open interest (every metric by h
   it('measures liquidations', () => {
     // longs 200 + 500 + 300 + 100 + 150 + 400 + 250 + 30 = 1 930 k; shorts 15 k (r13); 9 orders;
     // share of volume 1 945 000 / 70 000 000 = 0.0278
-    expect(result.cascades[0]!.liquidations).toEqual({
+    const liquidations = result.cascades[0]!.liquidations!
+    expect(liquidations).toMatchObject({
       count: 9,
       usd: 1_945_000,
       longUsd: 1_930_000,
@@ -126,7 +127,23 @@ describe('a two-leg crash with liquidations and open interest (every metric by h
       peakMinute: iso(at(1)),
       peakMinuteUsd: 500_000,
       shareOfVolume: 0.0278,
+      observedUsd: 1_945_000,
+      regime: 'capped', // Binance, dated after 2021-04-27
+      // 9 seconds with a record in the 14 minutes r0…r13 = 840 s
+      coverage: { seconds: 9, windowSeconds: 840, share: 0.0107 },
+      // OI 1 000 at r0, lowest 800 (r10) by r15, the first level past the window: 200 TEST at the
+      // window's VWAP 70 M / 700 000 = 100; taker sells 70 % close longs
+      oiImplied: { base: 200, usd: 20_000, longUsd: 14_000, shortUsd: 6_000 },
     })
+    // Times on the whole second: no sub-second times, so λ per minute from the share of seconds
+    // taken, p = 1 − e^−λ, each record standing for λ / p: one second in 60 for r0…r12, one in
+    // the 6 seconds the data still covers in r13 (the records end at r13 + 5 s).
+    const scale = (p: number) => -Math.log(1 - p) / p
+    const estimate = liquidations.estimatedUsd!
+    expect(estimate.method).toMatch(/^capped feed, occupancy saturation model/)
+    expect(estimate.value).toBeCloseTo(1_930_000 * scale(1 / 60) + 15_000 * scale(1 / 6), 0)
+    expect(estimate.low).toBeGreaterThanOrEqual(1_945_000)
+    expect(estimate.high).toBeGreaterThan(estimate.value)
   })
 
   it('measures the open-interest drawdown in USD and base units', () => {
@@ -146,6 +163,7 @@ describe('a two-leg crash with liquidations and open interest (every metric by h
         volumeUsd: 70_000_000,
         liquidationsUsd: 1_945_000,
         oiDrawdownPct: 29.6,
+        liquidations: expect.objectContaining({ observedUsd: 1_945_000, regime: 'capped' }),
       },
     ])
   })
@@ -157,6 +175,8 @@ describe('a two-leg crash with liquidations and open interest (every metric by h
       'price fell 15.0 % in 11 min (100 → 85)',
       'long liquidations 250× the median minute of the previous 24 h ($500.0k in the peak minute)',
       'long positions 99 % of liquidated USD',
+      'liquidations ≥ $1.95M recorded (capped feed, records in 1 % of seconds); open interest fell ' +
+        '200 TEST ($20k) in the window; estimated $1.95–2.18M',
       'volume 5.0× the median minute of the previous 24 h',
       'taker sell share 70 %',
       '2 waves of liquidations separated by calm',
@@ -211,7 +231,22 @@ describe('trades-only detection', () => {
     expect(result.cascades.map((c) => c.direction)).toEqual(['down', 'up'])
     expect(result.cascades[1]!.start).toBe(iso(at(12))) // the latest of the two bars that touched 85
     const cascade = result.cascades[0]!
-    expect(cascade.liquidations).toBeNull()
+    // /2: still an object, every figure null (never 0), the regime absent
+    expect(cascade.liquidations).toEqual({
+      count: null,
+      usd: null,
+      longUsd: null,
+      shortUsd: null,
+      largestUsd: null,
+      peakMinute: null,
+      peakMinuteUsd: null,
+      shareOfVolume: null,
+      observedUsd: null,
+      coverage: null,
+      oiImplied: null,
+      estimatedUsd: null,
+      regime: 'absent',
+    })
     expect(cascade.openInterest).toBeNull()
     // no liquidation flow to end it: the end is where the price retraced 35 % of 15 (90.25): r14's high 91
     expect([cascade.end, cascade.price.end, cascade.price.reboundPct]).toEqual([iso(at(14)), 91, 40])
@@ -316,6 +351,17 @@ describe('mixed resolution: 1-minute klines with hourly aggregator liquidations'
       peakMinute: null,
       peakMinuteUsd: null,
       shareOfVolume: 0.0704, // 5 M / 71 M of volume
+      observedUsd: 5_000_000,
+      coverage: null, // hourly buckets
+      oiImplied: null,
+      // an aggregate of capped feeds, and no open interest of its scope to bound it
+      estimatedUsd: {
+        value: 5_000_000,
+        low: 5_000_000,
+        high: null,
+        method: expect.stringMatching(/^the recorded sum as a lower bound/),
+      },
+      regime: 'aggregate',
     })
     expect(cascade.resolution).toEqual({ price: '1m', volume: '1m', liquidations: '1h' })
     // 24 hours of 10 000 before → median 10 000; 5 000 000 / 10 000 = 500×

@@ -28,7 +28,12 @@ describeReal('LTCUSDT 1-minute klines, February 2026', () => {
 
   it('works from klines alone: no liquidation or OI figures, 1-minute resolution, volume measured', () => {
     const cascade = result.cascades.find((c) => c.extreme === '2026-02-06T00:20:00.000Z')!
-    expect(cascade.liquidations).toBeNull()
+    expect(cascade.liquidations).toMatchObject({
+      usd: null,
+      observedUsd: null,
+      regime: 'absent',
+      estimatedUsd: null,
+    })
     expect(cascade.openInterest).toBeNull()
     expect(cascade.resolution).toEqual({ price: '1m', volume: '1m' })
     expect(cascade.volume.baselineMultiple).toBeGreaterThan(2)

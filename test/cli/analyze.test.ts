@@ -123,7 +123,13 @@ describeReal('cascade analyze on the real February 2026 files', () => {
     const low = report.cascades.find((c) => c.extreme === '2026-02-06T00:20:00.000Z')!
     expect(low.direction).toBe('down')
     expect(low.price.extreme).toBe(45)
-    expect(low.liquidations).toBeNull()
+    // No liquidation file: in /2 still an object, with nothing recorded and nothing made up.
+    expect(low.liquidations).toMatchObject({
+      usd: null,
+      observedUsd: null,
+      regime: 'absent',
+      estimatedUsd: null,
+    })
     expect(low.resolution.price).toBe('1m')
   })
 
@@ -173,7 +179,12 @@ describe('cascade analyze on trades alone', () => {
     const report = json(run)
     expect(report.cascades.length).toBeGreaterThan(0)
     for (const c of report.cascades) {
-      expect(c.liquidations).toBeNull()
+      expect(c.liquidations).toMatchObject({
+        usd: null,
+        observedUsd: null,
+        regime: 'absent',
+        oiImplied: null,
+      })
       expect(c.openInterest).toBeNull()
     }
     expect(table.stdout).toMatch(/no liquidation data in the inputs/)

@@ -150,7 +150,7 @@ function snapshot(store: BarStore) {
     symbol: s.symbol,
     counts: s.counts,
     nonUsdTrades: s.nonUsdTrades,
-    cappedLiquidations: s.cappedLiquidations,
+    liquidationSources: [...s.liquidationSources],
     layers: s.layers.map((layer) => {
       // Every column by name (an absent optional column reads as its defaults on both sides).
       const { columns: _held, ...rest } = layer.exportRows()
@@ -172,6 +172,7 @@ function snapshot(store: BarStore) {
         'liqLargestUsd',
         'oi',
         'oiUsd',
+        'liqLastMs',
       ] as const
       return { ...rest, columns: names.map((name) => [...layer[name].subarray(0, layer.length)]) }
     }),
