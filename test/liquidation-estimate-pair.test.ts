@@ -32,11 +32,11 @@ async function analyzeFiles(files: { name: string; text: string }[]): Promise<An
 
 type Pair = ReturnType<typeof buildPair>
 
-/** The known figures of a cascade's window [start, end + 1 s), times relative to the pair's day. */
+/** The known figures of a cascade's window (its half-open `window`), times relative to the pair's day. */
 function known(pair: Pair, cascade: Cascade, date: string) {
   const day = Date.parse(`${date}T00:00:00Z`)
-  const from = Date.parse(cascade.start) - day
-  const to = Date.parse(cascade.end) + 1000 - day
+  const from = Date.parse(cascade.window.from) - day
+  const to = Date.parse(cascade.window.to) - day
   return {
     total: totalBetween(pair.liquidations, from, to),
     capped: totalBetween(pair.capped, from, to),
@@ -198,16 +198,16 @@ describe('the reconstructions', () => {
       expect(oi.usd).toBeGreaterThan(0)
       expect(oi.longUsd! + oi.shortUsd!).toBeCloseTo(oi.usd!, 0)
     }
-    // Hand check of the fall 11:14:06 → 13:22: the level at 11:10 (the last at or before the start)
-    // less the lowest up to 13:25, the first level past the window: the planted 61,200 BTC.
+    // Hand check of the fall 09:06:26 → 13:21:30: the level at 09:05 (the last at or before the
+    // start) less the lowest up to 13:25, the first level past the window: the planted 61,200 BTC.
     const crash = result.cascades.find((c) => c.direction === 'down')!
     const level = (time: string) =>
       events.find((e) => e.kind === 'open_interest' && e.ts === Date.parse(`2021-05-19T${time}:00Z`)) as
         | { openInterest: number }
         | undefined
-    expect(crash.start).toBe('2021-05-19T11:14:06.000Z')
+    expect(crash.start).toBe('2021-05-19T09:06:26.000Z')
     expect(level('13:25')!.openInterest).toBe(61_200)
-    expect(crash.liquidations!.oiImplied!.base).toBeCloseTo(level('11:10')!.openInterest - 61_200, 3)
+    expect(crash.liquidations!.oiImplied!.base).toBeCloseTo(level('09:05')!.openInterest - 61_200, 3)
     expect(crash.liquidations!.regime).toBe('capped')
   })
 

@@ -94,10 +94,9 @@ interface WindowLimits {
   to: number
 }
 
-/** The end of each cascade's half-open window of sums (kept beside the cascade, not in the JSON). */
-const windowEnds = new WeakMap<Cascade, number>()
+/** The end of a cascade's half-open window of sums. */
 export function windowEndOf(cascade: Cascade): number {
-  return windowEnds.get(cascade) ?? Date.parse(cascade.end)
+  return Date.parse(cascade.window.to)
 }
 
 function keepDisjoint(candidates: Candidate[]): Candidate[] {
@@ -316,6 +315,7 @@ function measure(
     extreme: iso(extremeT),
     end: iso(endT),
     durationSec: round((endT - startT) / 1000, 3),
+    window: { from: iso(windowStart), to: iso(windowEnd) },
     withinBarMs: withinBar ? priceRes : null,
     price: {
       start: startX,
@@ -344,7 +344,6 @@ function measure(
     priceSeries: priceView.series.key,
     episode: null,
   }
-  windowEnds.set(cascade, windowEnd)
   return cascade
 }
 

@@ -162,6 +162,12 @@ export interface Cascade {
   extreme: string
   end: string
   durationSec: number
+  /**
+   * The half-open span [from, to) of bar open times over which volume, liquidations and trades are
+   * summed: from `start` (or where the previous cascade's window ends) to the bar after `end`, cut
+   * where the next cascade's window begins. No bar is in two windows.
+   */
+  window: { from: string; to: string }
   /** The bar length when start and extreme lie in one bar (the order inside it is unknown); else null. */
   withinBarMs: number | null
   price: CascadePrice

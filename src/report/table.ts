@@ -55,12 +55,50 @@ export function renderTable(input: Report, options: TableOptions): string {
     style: { head: options.color ? ['bold'] : [], border: [], 'padding-left': 0, 'padding-right': 0 },
     colAligns: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
   })
-  for (const cascade of report.cascades) table.push(cascadeRow(cascade, c))
+  // The legs of one crash (an episode of two legs or more) stand together under its line.
+  const episodes = new Map((report.episodes ?? []).map((e) => [e.id, e]))
+  const shown = new Set<string>()
+  const ordered: Cascade[] = []
+  for (const cascade of report.cascades) {
+    if (shown.has(cascade.id)) continue
+    const episode = cascade.episode ? episodes.get(cascade.episode) : undefined
+    const legs =
+      episode && episode.cascades.length > 1
+        ? report.cascades.filter((x) => episode.cascades.includes(x.id))
+        : [cascade]
+    if (legs.length > 1 && episode) {
+      const down = episode.direction === 'down'
+      table.push([
+        {
+          colSpan: 9,
+          content: c.bold(
+            `${episode.market} ${down ? '▼' : '▲'} episode ${minute(episode.start).slice(5)} → ` +
+              `${clock(episode.extreme, episode.start)}  ${pct(episode.price.movePct)} in ${legs.length} legs:`,
+          ),
+        },
+      ])
+    }
+    for (const leg of legs) {
+      shown.add(leg.id)
+      ordered.push(leg)
+      table.push(cascadeRow(leg, c))
+    }
+  }
   lines.push(table.toString(), '')
-  report.cascades.forEach((x, i) => {
+  ordered.forEach((x, i) => {
     const head = `${i + 1}. ${x.market} ${x.direction} ${minute(x.start)} → ${minute(x.extreme)}:`
     lines.push(...wrap(`${head} ${x.reasons.join('; ')}`, WIDTH, '', '   '))
   })
+  for (const event of report.events ?? []) {
+    const lead =
+      event.lead.leadSec > 0
+        ? `${event.lead.markets.join(', ')} led by ${duration(event.lead.leadSec)}`
+        : `${event.lead.markets.join(', ')} started together`
+    const text =
+      `Market-wide ${event.direction === 'down' ? 'fall' : 'squeeze'} from ${minute(event.start)}: ` +
+      `${event.markets.join(', ')} (${event.cascades.length} cascades, median move ${pct(event.medianMovePct)}); ${lead}`
+    lines.push('', ...wrap(text, WIDTH, '', '  '))
+  }
   const notes = footnotes(report)
   if (notes.length > 0) lines.push('', ...notes.flatMap((note) => wrap(note, WIDTH, '', '  ')))
   return `${lines.join('\n')}\n`

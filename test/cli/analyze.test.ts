@@ -115,6 +115,26 @@ describeReal('cascade analyze on the real freqtrade file of May 2021 (no options
     )
     expect(others).toEqual([])
   })
+
+  it('the table shows the crash as one episode with its legs under it, and no leg of "0s"', async () => {
+    const run = await cascade([
+      'analyze',
+      `${REAL}/may2021/ETH_USDT-1m.json`,
+      '--from',
+      '2021-05-19T10:00',
+      '--to',
+      '2021-05-19T13:30',
+    ])
+    expect(run.code).toBe(0)
+    const lines = run.stdout.split('\n')
+    const header = lines.findIndex((line) =>
+      /^ETH ▼ episode 05-19 \d\d:\d\d → 13:10 +-3\d\.\d% in \d+ legs:/.test(line),
+    )
+    expect(header).toBeGreaterThan(0)
+    expect(lines[header + 1]).toMatch(/^ETH ▼ /)
+    expect(lines.slice(header + 1).find((line) => line.includes(' 12:04 12:54 '))).toMatch(/-29\.3%/)
+    expect(run.stdout).not.toMatch(/ 0s /)
+  })
 })
 
 describeReal('cascade analyze on the real February 2026 files', () => {
