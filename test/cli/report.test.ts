@@ -23,7 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DailyReport } from '../../src/report/daily/types.js'
 import { BIN, cascade, ensureBuilt, ROOT, type Run } from '../helpers/cli.js'
 import { expectGolden } from '../helpers/golden.js'
-import { describeReal, itReal, realPath } from '../helpers/real.js'
+import { describeReal, itReal, REAL, realPath } from '../helpers/real.js'
 
 const MAY_2021 = 'fixtures/scenarios/2021-05-19/'
 const FEB_2026 = 'fixtures/scenarios/2026-02-05/'
@@ -452,4 +452,31 @@ describe('cascade analyze piped: the table only', () => {
       expect(screen.slice(table)).not.toMatch(new RegExp(`${ESC}\\[3\\dm`)) // NO_COLOR: no colours in the charts either
     },
   )
+})
+
+describeReal('cascade report shows episodes and market-wide events (LTC and LINK, 5 Feb 2026)', () => {
+  it('lists each slide as one episode of its legs, and the legs of both markets as events', async () => {
+    const out = dirOf('episodes')
+    const run = await report(
+      '2026-02-05',
+      [`${REAL}/LTCUSDT-1m-2026-02.csv`, `${REAL}/LINKUSDT-1m-2026-02.csv`],
+      out,
+    )
+    expect(run.code).toBe(0)
+    const doc = JSON.parse(read(out, '2026-02-05.json')) as {
+      episodes: { market: string; start: string; cascades: string[] }[]
+      events: { markets: string[]; lead: { markets: string[]; leadSec: number } }[]
+      cascades: { id: string }[]
+    }
+    for (const market of ['LINK', 'LTC']) {
+      const slide = doc.episodes.find((e) => e.market === market && e.start === '2026-02-05T14:39:00.000Z')!
+      expect(slide.cascades.length).toBeGreaterThanOrEqual(2)
+    }
+    expect(doc.events.length).toBeGreaterThanOrEqual(1)
+    for (const event of doc.events) expect(event.markets).toEqual(['LINK', 'LTC'])
+    const md = read(out, '2026-02-05.md')
+    expect(md).toMatch(/## Market-wide events\n\n- Market-wide fall from 2026-02-05 14:39 UTC: LINK, LTC/)
+    expect(md).toMatch(/- Episode down 2026-02-05 14:39 → 02-06 00:20 UTC \(-21\.3%, 57\.21 → 45\): 2 legs/)
+    expect(read(out, '2026-02-05.html')).toContain('<h2>Market-wide events</h2>')
+  })
 })

@@ -113,6 +113,8 @@ export function buildDailyReport(data: DailyData): DailyResult {
     }
   }
 
+  const ofDay = new Set(cascades.map((cascade) => cascade.id))
+  const inDay = new Set([...ofDay, ...carriedOver.map((cascade) => cascade.id)])
   const markets = series.map((s) => dailyMarket(s, data, cascades, warnings))
   const narrowed = isNarrowed(day)
   if (data.dataFrom !== null && data.dataFrom >= day.from && markets.length > 0) {
@@ -153,6 +155,8 @@ export function buildDailyReport(data: DailyData): DailyResult {
     markets,
     cascades,
     carriedOver: noData ? [] : carriedOver,
+    episodes: noData ? [] : analysis.episodes.filter((e) => e.cascades.some((id) => inDay.has(id))),
+    events: noData ? [] : analysis.events.filter((e) => e.cascades.some((id) => ofDay.has(id))),
     badRows: data.badRows,
     suspectPrints: data.suspectPrints,
     warnings,

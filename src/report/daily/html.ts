@@ -6,7 +6,16 @@
 import { clock, count, duration, minute, pct, price, suspectNote, usd } from '../format.js'
 import { COLORS } from './charts.js'
 import { localMinute } from './day.js'
-import { carriedWords, dayTitle, endText, marketSlug, rankingSentence, spanLine } from './markdown.js'
+import {
+  carriedWords,
+  dayTitle,
+  endText,
+  episodeSentences,
+  eventSentences,
+  marketSlug,
+  rankingSentence,
+  spanLine,
+} from './markdown.js'
 import type { DailyCascade, DailyMarket, DailyReport } from './types.js'
 
 const esc = (text: string) =>
@@ -67,6 +76,11 @@ export function renderDailyHtml(report: DailyReport, svgs: ReadonlyMap<string, s
       `markets: ${report.markets.map((m) => `<a href="#${esc(marketSlug(m.market))}">${esc(m.market)}</a>`).join(', ') || 'none'}</p>`,
     `<ul class="headline">${report.headline.map((h) => `<li>${esc(h)}</li>`).join('')}</ul>`,
   ]
+  const events = eventSentences(report)
+  if (events.length > 0)
+    out.push(
+      `<section class="notes"><h2>Market-wide events</h2><ul class="reasons">${events.map((e) => `<li>${esc(e)}</li>`).join('')}</ul></section>`,
+    )
   for (const market of report.markets)
     out.push(marketSection(report, market, svgs.get(market.market) ?? null))
   out.push(notesSection(report))
@@ -139,6 +153,9 @@ function marketSection(report: DailyReport, m: DailyMarket, svg: string | null):
       `<p>No cascade (a move of at least ${esc(String(report.params.minMovePct))} % within ${esc(String(report.params.withinMin))} min with forced flow).</p>`,
     )
   } else parts.push(cascadeTable(report, cascades))
+  const episodes = episodeSentences(report, m.market)
+  if (episodes.length > 0)
+    parts.push(`<ul class="reasons">${episodes.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>`)
   parts.push(hourTable(report, m), '</section>')
   return parts.join('\n')
 }

@@ -52,6 +52,8 @@ export function renderDailyMarkdown(report: DailyReport, charts: ReadonlySet<str
   if (report.status === 'no-data') {
     out.push('No market has data inside the day, so there is nothing to analyse.', '')
   }
+  const events = eventSentences(report)
+  if (events.length > 0) out.push('## Market-wide events', '', ...events.map((e) => `- ${cell(e)}`), '')
   for (const market of report.markets) out.push(...marketSection(report, market, charts))
   out.push(...notesSection(report))
   return `${out
@@ -109,8 +111,35 @@ function marketSection(report: DailyReport, m: DailyMarket, charts: ReadonlySet<
       '',
     )
   } else out.push(...cascadeTable(report, cascades))
+  for (const sentence of episodeSentences(report, m.market)) out.push(`- ${cell(sentence)}`)
+  out.push('')
   out.push(...hourTable(report, m))
   return out
+}
+
+/** The market's episodes of two legs or more, one sentence each: one crash, read as its legs. */
+export function episodeSentences(report: DailyReport, market: string): string[] {
+  return report.episodes
+    .filter((e) => e.market === market && e.cascades.length > 1)
+    .map(
+      (e) =>
+        `Episode ${e.direction === 'down' ? 'down' : 'up'} ${minute(e.start)} → ${clock(e.extreme, e.start)} UTC ` +
+        `(${pct(e.price.movePct)}, ${e.price.start} → ${e.price.extreme}): ${e.reasons.join('; ')}.`,
+    )
+}
+
+/** Market-wide events of the day, one sentence each. */
+export function eventSentences(report: DailyReport): string[] {
+  return report.events.map((event) => {
+    const lead =
+      event.lead.leadSec > 0
+        ? `${event.lead.markets.join(', ')} led by ${duration(event.lead.leadSec)}`
+        : `${event.lead.markets.join(', ')} started together`
+    return (
+      `Market-wide ${event.direction === 'down' ? 'fall' : 'squeeze'} from ${minute(event.start)} UTC: ` +
+      `${event.markets.join(', ')}, ${event.cascades.length} cascades, median move ${pct(event.medianMovePct)}; ${lead}.`
+    )
+  })
 }
 
 /** `14:11`, `05-20 01:10` after the day, `23:59 (data ends)` when the data ran out first. */

@@ -7,7 +7,9 @@
 import type {
   BadRowsSummary,
   Cascade,
+  Episode,
   InputSummary,
+  MarketEvent,
   SuspectPrintsSummary,
 } from '../../analysis/report-types.js'
 
@@ -163,6 +165,10 @@ export interface DailyReport {
   cascades: DailyCascade[]
   /** Cascades that started before the day and were still under way at its start (each is in its own day's report). */
   carriedOver: DailyCascade[]
+  /** The episodes (one crash in one or more legs) that hold a cascade of the day or carried over. */
+  episodes: Episode[]
+  /** The market-wide events that hold a cascade of the day. */
+  events: MarketEvent[]
   badRows: BadRowsSummary
   suspectPrints: SuspectPrintsSummary
   warnings: string[]
