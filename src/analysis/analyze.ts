@@ -74,14 +74,22 @@ export function summarizeMarket(market: MarketBars): MarketSummary {
   let open: number | null = null
   let high: number | null = null
   let low: number | null = null
+  let highAt: number | null = null
+  let lowAt: number | null = null
   let close: number | null = null
   const priceLayer = market.price?.layer
   if (priceLayer) {
     for (let i = 0; i < priceLayer.length; i++) {
       if (Number.isNaN(priceLayer.open[i]!)) continue
       if (open === null) open = priceLayer.open[i]!
-      if (high === null || priceLayer.high[i]! > high) high = priceLayer.high[i]!
-      if (low === null || priceLayer.low[i]! < low) low = priceLayer.low[i]!
+      if (high === null || priceLayer.high[i]! > high) {
+        high = priceLayer.high[i]!
+        highAt = priceLayer.time[i]!
+      }
+      if (low === null || priceLayer.low[i]! < low) {
+        low = priceLayer.low[i]!
+        lowAt = priceLayer.time[i]!
+      }
       close = priceLayer.close[i]!
     }
   }
@@ -109,7 +117,9 @@ export function summarizeMarket(market: MarketBars): MarketSummary {
     last: last === null ? null : iso(last),
     open,
     high,
+    highAt: highAt === null ? null : iso(highAt),
     low,
+    lowAt: lowAt === null ? null : iso(lowAt),
     close,
     volumeUsd: usdOrNull(volumeUsd),
     liqLongUsd: usdOrNull(liquidations?.longUsd ?? null),
@@ -124,6 +134,20 @@ function sumColumn(column: Float64Array, length: number): number {
   for (let i = 0; i < length; i++) sum += column[i]!
   return sum
 }
+
+/** Quote currencies that are dollars (or stablecoins taken at a dollar) in canonical market names. */
+const DOLLARS: ReadonlySet<string> = new Set([
+  'USD',
+  'USDT',
+  'USDC',
+  'BUSD',
+  'FDUSD',
+  'TUSD',
+  'USDP',
+  'DAI',
+  'USDE',
+  'AGG',
+])
 
 /** Known limits of the data, one line each, in a stable order. */
 export function dataWarnings(markets: readonly MarketBars[], cascades: readonly Cascade[]): string[] {
@@ -166,8 +190,15 @@ export function dataWarnings(markets: readonly MarketBars[], cascades: readonly 
             'not ticks',
         )
       }
-      if (series.nonUsdTrades > 0) {
-        warnings.push(`${series.key}: the quote currency is not a dollar, so its USD figures are unknown`)
+      const quote = series.market.split('-')[1]
+      if (series.nonUsdTrades > 0 || (quote !== undefined && !DOLLARS.has(quote))) {
+        // BTC-quoted (ETH-BTC) is not EUR-quoted: name the currency the prices and moves are in.
+        const crypto =
+          quote !== undefined && !['EUR', 'GBP', 'JPY', 'TRY', 'BRL', 'AUD', 'CAD', 'CHF'].includes(quote)
+        warnings.push(
+          `${series.key}: prices are in ${quote ?? 'another currency'}, not dollars, so its USD figures (volume, liquidations) ` +
+            `are unknown${crypto ? ` and its moves are moves against ${quote}, which moves too` : ''}`,
+        )
       }
     }
   }

@@ -245,7 +245,7 @@ function measure(
   const toExtreme = extremeT - startT
   const took = withinBar ? `one ${resolutionLabel(priceRes)} bar` : durationWords(toExtreme)
   reasons.unshift(
-    `price ${direction === 'down' ? 'fell' : 'rose'} ${Math.abs(movePct).toFixed(1)} % in ${took} ` +
+    `price ${direction === 'down' ? 'fell' : 'rose'} ${Math.abs(pct(movePct)).toFixed(2)} % in ${took} ` +
       `(${startX} → ${extremeX})`,
   )
   for (const counter of leg.swallowed) {
@@ -254,7 +254,7 @@ function measure(
     const squeeze =
       size >= params.minMovePct ? `, large enough to be a ${direction === 'down' ? 'squeeze' : 'fall'}` : ''
     reasons.push(
-      `a counter-move of ${size.toFixed(1)} % at ${iso(bars.time(counter.topIdx)).slice(11, 16)} UTC ` +
+      `a counter-move of ${pct(size).toFixed(2)} % at ${iso(bars.time(counter.topIdx)).slice(11, 16)} UTC ` +
         `was undercut within ${params.undercutWithinMin} min, so it is part of this leg${squeeze}`,
     )
   }

@@ -77,7 +77,7 @@ function episodeOf(
   const movePct = ((extremeX - startX) / startX) * 100
   const legs = group.map(
     (c) =>
-      `${c.cascade.price.movePct > 0 ? '+' : ''}${c.cascade.price.movePct.toFixed(1)} % ` +
+      `${c.cascade.price.movePct > 0 ? '+' : ''}${c.cascade.price.movePct.toFixed(2)} % ` +
       `(${hhmm(c.cascade.start)} → ${hhmm(c.cascade.extreme)})`,
   )
   const reasons =

@@ -36,7 +36,10 @@ export interface MarketSummary {
   last: string | null
   open: number | null
   high: number | null
+  /** Open time of the (first) bar holding the high; of the low. */
+  highAt: string | null
   low: number | null
+  lowAt: string | null
   close: number | null
   volumeUsd: number | null
   liqLongUsd: number | null

@@ -17,18 +17,21 @@ function trim(x: number): string {
   return digits === 0 ? text : text.replace(/\.?0+$/, '')
 }
 
+/**
+ * A percentage as the JSON gives it: two decimals, rounded once from the exact value by the
+ * analysis, so the table, Markdown, HTML, reasons and JSON all show the same figure.
+ */
 export function pct(value: number | null | undefined, signed = true): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return 'n/a'
-  const text = `${Math.abs(value).toFixed(1)}%`
+  const text = `${Math.abs(value).toFixed(2)}%`
   if (!signed) return text
   return value < 0 ? `-${text}` : `+${text}`
 }
 
+/** A price with its own significant digits (as the exchange printed it): 42,187.6, 0.00002853. */
 export function price(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return 'n/a'
-  const abs = Math.abs(value)
-  const decimals = abs >= 1000 ? 0 : abs >= 10 ? 2 : abs >= 1 ? 3 : 6
-  return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })
+  return value.toLocaleString('en-US', { maximumSignificantDigits: 12 })
 }
 
 export function count(value: number | null | undefined): string {
@@ -67,4 +70,13 @@ export function suspectNote(summary: {
   const first = summary.samples[0]
   const where = first ? ` (${summary.total === 1 ? '' : 'first '}${first.file}:${first.line})` : ''
   return `${count(summary.total)} suspect print${summary.total === 1 ? '' : 's'} left out of the price path${where}`
+}
+
+/**
+ * The open-interest drawdown of a cascade as a change, signed (−38.20%), in every output: the JSON's
+ * `drawdownPct` is its positive magnitude.
+ */
+export function oiDrawdownChange(openInterest: { drawdownPct: number | null } | null | undefined): string {
+  const drawdown = openInterest?.drawdownPct
+  return drawdown === null || drawdown === undefined ? 'n/a' : pct(-drawdown)
 }

@@ -1,7 +1,7 @@
 /** `--md`: the report as Markdown (markets, cascades, reasons, data notes). */
 import type { Report } from '../analysis/report-types.js'
 import { escapeStringsForTerminal } from '../escape.js'
-import { clock, count, duration, minute, pct, price, suspectNote, usd } from './format.js'
+import { clock, count, duration, minute, oiDrawdownChange, pct, price, suspectNote, usd } from './format.js'
 
 const cell = (text: string) => text.replace(/\|/g, '\\|')
 
@@ -24,12 +24,12 @@ export function renderMarkdown(input: Report): string {
   if (report.cascades.length === 0) out.push('No cascade found.')
   else {
     out.push(
-      '| # | Market | Direction | Start (UTC) | Extreme | Move | Time to extreme | Volume | Liq long | Liq short | OI drawdown | Waves |',
+      '| # | Market | Direction | Start (UTC) | Extreme | Move | Time to extreme | Volume | Liq long | Liq short | OI change | Waves |',
       '|---:|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|',
     )
     report.cascades.forEach((x, i) => {
       out.push(
-        `| ${i + 1} | ${cell(x.market)} | ${x.direction} | ${minute(x.start)} | ${clock(x.extreme, x.start)} | ${pct(x.price.movePct)} | ${duration(x.speed.timeToExtremeSec)} | ${usd(x.volume.quoteUsd)} | ${usd(x.liquidations?.longUsd)} | ${usd(x.liquidations?.shortUsd)} | ${x.openInterest ? pct(x.openInterest.drawdownPct, false) : 'n/a'} | ${count(x.waves)} |`,
+        `| ${i + 1} | ${cell(x.market)} | ${x.direction} | ${minute(x.start)} | ${clock(x.extreme, x.start)} | ${pct(x.price.movePct)} | ${duration(x.speed.timeToExtremeSec)} | ${usd(x.volume.quoteUsd)} | ${usd(x.liquidations?.longUsd)} | ${usd(x.liquidations?.shortUsd)} | ${oiDrawdownChange(x.openInterest)} | ${count(x.waves)} |`,
       )
     })
     out.push('')

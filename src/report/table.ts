@@ -7,10 +7,12 @@ import Table from 'cli-table3'
 import type { Cascade, MarketSummary, Report } from '../analysis/report-types.js'
 import { resolutionLabel } from '../analysis/stats.js'
 import { escapeStringsForTerminal } from '../escape.js'
-import { clock, count, duration, minute, pct, price, usd } from './format.js'
+import { clock, count, duration, minute, oiDrawdownChange, pct, price, usd } from './format.js'
 
 export interface TableOptions {
   color: boolean
+  /** Columns of the terminal for the words under the table (default 80; the table keeps 80). */
+  width?: number
 }
 
 type Paint = InstanceType<typeof Chalk>
@@ -39,9 +41,10 @@ export function renderTable(input: Report, options: TableOptions): string {
   // Names, reasons and notes come from the inputs: no control character reaches the terminal.
   const report = escapeStringsForTerminal(input)
   const c = new Chalk({ level: options.color ? 1 : 0 })
+  const textWidth = Math.max(40, options.width ?? WIDTH)
   const lines: string[] = []
   for (const market of report.markets) lines.push(...marketLines(market, c))
-  lines.push('')
+  if (lines.length > 0) lines.push('')
   if (report.cascades.length === 0) {
     const p = report.params as { minMovePct?: number; withinMin?: number }
     const rule =
@@ -49,6 +52,8 @@ export function renderTable(input: Report, options: TableOptions): string {
     lines.push(`No cascade found${rule}.`)
     return `${lines.join('\n')}\n`
   }
+  // Dates carry their year when the cascades fall in different UTC years.
+  const manyYears = new Set(report.cascades.map((x) => x.start.slice(0, 4))).size > 1
   const table = new Table({
     head: ['Market', 'Start (UTC)', 'Extreme', 'Move', 'Time', 'Volume', 'Liq long/short', 'OI', 'Waves'],
     chars: BORDERLESS,
@@ -81,13 +86,15 @@ export function renderTable(input: Report, options: TableOptions): string {
     for (const leg of legs) {
       shown.add(leg.id)
       ordered.push(leg)
-      table.push(cascadeRow(leg, c))
+      table.push(cascadeRow(leg, c, manyYears))
     }
   }
   lines.push(table.toString(), '')
+  // Items from 10 up keep their text aligned with the first nine.
+  const indent = ' '.repeat(String(ordered.length).length + 2)
   ordered.forEach((x, i) => {
-    const head = `${i + 1}. ${x.market} ${x.direction} ${minute(x.start)} → ${minute(x.extreme)}:`
-    lines.push(...wrap(`${head} ${x.reasons.join('; ')}`, WIDTH, '', '   '))
+    const head = `${`${i + 1}.`.padEnd(indent.length - 1)} ${x.market} ${x.direction} ${minute(x.start)} → ${minute(x.extreme)}:`
+    lines.push(...wrap(`${head} ${x.reasons.join('; ')}`, textWidth, '', indent))
   })
   for (const event of report.events ?? []) {
     const lead =
@@ -97,16 +104,20 @@ export function renderTable(input: Report, options: TableOptions): string {
     const text =
       `Market-wide ${event.direction === 'down' ? 'fall' : 'squeeze'} from ${minute(event.start)}: ` +
       `${event.markets.join(', ')} (${event.cascades.length} cascades, median move ${pct(event.medianMovePct)}); ${lead}`
-    lines.push('', ...wrap(text, WIDTH, '', '  '))
+    lines.push('', ...wrap(text, textWidth, '', '  '))
   }
   const notes = footnotes(report)
-  if (notes.length > 0) lines.push('', ...notes.flatMap((note) => wrap(note, WIDTH, '', '  ')))
+  if (notes.length > 0) lines.push('', ...notes.flatMap((note) => wrap(note, textWidth, '', '  ')))
   return `${lines.join('\n')}\n`
 }
 
 function marketLines(m: MarketSummary, c: Paint): string[] {
   const span = m.first && m.last ? `${minute(m.first)} → ${minute(m.last)} UTC` : ''
-  const range = `price ${price(m.open)} → ${price(m.close)} (high ${price(m.high)}, low ${price(m.low)})`
+  const at = (time: string | null) => (time ? ` at ${clock(time, m.first ?? undefined)}` : '')
+  const range =
+    m.open === null
+      ? 'no prices'
+      : `price ${price(m.open)} → ${price(m.close)} (high ${price(m.high)}${at(m.highAt)}, low ${price(m.low)}${at(m.lowAt)})`
   const liq =
     m.liqLongUsd === null && m.liqShortUsd === null
       ? 'liquidations n/a'
@@ -119,24 +130,23 @@ function marketLines(m: MarketSummary, c: Paint): string[] {
   ]
 }
 
-function cascadeRow(x: Cascade, c: Paint): string[] {
+function cascadeRow(x: Cascade, c: Paint, withYear: boolean): string[] {
   const down = x.direction === 'down'
   const paint = down ? c.red : c.green
   const l = x.liquidations
   // A capped or aggregated feed's sum is a lower bound: marked, the estimate is in the reasons.
   const bound = l?.regime === 'capped' || l?.regime === 'aggregate' ? '≥' : ''
   const liq = l && l.usd !== null ? `${bound}${usd(l.longUsd)} / ${usd(l.shortUsd)}` : 'n/a¹'
-  const drawdown = x.openInterest?.drawdownPct
   return [
     `${x.market} ${paint(down ? '▼' : '▲')}`,
-    minute(x.start).slice(5),
+    withYear ? minute(x.start) : minute(x.start).slice(5),
     clock(x.extreme, x.start),
     paint(pct(x.price.movePct)),
     // A move inside one bar took at most the bar: its order inside the bar is unknown.
     x.withinBarMs ? `≤${resolutionLabel(x.withinBarMs)}` : duration(x.speed.timeToExtremeSec),
     usd(x.volume.quoteUsd),
     liq,
-    drawdown === null || drawdown === undefined ? 'n/a' : pct(-drawdown),
+    oiDrawdownChange(x.openInterest),
     count(x.waves),
   ]
 }
@@ -172,7 +182,12 @@ export function wrap(text: string, width: number, first: string, rest: string): 
   const lines: string[] = []
   let line = first
   let empty = true
-  for (const word of text.split(' ')) {
+  // A unit after a number stays with it: "60 %" is never split across lines.
+  for (const word of text.split(' ').reduce<string[]>((words, w) => {
+    if (words.length > 0 && (w === '%' || w.startsWith('%'))) words[words.length - 1] += ` ${w}`
+    else words.push(w)
+    return words
+  }, [])) {
     if (!empty && line.length + 1 + word.length > width) {
       lines.push(line)
       line = rest + word

@@ -172,7 +172,7 @@ describe('a two-leg crash with liquidations and open interest (every metric by h
     const cascade = result.cascades[0]!
     // baseline longs: 720 minutes of 1 000 and 720 of 3 000 → median 2 000; 500 000 / 2 000 = 250×
     expect(cascade.reasons).toEqual([
-      'price fell 15.0 % in 11 min (100 → 85)',
+      'price fell 15.00 % in 11 min (100 → 85)',
       'long liquidations 250× the median minute of the previous 24 h ($500.0k in the peak minute)',
       'long positions 99 % of liquidated USD',
       'liquidations ≥ $1.95M recorded (capped feed, records in 1 % of seconds); open interest fell ' +
@@ -390,7 +390,7 @@ describe('an up squeeze', () => {
     expect([cascade.price.movePct, cascade.liquidations!.shortUsd, cascade.liquidations!.longUsd]).toEqual([
       10, 600_000, 0,
     ])
-    expect(cascade.reasons[0]).toBe('price rose 10.0 % in 2 min (100 → 110)')
+    expect(cascade.reasons[0]).toBe('price rose 10.00 % in 2 min (100 → 110)')
     expect(cascade.reasons).toContain('short positions 100 % of liquidated USD')
   })
 })

@@ -93,7 +93,7 @@ describe('legs on hourly bars', () => {
         ]),
       ),
     ).cascades.find((c) => c.direction === 'down')!
-    expect(cascade.reasons.join('\n')).toMatch(/counter-move of 6\.7 % .* large enough to be a squeeze/)
+    expect(cascade.reasons.join('\n')).toMatch(/counter-move of 6\.67 % .* large enough to be a squeeze/)
   })
 
   it('a bounce that stands (no lower low soon after) ends the leg; the next leg starts at its top', () => {

@@ -128,11 +128,11 @@ describeReal('cascade analyze on the real freqtrade file of May 2021 (no options
     expect(run.code).toBe(0)
     const lines = run.stdout.split('\n')
     const header = lines.findIndex((line) =>
-      /^ETH ▼ episode 05-19 \d\d:\d\d → 13:10 +-3\d\.\d% in \d+ legs:/.test(line),
+      /^ETH ▼ episode 05-19 \d\d:\d\d → 13:10 +-3\d\.\d\d% in \d+ legs:/.test(line),
     )
     expect(header).toBeGreaterThan(0)
     expect(lines[header + 1]).toMatch(/^ETH ▼ /)
-    expect(lines.slice(header + 1).find((line) => line.includes(' 12:04 12:54 '))).toMatch(/-29\.3%/)
+    expect(lines.slice(header + 1).find((line) => line.includes(' 12:04 12:54 '))).toMatch(/-29\.33%/)
     expect(run.stdout).not.toMatch(/ 0s /)
   })
 })

@@ -49,7 +49,7 @@ describe('cascade analyze and colour', () => {
       )
     expect(screen('TERM=xterm')).toMatch(SGR)
     const off = screen('TERM=xterm FORCE_COLOR=0')
-    expect(off).toMatch(/#1 BTC ▼ -28\.9%/) // the charts are still drawn, without colour
+    expect(off).toMatch(/#1 BTC ▼ -28\.89%/) // the charts are still drawn, without colour
     expect(off).not.toMatch(SGR)
   })
 

@@ -98,7 +98,7 @@ describe('the HTML report in Chromium', () => {
         for (const size of [...lines, ...areas, ...rects]) expect(size).toBeGreaterThan(0)
         const labels = await page.locator('section#BTC svg text').allTextContents()
         expect(labels).toEqual(
-          expect.arrayContaining(['#1 -28.9%', '#2 +28.4%', '12:00', 'time (UTC), 2021-05-19']),
+          expect.arrayContaining(['#1 -28.89%', '#2 +28.42%', '12:00', 'time (UTC), 2021-05-19']),
         )
         // The tables carry the same figures.
         expect(await page.locator('section#BTC table tr').count()).toBe(1 + 2 + 1 + 24)

@@ -446,7 +446,7 @@ describe('cascade analyze piped: the table only', () => {
       expect(screen.slice(table)).not.toMatch(/reading /)
       const before = screen.slice(0, table)
       if (before.includes('reading')) expect(before.endsWith('\r\u001b[2K')).toBe(true)
-      expect(screen).toMatch(/#1 BTC ▼ -28\.9% {2}05-19 09:06 → 13:21/)
+      expect(screen).toMatch(/#1 BTC ▼ -28\.89% {2}05-19 09:06 → 13:21/)
       expect(screen).toMatch(/└─+●/)
       expect(screen).toMatch(/ liq long {2}/)
       expect(screen.slice(table)).not.toMatch(new RegExp(`${ESC}\\[3\\dm`)) // NO_COLOR: no colours in the charts either
@@ -476,7 +476,7 @@ describeReal('cascade report shows episodes and market-wide events (LTC and LINK
     for (const event of doc.events) expect(event.markets).toEqual(['LINK', 'LTC'])
     const md = read(out, '2026-02-05.md')
     expect(md).toMatch(/## Market-wide events\n\n- Market-wide fall from 2026-02-05 14:39 UTC: LINK, LTC/)
-    expect(md).toMatch(/- Episode down 2026-02-05 14:39 → 02-06 00:20 UTC \(-21\.3%, 57\.21 → 45\): 2 legs/)
+    expect(md).toMatch(/- Episode down 2026-02-05 14:39 → 02-06 00:20 UTC \(-21\.34%, 57\.21 → 45\): 2 legs/)
     expect(read(out, '2026-02-05.html')).toContain('<h2>Market-wide events</h2>')
   })
 })

@@ -83,7 +83,7 @@ describe('the SVG', () => {
     expect(marks('line')).toHaveLength(2) // price close, open interest
     expect(marks('area')).toHaveLength(3) // price band, long, short
     expect(marks('rect')).toHaveLength(3) // the cascade window in each panel
-    expect(svg).toContain('#1 -12.8%')
+    expect(svg).toContain('#1 -12.82%')
     // UTC clock labels along the day, and the liquidation axis in dollars.
     expect(svg).toContain('>12:00</text>')
     expect(svg).toMatch(/>\$1M<\/text>/)

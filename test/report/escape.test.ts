@@ -90,7 +90,7 @@ describe('renderers for people escape names; JSON keeps them', () => {
 
   it('the chart title of a cascade', () => {
     const data = chartData(report.cascades[0]!, 1, null)
-    expect(data.title).toBe(`#1 ${SHOWN} ▼ -28.9%`)
+    expect(data.title).toBe(`#1 ${SHOWN} ▼ -28.89%`)
   })
 
   it('JSON carries the name itself, escaped the JSON way', () => {

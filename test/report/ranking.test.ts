@@ -84,8 +84,8 @@ describe('rankMarket', () => {
     expect(r.cascadeMovePct).toMatchObject({ of: 1, record: true })
     expect(r.notes).toEqual([
       'liquidations $80M: rank 2 of 3, percentile 50.0 of 2 earlier days',
-      'price range 30.0%: the largest in the reports (rank 1 of 3, percentile 100.0 of 2 earlier days)',
-      'cascade move 25.5%: the largest in the reports (rank 1 of 2, percentile 100.0 of 1 earlier days with a cascade)',
+      'price range 30.00%: the largest in the reports (rank 1 of 3, percentile 100.0 of 2 earlier days)',
+      'cascade move 25.50%: the largest in the reports (rank 1 of 2, percentile 100.0 of 1 earlier days with a cascade)',
     ])
   })
 

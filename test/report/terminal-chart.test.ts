@@ -44,8 +44,8 @@ describe('renderCascadeChart', () => {
     // Liquidation bars on one scale (max 40): ceil(v / 40 × 8) eighths: 5 → ▁, 10 → ▂, 20 → ▄, 40 → █, 1 → ▁.
     expect(renderCascadeChart(data, { width: 31, color: false, height: 2 })).toEqual([
       '#1 TEST ▼ -40.0%  08-05 00:02 → 00:05, end 00:07 UTC (one column = 1 min)',
-      '   100.00 ┤██▄▁     ▁',
-      '    60.00 ┤████▅▁▃▅▇█',
+      '      100 ┤██▄▁     ▁',
+      '       60 ┤████▅▁▃▅▇█',
       '             └──●─┘',
       ' liq long    ▁▂▄█▂    $85',
       'liq short        ▁  ▁ $6',
@@ -101,8 +101,8 @@ describe('the view around a cascade', () => {
         color: false,
       },
     )
-    expect(text).toMatch(/^\n#1 BTC ▼ -25\.5% {2}05-19 11:14 → 13:21, end 13:22 UTC/)
-    expect(text).toMatch(/\n\n#2 BTC ▲ \+3\.0%/)
+    expect(text).toMatch(/^\n#1 BTC ▼ -25\.50% {2}05-19 11:14 → 13:21, end 13:22 UTC/)
+    expect(text).toMatch(/\n\n#2 BTC ▲ \+3\.00%/)
     expect(renderCascadeCharts([], () => null, { width: 80, color: false })).toBe('')
   })
 })

@@ -223,14 +223,18 @@ Examples:
       else if (options.csv) text = (await import('../../report/cascades-csv.js')).renderCascadesCsv(report)
       else if (options.md) text = (await import('../../report/markdown.js')).renderMarkdown(report)
       else {
-        text = (await import('../../report/table.js')).renderTable(report, { color })
+        const width = process.stdout.isTTY ? process.stdout.columns : undefined
+        text = (await import('../../report/table.js')).renderTable(report, { color, width })
         // On a terminal, a picture of each cascade under the table (never in a pipe: the table only).
         if (process.stdout.isTTY) text += await terminalCharts(report, store, params, color)
       }
       await new Output(options.ndjson ? 'records' : 'document').write(text)
       // Data limits go to stderr for people; --json and --md carry them in the document.
       if (!options.quiet && !options.json && !options.md) {
-        for (const warning of analysisWarnings) say(`cascade: note: ${warning}`)
+        const { wrap } = await import('../../report/table.js')
+        for (const warning of analysisWarnings)
+          for (const line of wrap(`cascade: note: ${warning}`, process.stderr.columns || 80, '', '  '))
+            say(line)
       }
       const status = finish(ingestion, options)
       process.exitCode = status !== 0 ? status : options.exitCode && report.cascades.length > 0 ? 3 : 0

@@ -21,6 +21,7 @@ import {
 import { renderDailyHtml } from '../../report/daily/html.js'
 import { renderDailyMarkdown } from '../../report/daily/markdown.js'
 import type { DailyInput } from '../../report/daily/types.js'
+import { withoutFloatNoise } from '../../report/json.js'
 import { selects } from '../../timeline/filter.js'
 import { readDate, utcMs } from '../../timeline/time.js'
 import { finish, type InputOptions, openTimeline, parseColumns, parseTime } from '../common.js'
@@ -160,7 +161,7 @@ export async function runReport(paths: string[], options: ReportOptions): Promis
       name: report.files.markdown,
       content: renderDailyMarkdown(report, new Set(written.map((file) => file.name))),
     },
-    { name: report.files.json, content: `${JSON.stringify(report, null, 2)}\n` },
+    { name: report.files.json, content: `${JSON.stringify(report, withoutFloatNoise, 2)}\n` },
   )
   let notes: string[]
   try {

@@ -3,7 +3,7 @@
  * network access (a Content-Security-Policy forbids both), so it opens the same from a disk, a mail
  * attachment or a web server.
  */
-import { clock, count, duration, minute, pct, price, suspectNote, usd } from '../format.js'
+import { clock, count, duration, minute, oiDrawdownChange, pct, price, suspectNote, usd } from '../format.js'
 import { COLORS } from './charts.js'
 import { localMinute } from './day.js'
 import {
@@ -181,7 +181,7 @@ function cascadeTable(report: DailyReport, cascades: readonly DailyCascade[]): s
     'Volume',
     'Liq long',
     'Liq short',
-    'OI drawdown',
+    'OI change',
     'Waves',
   ]
   const rows = cascades.map((x, i) => {
@@ -197,7 +197,7 @@ function cascadeTable(report: DailyReport, cascades: readonly DailyCascade[]): s
       usd(x.volume.quoteUsd),
       usd(x.liquidations?.longUsd),
       usd(x.liquidations?.shortUsd),
-      x.openInterest ? pct(x.openInterest.drawdownPct, false) : 'n/a',
+      oiDrawdownChange(x.openInterest),
       count(x.waves),
     ]
     const move = head.indexOf('Move')

@@ -3,7 +3,7 @@
  * beside it (and the HTML report); their figures are here as tables: the day per market, the
  * cascades, and the day hour by hour.
  */
-import { clock, count, duration, minute, pct, price, suspectNote, usd } from '../format.js'
+import { clock, count, duration, minute, oiDrawdownChange, pct, price, suspectNote, usd } from '../format.js'
 import { localMinute } from './day.js'
 import type { DailyCascade, DailyMarket, DailyReport } from './types.js'
 
@@ -166,7 +166,7 @@ function oiChange(oi: DailyMarket['openInterest']): string {
 function cascadeTable(report: DailyReport, cascades: readonly DailyCascade[]): string[] {
   const local = report.tz !== 'UTC'
   const out = [
-    `| # | Direction | Start (UTC) |${local ? ` Start (${report.tz}) |` : ''} Extreme | End | Move | Time to extreme | Volume | Liq long | Liq short | OI drawdown | Waves |`,
+    `| # | Direction | Start (UTC) |${local ? ` Start (${report.tz}) |` : ''} Extreme | End | Move | Time to extreme | Volume | Liq long | Liq short | OI change | Waves |`,
     `|---:|---|---|${local ? '---|' : ''}---|---|---:|---:|---:|---:|---:|---:|---:|`,
   ]
   cascades.forEach((x, i) => {
@@ -174,7 +174,7 @@ function cascadeTable(report: DailyReport, cascades: readonly DailyCascade[]): s
       `| ${i + 1} | ${x.direction} | ${minute(x.start)} |${local ? ` ${localMinute(Date.parse(x.start), report.tz)} |` : ''} ` +
         `${clock(x.extreme, x.start)} | ${endText(x)} | ${pct(x.price.movePct)} | ` +
         `${duration(x.speed.timeToExtremeSec)} | ${usd(x.volume.quoteUsd)} | ${usd(x.liquidations?.longUsd)} | ` +
-        `${usd(x.liquidations?.shortUsd)} | ${x.openInterest ? pct(x.openInterest.drawdownPct, false) : 'n/a'} | ${count(x.waves)} |`,
+        `${usd(x.liquidations?.shortUsd)} | ${oiDrawdownChange(x.openInterest)} | ${count(x.waves)} |`,
     )
   })
   out.push('')
