@@ -71,6 +71,14 @@ export function summarizeMarket(market: MarketBars): MarketSummary {
       if (layer.last !== null && (last === null || layer.last > last)) last = layer.last
     }
   }
+  // Funding alone still has a span: the user sees which time the rates cover.
+  for (const rates of first === null ? market.venues.map((venue) => venue.funding) : []) {
+    if (!rates) continue
+    const head = rates[0]!.ts
+    const tail = rates[rates.length - 1]!.ts
+    if (first === null || head < first) first = head
+    if (last === null || tail > last) last = tail
+  }
   let open: number | null = null
   let high: number | null = null
   let low: number | null = null

@@ -118,6 +118,11 @@ describe('what a run without prices says', () => {
   it('funding files alone: the rates are read but no cascade can carry them', () => {
     const result = analyze(EVERY_8H.map(([h, rate]) => funding(T0 + h * HOUR, rate)))
     expect(result.cascades).toEqual([])
+    // The market's span is that of its rates, as it has nothing else.
+    expect([result.markets[0]!.first, result.markets[0]!.last]).toEqual([
+      new Date(T0 + 16 * HOUR).toISOString(),
+      new Date(T0 + 40 * HOUR).toISOString(),
+    ])
     expect(result.warnings).toEqual([
       'TEST: no prices (trades or klines), so no cascade can be detected',
       'TEST: 4 funding rates read (binance:TEST-USDT-PERP), but funding is shown only beside a cascade: ' +
