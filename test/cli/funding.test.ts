@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Report } from '../../src/analysis/report-types.js'
 import type { DailyReport } from '../../src/report/daily/types.js'
 import { cascade, ensureBuilt } from '../helpers/cli.js'
+import { itReal, realPath } from '../helpers/real.js'
 
 const MAY_2021 = 'fixtures/scenarios/2021-05-19/'
 const FUNDING = 'fixtures/binance-funding/BTCUSDT-fundingRate-2021-05.csv'
@@ -58,6 +59,38 @@ describe('funding beside the 19 May 2021 cascades', () => {
       expect(text).toContain(fall)
       expect(text).toContain(rebound)
     }
+  })
+})
+
+describe('funding of February 2026 beside CoinGlass hourly BTC (real files)', () => {
+  // Binance BTCUSDT rates: 5 Feb 08:00 0.00000298, 6 Feb 00:00 -0.00001597, 6 Feb 08:00 -0.00013688.
+  // The fall (5 Feb 09:00 → 6 Feb 01:00) and the squeeze that starts on the 00:00 rate (at or
+  // before the start counts as in force) both end before the 08:00 rate.
+  itReal('gives the rate at or before the start and the first after the end', async () => {
+    const run = await cascade([
+      'analyze',
+      realPath('coinglass_BTC_regime_1h_1y.csv'),
+      realPath('peers/BTCUSDT-fundingRate-2026-02.csv'),
+      '--from',
+      '2026-02-05',
+      '--to',
+      '2026-02-07',
+      '--json',
+      '--quiet',
+    ])
+    const report = JSON.parse(run.stdout) as Report
+    expect(report.cascades.map((c) => [c.id, c.end, c.funding])).toEqual([
+      [
+        'BTC-20260205T090000Z-down',
+        '2026-02-06T01:00:00.000Z',
+        { before: 0.00000298, after: -0.00013688, series: SERIES },
+      ],
+      [
+        'BTC-20260206T000000Z-up',
+        '2026-02-06T03:00:00.000Z',
+        { before: -0.00001597, after: -0.00013688, series: SERIES },
+      ],
+    ])
   })
 })
 
