@@ -71,6 +71,14 @@ export function summarizeMarket(market: MarketBars): MarketSummary {
       if (layer.last !== null && (last === null || layer.last > last)) last = layer.last
     }
   }
+  // Funding alone still has a span: the user sees which time the rates cover.
+  for (const rates of first === null ? market.venues.map((venue) => venue.funding) : []) {
+    if (!rates) continue
+    const head = rates[0]!.ts
+    const tail = rates[rates.length - 1]!.ts
+    if (first === null || head < first) first = head
+    if (last === null || tail > last) last = tail
+  }
   let open: number | null = null
   let high: number | null = null
   let low: number | null = null
@@ -156,6 +164,7 @@ export function dataWarnings(markets: readonly MarketBars[], cascades: readonly 
   for (const market of markets) {
     if (!market.price) {
       warnings.push(`${market.name}: no prices (trades or klines), so no cascade can be detected`)
+      warnings.push(...unpricedWarnings(market))
     } else if (!market.venues.some((venue) => venue.liquidations)) {
       warnings.push(
         `${market.name}: no liquidation data; liquidation figures need liquidation files ` +
@@ -201,6 +210,30 @@ export function dataWarnings(markets: readonly MarketBars[], cascades: readonly 
         )
       }
     }
+  }
+  return warnings
+}
+
+/** What a market without prices read but cannot use: funding rates, liquidations in coins. */
+function unpricedWarnings(market: MarketBars): string[] {
+  const warnings: string[] = []
+  const funded = market.venues.filter((venue) => venue.funding)
+  if (funded.length > 0) {
+    const rates = funded.reduce((sum, venue) => sum + venue.funding!.length, 0)
+    warnings.push(
+      `${market.name}: ${rates} funding rate${rates === 1 ? '' : 's'} read ` +
+        `(${funded.map((venue) => venue.series.key).join(', ')}), but funding is shown only beside a ` +
+        'cascade: add trades or klines of the same market covering the same time',
+    )
+  }
+  for (const venue of market.venues) {
+    const buckets = venue.series.baseUnitLiquidationBuckets
+    if (buckets === 0) continue
+    warnings.push(
+      `${venue.series.key}: ${buckets} liquidation bucket${buckets === 1 ? '' : 's'} in base units ` +
+        `(coins, as Coinalyze writes them) ${buckets === 1 ? 'needs' : 'need'} a price series of the same market to be valued in USD: ` +
+        'add trades or klines covering the same time',
+    )
   }
   return warnings
 }

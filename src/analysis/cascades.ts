@@ -20,6 +20,7 @@ import {
   volumeBaseline,
   volumeFigures,
 } from './figures.js'
+import { marketFunding } from './funding.js'
 import { DirectedBars, type Direction, findLegs, type Leg, legStart, qualifies, retraceBar } from './legs.js'
 import { estimateLiquidations, liquidationScope, noRecords } from './liquidation-estimate.js'
 import type { MarketBars } from './market.js'
@@ -343,6 +344,7 @@ function measure(
     resolution,
     priceSeries: priceView.series.key,
     episode: null,
+    funding: marketFunding(market, startT, endT),
   }
   return cascade
 }

@@ -6,6 +6,7 @@
  */
 import type { Candidate } from './cascades.js'
 import { type Context, liquidationFigures, openInterestOf, volumeFigures } from './figures.js'
+import { marketFunding } from './funding.js'
 import { legStart } from './legs.js'
 import { estimateLiquidations, liquidationScope, noRecords } from './liquidation-estimate.js'
 import type { Cascade, Episode } from './report-types.js'
@@ -101,6 +102,7 @@ function episodeOf(
     liquidations,
     openInterest: openInterestOf(context, from, to).figures,
     reasons,
+    funding: marketFunding(context.market, startT, Date.parse(last.cascade.end)),
   }
 }
 

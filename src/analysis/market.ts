@@ -7,7 +7,7 @@
  * before hourly buckets). The market's price path comes from one series: among those covering at
  * least half the longest price span, the finest resolution, then the most USD volume.
  */
-import type { BarColumns, BarStore, SeriesBars } from '../bars/index.js'
+import type { BarColumns, BarStore, FundingRate, SeriesBars } from '../bars/index.js'
 import { AGGREGATOR_VENUES } from './liquidation-regimes.js'
 import { MINUTE, medianOrNull } from './stats.js'
 
@@ -24,6 +24,8 @@ export interface Venue {
   volume: FigureView | null
   liquidations: FigureView | null
   openInterest: FigureView | null
+  /** The series' funding rates, oldest first; null when it has none. */
+  funding: readonly FundingRate[] | null
 }
 
 export interface MarketBars {
@@ -81,6 +83,7 @@ export function venueOf(series: SeriesBars): Venue {
     volume: pick(series, (layer) => layer.hasVolume),
     liquidations: pick(series, (layer) => layer.hasLiquidations),
     openInterest,
+    funding: series.fundingRates.length > 0 ? series.fundingRates : null,
   }
 }
 

@@ -148,6 +148,18 @@ export interface CascadeOpenInterest {
   drawdownBasePct: number | null
 }
 
+/**
+ * The funding rate in force around a cascade or episode, each a fraction per funding interval
+ * (0.0001 = 0.01 %): `before` the last rate set at or before `start`, `after` the first set after
+ * `end` (else the one still in force at `end`); null when no rate lies within two funding intervals.
+ */
+export interface CascadeFunding {
+  before: number | null
+  after: number | null
+  /** The series the rates come from (the price series' venue when it has funding). */
+  series: string
+}
+
 export interface CascadeVenue {
   series: string
   volumeUsd: number | null
@@ -188,6 +200,8 @@ export interface Cascade {
   priceSeries?: string
   /** The id of the episode this cascade belongs to. */
   episode: string | null
+  /** The funding rate before and after; null without funding data near the cascade. */
+  funding: CascadeFunding | null
 }
 
 /** Same-direction cascades of one market that follow each other without recovery: one crash. */
@@ -205,6 +219,8 @@ export interface Episode {
   liquidations: CascadeLiquidations | null
   openInterest: CascadeOpenInterest | null
   reasons: string[]
+  /** The funding rate before the first leg's start and after the last leg's end; null without funding data. */
+  funding: CascadeFunding | null
 }
 
 /** Same-direction cascades of several markets that start together: a market-wide event. */

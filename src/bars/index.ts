@@ -5,4 +5,4 @@
  */
 export { BarColumns, type ExportedBars } from './columns.js'
 export { barEvents } from './export.js'
-export { BarStore, foldEvents, type LiquidationSource, SeriesBars } from './store.js'
+export { BarStore, type FundingRate, foldEvents, type LiquidationSource, SeriesBars } from './store.js'

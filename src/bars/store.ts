@@ -7,6 +7,7 @@
  */
 import type {
   BarEvent,
+  FundingEvent,
   LiquidationEvent,
   OpenInterestEvent,
   TimelineEvent,
@@ -22,6 +23,14 @@ export interface LiquidationSource {
   records: number
   /** 1000 for liquidation events (1-second bars); the bucket length for aggregator buckets. */
   bucketMs: number
+}
+
+/** A funding rate set at `ts` (epoch ms), as a fraction per interval (0.0001 = 0.01 %). */
+export interface FundingRate {
+  ts: number
+  rate: number
+  /** The funding interval the file states, in hours; null when it states none. */
+  intervalHours: number | null
 }
 
 export class SeriesBars {
@@ -40,12 +49,20 @@ export class SeriesBars {
   readonly buckets: BarColumns[] = []
   /** Trades whose quote is not a dollar (USD figures unknown for them). */
   nonUsdTrades = 0
+  /** Buckets whose liquidations are in base units only (Coinalyze): USD needs a price. */
+  baseUnitLiquidationBuckets = 0
   /**
    * The sources (formats) that gave the series' liquidations, with the span and number of their
    * records and their bucket length (1000 for events): the analysis reads each feed's regime
    * (complete, capped, aggregate) from them (src/analysis/liquidation-regimes.ts).
    */
   readonly liquidationSources = new Map<string, LiquidationSource>()
+  /**
+   * Funding rates in time order (one every 1–8 h, so a plain list): not bars, and not part of any
+   * layer; the analysis reads the rate in force around each cascade from them.
+   */
+  private readonly rates: FundingRate[] = []
+  private fundingSorted = true
   /** Events by kind, for diagnostics. */
   readonly counts = { trade: 0, liquidation: 0, open_interest: 0, funding: 0, bar: 0 }
 
@@ -146,6 +163,31 @@ export class SeriesBars {
     bars.hasOpenInterest = true
   }
 
+  funding(event: FundingEvent): void {
+    this.counts.funding++
+    const last = this.rates[this.rates.length - 1]
+    if (last && event.ts < last.ts) this.fundingSorted = false
+    this.rates.push({ ts: event.ts, rate: event.fundingRate, intervalHours: event.intervalHours })
+  }
+
+  /** The series' funding rates, oldest first (ties keep input order). */
+  get fundingRates(): readonly FundingRate[] {
+    if (!this.fundingSorted) {
+      this.rates.sort((a, b) => a.ts - b.ts)
+      this.fundingSorted = true
+    }
+    return this.rates
+  }
+
+  /** Funding rates folded elsewhere join this series' own. */
+  addFunding(rates: readonly FundingRate[]): void {
+    for (const rate of rates) {
+      const last = this.rates[this.rates.length - 1]
+      if (last && rate.ts < last.ts) this.fundingSorted = false
+      this.rates.push({ ...rate })
+    }
+  }
+
   bar(event: BarEvent): void {
     this.counts.bar++
     const oneSecond = event.durationMs <= SECOND
@@ -192,6 +234,13 @@ export class SeriesBars {
     ) {
       this.noteLiquidationSource(event.source, event.ts, Math.max(SECOND, event.durationMs))
     }
+    if (
+      event.liqLongUsd === null &&
+      event.liqShortUsd === null &&
+      ((event.liqLongBase ?? null) !== null || (event.liqShortBase ?? null) !== null)
+    ) {
+      this.baseUnitLiquidationBuckets++
+    }
     if (event.liqLongUsd !== null || event.liqShortUsd !== null) {
       bars.liqLongUsd[i]! += event.liqLongUsd ?? 0
       bars.liqShortUsd[i]! += event.liqShortUsd ?? 0
@@ -212,7 +261,7 @@ export class BarStore {
   private lastExchange = ''
   private lastMarket = ''
   private lastSeries: SeriesBars | null = null
-  /** Funding events are read but not used by the detector. */
+  /** Funding events of every series (each series keeps its rates: SeriesBars.funding). */
   fundingEvents = 0
 
   seriesOf(exchange: string, market: string): SeriesBars {
@@ -237,30 +286,29 @@ export class BarStore {
   }
 
   add(event: TimelineEvent): void {
-    if (event.kind !== 'funding') {
-      const series = this.seriesOf(event.exchange, event.market)
-      if (series.symbol === '') {
-        series.symbol = event.symbol
-        series.symbolTs = event.ts
-        // Timeline events carry the input they came from (ties in time keep input order).
-        series.symbolInput = (event as { input?: number }).input ?? Number.POSITIVE_INFINITY
-      }
+    const series = this.seriesOf(event.exchange, event.market)
+    if (series.symbol === '') {
+      series.symbol = event.symbol
+      series.symbolTs = event.ts
+      // Timeline events carry the input they came from (ties in time keep input order).
+      series.symbolInput = (event as { input?: number }).input ?? Number.POSITIVE_INFINITY
     }
     switch (event.kind) {
       case 'trade':
-        this.seriesOf(event.exchange, event.market).trade(event)
+        series.trade(event)
         return
       case 'liquidation':
-        this.seriesOf(event.exchange, event.market).liquidation(event)
+        series.liquidation(event)
         return
       case 'open_interest':
-        this.seriesOf(event.exchange, event.market).openInterest(event)
+        series.openInterest(event)
         return
       case 'bar':
-        this.seriesOf(event.exchange, event.market).bar(event)
+        series.bar(event)
         return
       case 'funding':
         this.fundingEvents++
+        series.funding(event)
         return
     }
   }
@@ -286,6 +334,8 @@ export class BarStore {
     }
     series.ticks.mergeWith(part.ticks)
     series.nonUsdTrades += part.nonUsdTrades
+    series.baseUnitLiquidationBuckets += part.baseUnitLiquidationBuckets
+    series.addFunding(part.fundingRates)
     for (const [source, theirs] of part.liquidationSources) {
       const mine = series.liquidationSources.get(source)
       if (!mine) series.liquidationSources.set(source, { ...theirs })

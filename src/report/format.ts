@@ -28,6 +28,21 @@ export function pct(value: number | null | undefined, signed = true): string {
   return value < 0 ? `-${text}` : `+${text}`
 }
 
+/** A funding rate (a fraction per interval) as a signed percentage: 0.0001 → `+0.0100%`. */
+export function fundingRate(value: number | null): string {
+  if (value === null || !Number.isFinite(value)) return 'n/a'
+  const text = `${Math.abs(value * 100).toFixed(4)}%`
+  return value < 0 ? `-${text}` : `+${text}`
+}
+
+/** `funding +0.0300% before, -0.0200% after (binance:BTC-USDT-PERP)`; null without funding. */
+export function fundingWords(
+  funding: { before: number | null; after: number | null; series: string } | null,
+): string | null {
+  if (!funding) return null
+  return `funding ${fundingRate(funding.before)} before, ${fundingRate(funding.after)} after (${funding.series})`
+}
+
 /** A price with its own significant digits (as the exchange printed it): 42,187.6, 0.00002853. */
 export function price(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return 'n/a'

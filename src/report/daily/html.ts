@@ -8,6 +8,7 @@ import { COLORS } from './charts.js'
 import { localMinute } from './day.js'
 import {
   carriedWords,
+  cascadeNotes,
   dayTitle,
   endText,
   episodeSentences,
@@ -205,7 +206,7 @@ function cascadeTable(report: DailyReport, cascades: readonly DailyCascade[]): s
   })
   const reasons = cascades.map(
     (x, i) =>
-      `<li><b>#${i + 1}</b> ${esc(price(x.price.start))} → ${esc(price(x.price.extreme))} → ${esc(price(x.price.end))}: ${esc(x.reasons.join('; '))}</li>`,
+      `<li><b>#${i + 1}</b> ${esc(price(x.price.start))} → ${esc(price(x.price.extreme))} → ${esc(price(x.price.end))}: ${esc(cascadeNotes(x).join('; '))}</li>`,
   )
   return [
     '<div class="scroll"><table>',

@@ -3,7 +3,18 @@
  * beside it (and the HTML report); their figures are here as tables: the day per market, the
  * cascades, and the day hour by hour.
  */
-import { clock, count, duration, minute, oiDrawdownChange, pct, price, suspectNote, usd } from '../format.js'
+import {
+  clock,
+  count,
+  duration,
+  fundingWords,
+  minute,
+  oiDrawdownChange,
+  pct,
+  price,
+  suspectNote,
+  usd,
+} from '../format.js'
 import { localMinute } from './day.js'
 import type { DailyCascade, DailyMarket, DailyReport } from './types.js'
 
@@ -124,7 +135,8 @@ export function episodeSentences(report: DailyReport, market: string): string[] 
     .map(
       (e) =>
         `Episode ${e.direction === 'down' ? 'down' : 'up'} ${minute(e.start)} → ${clock(e.extreme, e.start)} UTC ` +
-        `(${pct(e.price.movePct)}, ${e.price.start} → ${e.price.extreme}): ${e.reasons.join('; ')}.`,
+        `(${pct(e.price.movePct)}, ${e.price.start} → ${e.price.extreme}): ` +
+        `${[...e.reasons, ...[fundingWords(e.funding)].filter((w) => w !== null)].join('; ')}.`,
     )
 }
 
@@ -163,6 +175,12 @@ function oiChange(oi: DailyMarket['openInterest']): string {
   return oi.changeBasePct !== null ? `${pct(oi.changeBasePct)} (base)` : 'n/a'
 }
 
+/** A cascade's reasons, then the funding rate around it when the inputs have funding. */
+export function cascadeNotes(cascade: DailyCascade): string[] {
+  const funding = fundingWords(cascade.funding)
+  return funding ? [...cascade.reasons, funding] : cascade.reasons
+}
+
 function cascadeTable(report: DailyReport, cascades: readonly DailyCascade[]): string[] {
   const local = report.tz !== 'UTC'
   const out = [
@@ -180,7 +198,7 @@ function cascadeTable(report: DailyReport, cascades: readonly DailyCascade[]): s
   out.push('')
   cascades.forEach((x, i) => {
     out.push(
-      `${i + 1}. ${price(x.price.start)} → ${price(x.price.extreme)} → ${price(x.price.end)}: ${cell(x.reasons.join('; '))}`,
+      `${i + 1}. ${price(x.price.start)} → ${price(x.price.extreme)} → ${price(x.price.end)}: ${cell(cascadeNotes(x).join('; '))}`,
     )
   })
   out.push('')
