@@ -83,7 +83,7 @@ function cddHours(from: number, to: number): BarEvent[] {
     const ts = ms ? raw : raw * 1000
     if (ts < from || ts >= to) continue
     const known = byHour.get(ts)
-    if (known && known.ms && !ms) continue
+    if (known?.ms && !ms) continue
     byHour.set(ts, { ms, event: bar(ts, 3_600_000, +f[3]!, +f[4]!, +f[5]!, +f[6]!, +f[7]!, 'ETH-USDT') })
   }
   return [...byHour.values()].map((x) => x.event).sort((a, b) => a.ts - b.ts)
