@@ -56,9 +56,11 @@ export function eventRecord(e: TimelineEvent): Record<string, unknown> {
         liqShortUsd: e.liqShortUsd,
         openInterest: e.openInterest,
         openInterestUsd: e.openInterestUsd,
-        // Only aggregators that count liquidations in coins (Coinalyze) have these.
-        ...(e.liqLongBase === undefined ? {} : { liqLongBase: e.liqLongBase }),
-        ...(e.liqShortBase === undefined ? {} : { liqShortBase: e.liqShortBase }),
+        // Only aggregators that count liquidations in coins (Coinalyze) have these; written as a
+        // pair, in the NDJSON and the CSV alike, and left out when neither is known.
+        ...((e.liqLongBase ?? null) === null && (e.liqShortBase ?? null) === null
+          ? {}
+          : { liqLongBase: e.liqLongBase ?? null, liqShortBase: e.liqShortBase ?? null }),
       }
   }
 }

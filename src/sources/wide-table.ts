@@ -19,7 +19,8 @@
 // (`coinglass_…`, `coinalyze_…`: their liquidations are market-wide aggregates, which the
 // analysis must not add to single exchanges'), else `unknown`. Symbol: a `symbol` column, else
 // --symbol, else the coin or pair in the name (`coinglass_BTC_regime…` → BTC), else --market.
-// Market: the coin itself (`BTC`: a table does not say which instrument), or `LTC-USDT` for a pair.
+// Market: `LTC-USDT` for a pair; for a coin, an aggregator's cross-venue `BTC-USD-AGG` (the name
+// coinglass-liquidations uses), else the coin itself (`BTC`: a table does not say which instrument).
 // Bucket length: from the rows' spacing, else an interval in the name (aggregator-common.ts).
 import { FatalError, RowError } from '../errors.js'
 import type { BarEvent } from '../timeline/event.js'
@@ -224,11 +225,19 @@ function declined(probe: Probe): string | null {
   return null
 }
 
-/** The market of a table's symbol: a canonical name as given, a pair as `LTC-USDT`, a coin as itself. */
-function marketOf(symbol: string): string {
+const AGGREGATORS = new Set(['coinglass', 'coinalyze'])
+
+/**
+ * The market of a table's symbol: a canonical name as given, a pair as `LTC-USDT`; a coin of an
+ * aggregator's table is its cross-venue aggregate `BTC-USD-AGG`, the name coinglass-liquidations
+ * gives the same series; any other coin stays itself.
+ */
+function marketOf(symbol: string, exchange: string): string {
   if (symbol.includes('-')) return symbol
   const pair = splitPair(symbol)
-  return pair ? `${pair[0]}-${canonicalAsset(pair[1])}` : canonicalAsset(symbol)
+  if (pair) return `${pair[0]}-${canonicalAsset(pair[1])}`
+  const coin = canonicalAsset(symbol)
+  return AGGREGATORS.has(exchange) ? `${coin}-USD-AGG` : coin
 }
 
 function fileSymbol(probe: Probe, options: SourceOptions): string | null {
@@ -316,12 +325,13 @@ export const wideTable: Source = {
         const ts = timeCell(f[tsIndex], column('ts'))
         const symbol = text(f, 'symbol')?.toUpperCase() ?? symbolOfFile
         if (!symbol) throw new RowError('MISSING_FIELD', `${column('symbol')}: empty`)
-        let market = markets.get(symbol)
-        if (market === undefined) {
-          market = marketOf(symbol)
-          markets.set(symbol, market)
-        }
         const exchange = text(f, 'exchange')?.toLowerCase() ?? exchangeOfFile
+        const marketKey = `${exchange}\u0000${symbol}`
+        let market = markets.get(marketKey)
+        if (market === undefined) {
+          market = marketOf(symbol, exchange)
+          markets.set(marketKey, market)
+        }
         const bar = emptyBar({ ts, exchange, symbol, market, source: 'wide-table', durationMs })
         bar.open = value(f, 'open')
         bar.high = value(f, 'high')

@@ -26,8 +26,11 @@ export const CASCADE_BARS_COLUMNS = [
   'openInterestUsd',
 ] as const
 
-/** The columns `cascade timeline --csv` writes, read back by the `cascade-timeline` source. */
-export const TIMELINE_CSV_COLUMNS = [
+/**
+ * The columns `cascade timeline --csv` wrote before liquidations counted in coins (Coinalyze's
+ * liqLongBase/liqShortBase) had columns; still read back.
+ */
+export const TIMELINE_CSV_COLUMNS_V1 = [
   'ts',
   'time',
   'exchange',
@@ -56,3 +59,9 @@ export const TIMELINE_CSV_COLUMNS = [
   'liqLongUsd',
   'liqShortUsd',
 ] as const
+
+/**
+ * The columns `cascade timeline --csv` writes, read back by the `cascade-timeline` source: every
+ * field the NDJSON can carry, plus `time` for people.
+ */
+export const TIMELINE_CSV_COLUMNS = [...TIMELINE_CSV_COLUMNS_V1, 'liqLongBase', 'liqShortBase'] as const

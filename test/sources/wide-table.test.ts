@@ -38,7 +38,8 @@ describe('wide-table', () => {
       // The file name starts with coinglass_: its liquidations are an aggregate across exchanges.
       exchange: 'coinglass',
       symbol: 'BTC',
-      market: 'BTC',
+      // The same aggregate series as coinglass-liquidations' BTC file (issue 12 item 14).
+      market: 'BTC-USD-AGG',
       kind: 'bar',
       source: 'wide-table',
       durationMs: 3_600_000,
@@ -55,6 +56,17 @@ describe('wide-table', () => {
       openInterest: null,
       openInterestUsd: 5705318852,
     })
+  })
+
+  it('names the aggregate market as coinglass-liquidations does (issue 12 item 14)', async () => {
+    const table = await readAll([FIXTURE])
+    const export10y = await readAll(['fixtures/coinglass-liquidations/coinglass_BTC_liquidation_10y_1h.csv'])
+    const marketsOf = (events: unknown[]) => [...new Set(bars(events).map((e) => `${e.exchange}:${e.market}`))]
+    expect(marketsOf(table.events)).toEqual(['coinglass:BTC-USD-AGG'])
+    expect(marketsOf(export10y.events)).toEqual(['coinglass:BTC-USD-AGG'])
+    // A table not named after an aggregator does not claim to be one.
+    const own = await temp('BTC_joined_1h.csv', readFileSync(FIXTURE, 'utf8'))
+    expect(marketsOf((await readAll([own])).events)).toEqual(['unknown:BTC'])
   })
 
   it('lets --columns replace or drop a field, and names the header when a column is missing', async () => {
