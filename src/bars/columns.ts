@@ -117,6 +117,12 @@ export class BarColumns {
     this.liqLargestUsdColumn ??= this.defaults(0)
     return this.liqLargestUsdColumn
   }
+  /**
+   * The lowest open-interest level of a bucket (base units, USD), by bucket open time, for buckets
+   * whose source gives OHLC open interest. Bucket layers only: ticks carry levels, not ranges.
+   */
+  readonly oiLows = new Map<number, { base: number; usd: number }>()
+
   get oi(): Float64Array {
     this.oiColumn ??= this.defaults(Number.NaN)
     return this.oiColumn

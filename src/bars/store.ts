@@ -227,6 +227,15 @@ export class SeriesBars {
     if (event.openInterest !== null) bars.oi[i] = event.openInterest
     if (event.openInterestUsd !== null) bars.oiUsd[i] = event.openInterestUsd
     if (event.openInterest !== null || event.openInterestUsd !== null) bars.hasOpenInterest = true
+    const lowBase = event.openInterestLow ?? Number.NaN
+    const lowUsd = event.openInterestUsdLow ?? Number.NaN
+    if (!oneSecond && !(Number.isNaN(lowBase) && Number.isNaN(lowUsd))) {
+      const held = bars.oiLows.get(event.ts)
+      bars.oiLows.set(event.ts, {
+        base: held && !(held.base >= lowBase) ? held.base : lowBase,
+        usd: held && !(held.usd >= lowUsd) ? held.usd : lowUsd,
+      })
+    }
   }
 }
 

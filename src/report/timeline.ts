@@ -61,6 +61,10 @@ export function eventRecord(e: TimelineEvent): Record<string, unknown> {
         ...((e.liqLongBase ?? null) === null && (e.liqShortBase ?? null) === null
           ? {}
           : { liqLongBase: e.liqLongBase ?? null, liqShortBase: e.liqShortBase ?? null }),
+        // Only sources with OHLC open interest (a wide table's oi_low) have these.
+        ...((e.openInterestLow ?? null) === null && (e.openInterestUsdLow ?? null) === null
+          ? {}
+          : { openInterestLow: e.openInterestLow ?? null, openInterestUsdLow: e.openInterestUsdLow ?? null }),
       }
   }
 }

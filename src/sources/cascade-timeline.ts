@@ -6,7 +6,8 @@
 //   a BAD_JSON row, a missing field MISSING_FIELD, each with its line number.
 // - CSV (`--csv`): TIMELINE_CSV_COLUMNS, one union of every kind's fields, empty cell = null. `time` is
 //   the ISO form of `ts`, written for people, and ignored here. The CSV carries every NDJSON field
-//   (liqLongBase/liqShortBase too); the older header without those two is still read. Text cells that a spreadsheet
+//   (liqLongBase/liqShortBase, openInterestLow/openInterestUsdLow too); the older header without
+//   those four is still read. Text cells that a spreadsheet
 //   would execute were written with a leading apostrophe (csvCell); it is taken off again.
 // Each event keeps the `source` it was made by (binance-aggtrades, …), so a read-back timeline is
 // the same timeline. Rows are in time order, as written.
@@ -158,6 +159,12 @@ export function eventFromRecord(r: RecordLike): TimelineEvent {
       if (liqLongBase !== null || liqShortBase !== null) {
         bar.liqLongBase = liqLongBase
         bar.liqShortBase = liqShortBase
+      }
+      const oiLow = r.openInterestLow === undefined ? null : nullableNumber(r, 'openInterestLow')
+      const oiUsdLow = r.openInterestUsdLow === undefined ? null : nullableNumber(r, 'openInterestUsdLow')
+      if (oiLow !== null || oiUsdLow !== null) {
+        bar.openInterestLow = oiLow
+        bar.openInterestUsdLow = oiUsdLow
       }
       return bar
     }

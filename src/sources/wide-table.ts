@@ -11,9 +11,10 @@
 // declined by name. `--source wide-table` reads a table with a single group too.
 //
 // Each row → one `bar` event: open/high/low/close = price, liqLongUsd / liqShortUsd, openInterestUsd
-// = the OI close (USD unless the column is named …_base / …_coin, then openInterest in coins).
+// = the OI close (USD unless the column is named …_base / …_coin, then openInterest in coins), and
+// openInterestUsdLow = the OI low (`oi_low`) when the table has OHLC OI: drawdowns reach down to it.
 // A total liquidation column, when present, must equal long + short (LIQ_TOTAL_MISMATCH).
-// Columns not in the table (funding, OI-weighted funding, CVD, OI open/high/low) are ignored.
+// Columns not in the table (funding, OI-weighted funding, CVD, OI open/high) are ignored.
 // `--columns field=column,…` replaces the mapping field by field (`--columns oi=` drops one).
 // Exchange: an `exchange` column, else --exchange, else the aggregator the name starts with
 // (`coinglass_…`, `coinalyze_…`: their liquidations are market-wide aggregates, which the
@@ -57,6 +58,8 @@ type Field =
   | 'liqTotal'
   | 'oi'
   | 'oiBase'
+  | 'oiLow'
+  | 'oiBaseLow'
   | 'exchange'
   | 'symbol'
 
@@ -135,6 +138,9 @@ export const SYNONYMS: Readonly<Record<Field, readonly string[]>> = {
     'open_interest_base',
     'open_interest_coin',
   ],
+  // The bucket's lowest open interest, with OHLC OI: the drawdown reaches down to it.
+  oiLow: ['oi_low', 'open_interest_low', 'oi_low_usd', 'open_interest_low_usd'],
+  oiBaseLow: ['oi_low_base', 'oi_low_coin', 'open_interest_low_base', 'open_interest_low_coin'],
   exchange: ['exchange', 'venue'],
   symbol: ['symbol', 'pair', 'instrument'],
 }
@@ -349,6 +355,13 @@ export const wideTable: Source = {
         }
         bar.openInterestUsd = value(f, 'oi')
         bar.openInterest = value(f, 'oiBase')
+        // Set as a pair, only when a low is known (as the timeline writes and reads them back).
+        const usdLow = bar.openInterestUsd === null ? null : value(f, 'oiLow')
+        const baseLow = bar.openInterest === null ? null : value(f, 'oiBaseLow')
+        if (usdLow !== null || baseLow !== null) {
+          bar.openInterestUsdLow = usdLow
+          bar.openInterestLow = baseLow
+        }
         return bar
       },
     }

@@ -64,4 +64,10 @@ export const TIMELINE_CSV_COLUMNS_V1 = [
  * The columns `cascade timeline --csv` writes, read back by the `cascade-timeline` source: every
  * field the NDJSON can carry, plus `time` for people.
  */
-export const TIMELINE_CSV_COLUMNS = [...TIMELINE_CSV_COLUMNS_V1, 'liqLongBase', 'liqShortBase'] as const
+export const TIMELINE_CSV_COLUMNS = [
+  ...TIMELINE_CSV_COLUMNS_V1,
+  'liqLongBase',
+  'liqShortBase',
+  'openInterestLow',
+  'openInterestUsdLow',
+] as const

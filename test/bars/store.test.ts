@@ -91,7 +91,12 @@ describe('foldEvents: ticks into 1-second bars', () => {
       market: 'BTC-USD-AGG',
       durationMs: 3_600_000,
     }
-    const exported: BarEvent = { ...base, source: 'coinglass-liquidations', liqLongUsd: 900, liqShortUsd: 100 }
+    const exported: BarEvent = {
+      ...base,
+      source: 'coinglass-liquidations',
+      liqLongUsd: 900,
+      liqShortUsd: 100,
+    }
     const table: BarEvent = { ...base, source: 'wide-table', liqLongUsd: 950, liqShortUsd: 90 }
     const again: BarEvent = { ...exported, ts: base.ts + 3_600_000 }
     const store = foldEvents([exported, table, again, { ...again, liqLongUsd: 10, liqShortUsd: 0 }])

@@ -152,7 +152,9 @@ describe('cascade-timeline', () => {
   })
 
   it('writes Coinalyze liquidations in coins to the CSV as the NDJSON does', async () => {
-    const [bar] = (await readAll(['fixtures/coinalyze-liquidations/BTCUSDT_PERP.3_1min.csv'])).events.map(plain)
+    const [bar] = (await readAll(['fixtures/coinalyze-liquidations/BTCUSDT_PERP.3_1min.csv'])).events.map(
+      plain,
+    )
     const [header] = parse(timelineCsvHeader()) as string[][]
     const [row] = parse(eventCsv(bar as TimelineEvent)) as string[][]
     const cell = (name: string) => row![header!.indexOf(name)]
