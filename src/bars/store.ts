@@ -227,6 +227,8 @@ export class SeriesBars {
     if (event.openInterest !== null) bars.oi[i] = event.openInterest
     if (event.openInterestUsd !== null) bars.oiUsd[i] = event.openInterestUsd
     if (event.openInterest !== null || event.openInterestUsd !== null) bars.hasOpenInterest = true
+    const sampling = event.openInterestSamplingMs ?? null
+    if (sampling !== null && sampling > (bars.oiSamplingMs ?? 0)) bars.oiSamplingMs = sampling
     const lowBase = event.openInterestLow ?? Number.NaN
     const lowUsd = event.openInterestUsdLow ?? Number.NaN
     if (!oneSecond && !(Number.isNaN(lowBase) && Number.isNaN(lowUsd))) {

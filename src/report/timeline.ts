@@ -65,6 +65,9 @@ export function eventRecord(e: TimelineEvent): Record<string, unknown> {
         ...((e.openInterestLow ?? null) === null && (e.openInterestUsdLow ?? null) === null
           ? {}
           : { openInterestLow: e.openInterestLow ?? null, openInterestUsdLow: e.openInterestUsdLow ?? null }),
+        ...((e.openInterestSamplingMs ?? null) === null
+          ? {}
+          : { openInterestSamplingMs: e.openInterestSamplingMs }),
       }
   }
 }

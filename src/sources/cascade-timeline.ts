@@ -6,8 +6,8 @@
 //   a BAD_JSON row, a missing field MISSING_FIELD, each with its line number.
 // - CSV (`--csv`): TIMELINE_CSV_COLUMNS, one union of every kind's fields, empty cell = null. `time` is
 //   the ISO form of `ts`, written for people, and ignored here. The CSV carries every NDJSON field
-//   (liqLongBase/liqShortBase, openInterestLow/openInterestUsdLow too); the older header without
-//   those four is still read. Text cells that a spreadsheet
+//   (liqLongBase/liqShortBase, openInterestLow/openInterestUsdLow, openInterestSamplingMs too);
+//   the older header without those is still read. Text cells that a spreadsheet
 //   would execute were written with a leading apostrophe (csvCell); it is taken off again.
 // Each event keeps the `source` it was made by (binance-aggtrades, …), so a read-back timeline is
 // the same timeline. Rows are in time order, as written.
@@ -166,6 +166,9 @@ export function eventFromRecord(r: RecordLike): TimelineEvent {
         bar.openInterestLow = oiLow
         bar.openInterestUsdLow = oiUsdLow
       }
+      const sampling =
+        r.openInterestSamplingMs === undefined ? null : nullableNumber(r, 'openInterestSamplingMs')
+      if (sampling !== null) bar.openInterestSamplingMs = sampling
       return bar
     }
     default:

@@ -27,6 +27,17 @@ export const CASCADE_BARS_COLUMNS = [
 ] as const
 
 /**
+ * Optional `cascade-bars` columns, written only when some bar has the figure (so a DuckDB job
+ * without them still makes valid bars): liquidations counted in coins (Coinalyze), and how often
+ * the open interest was sampled when coarser than the bar.
+ */
+export const CASCADE_BARS_OPTIONAL_COLUMNS = [
+  'liqLongBase',
+  'liqShortBase',
+  'openInterestSamplingMs',
+] as const
+
+/**
  * The columns `cascade timeline --csv` wrote before liquidations counted in coins (Coinalyze's
  * liqLongBase/liqShortBase) had columns; still read back.
  */
@@ -70,4 +81,5 @@ export const TIMELINE_CSV_COLUMNS = [
   'liqShortBase',
   'openInterestLow',
   'openInterestUsdLow',
+  'openInterestSamplingMs',
 ] as const

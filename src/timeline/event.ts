@@ -91,6 +91,12 @@ export interface BarEvent extends EventBase {
    */
   openInterestLow?: number | null
   openInterestUsdLow?: number | null
+  /**
+   * How often the open interest was sampled, in ms, when coarser than the bar (5-minute Binance
+   * metrics in 1-minute bars written by `cascade bars`), so that a round trip keeps the
+   * resolution. Absent when the OI is as fine as the bar.
+   */
+  openInterestSamplingMs?: number | null
 }
 
 export type TimelineEvent = TradeEvent | LiquidationEvent | OpenInterestEvent | FundingEvent | BarEvent
