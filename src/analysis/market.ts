@@ -9,7 +9,7 @@
  */
 import { type BarColumns, type BarStore, openInterestSamplingMs, type SeriesBars } from '../bars/index.js'
 import { AGGREGATOR_VENUES } from './liquidation-regimes.js'
-import { MINUTE, medianOrNull } from './stats.js'
+import { MINUTE } from './stats.js'
 
 export interface FigureView {
   series: SeriesBars

@@ -176,7 +176,9 @@ describeReal('cascade analyze on the real February 2026 files', () => {
       const [header, ...rows] = readFileSync(`${REAL}/${name}`, 'utf8').trim().split('\n')
       const columns = header!.split(',')
       const [l, s] = [columns.indexOf(long), columns.indexOf(short)]
-      return new Map(rows.map((row) => [Number(row.split(',')[0]), [+row.split(',')[l]!, +row.split(',')[s]!]]))
+      return new Map(
+        rows.map((row) => [Number(row.split(',')[0]), [+row.split(',')[l]!, +row.split(',')[s]!]]),
+      )
     }
     const regime = hourly('coinglass_BTC_regime_1h_1y.csv', 'liquidation_long_usd', 'liquidation_short_usd')
     const exported = hourly('coinglass_BTC_liquidation_10y_1h.csv', 'longUsd', 'shortUsd')
