@@ -45,7 +45,7 @@ export function analyzeBars(store: BarStore, params: AnalysisParams = DEFAULT_PA
     cascades,
     episodes,
     events: marketEvents(cascades, params),
-    warnings: dataWarnings(markets, cascades),
+    warnings: dataWarnings(markets, cascades, params),
   }
 }
 
@@ -158,10 +158,22 @@ const DOLLARS: ReadonlySet<string> = new Set([
 ])
 
 /** Known limits of the data, one line each, in a stable order. */
-export function dataWarnings(markets: readonly MarketBars[], cascades: readonly Cascade[]): string[] {
+export function dataWarnings(
+  markets: readonly MarketBars[],
+  cascades: readonly Cascade[],
+  params: Pick<AnalysisParams, 'withinMin'> = DEFAULT_PARAMS,
+): string[] {
   const warnings: string[] = []
   const withCascades = new Set(cascades.map((cascade) => cascade.market))
   for (const market of markets) {
+    const barMs = market.price?.layer.durationMs ?? 0
+    if (barMs > params.withinMin * 60_000) {
+      warnings.push(
+        `${market.name}: price bars are ${resolutionLabel(barMs)}, longer than --within ` +
+          `${params.withinMin} min: a move inside one bar cannot be shown to be that fast, so no ` +
+          `cascade is called; give finer bars or raise --within to ${barMs / 60_000}`,
+      )
+    }
     if (!market.price) {
       warnings.push(`${market.name}: no prices (trades or klines), so no cascade can be detected`)
       warnings.push(...unpricedWarnings(market))

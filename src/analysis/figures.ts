@@ -63,6 +63,7 @@ export function hotLevel(baseline: Baseline | null, z: number): number {
 export function unitWord(step: number): string {
   if (step === MINUTE) return 'minute'
   if (step === 3_600_000) return 'hour'
+  if (step === 86_400_000) return 'day'
   return `${resolutionLabel(step)} bucket`
 }
 

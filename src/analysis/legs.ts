@@ -203,13 +203,15 @@ export function legStart(bars: DirectedBars, leg: Leg): number {
 /**
  * Whether a leg is fast and large enough: the whole leg moves at least `minMovePct`, and somewhere
  * in it the price covers `minMovePct` (from a top to a later or same bar's bottom) within
- * `withinMin`. Bar times are open times, so a move inside one bar takes 0 min.
+ * `withinMin`. Bar times are open times, so a move inside one bar takes 0 min. Bars longer than
+ * `withinMin` never qualify: a move inside one daily bar cannot be shown to be within 60 min.
  */
 export function qualifies(
   bars: DirectedBars,
   leg: Leg,
   params: Pick<AnalysisParams, 'minMovePct' | 'withinMin'>,
 ): boolean {
+  if (bars.layer.durationMs > params.withinMin * MINUTE) return false
   const minMove = params.minMovePct / 100
   const startTop = legStart(bars, leg)
   const extremeBottom = bars.bottom(leg.extremeIdx)

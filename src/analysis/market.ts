@@ -7,9 +7,15 @@
  * before hourly buckets). The market's price path comes from one series: among those covering at
  * least half the longest price span, the finest resolution, then the most USD volume.
  */
-import type { BarColumns, BarStore, FundingRate, SeriesBars } from '../bars/index.js'
+import {
+  type BarColumns,
+  type BarStore,
+  type FundingRate,
+  openInterestSamplingMs,
+  type SeriesBars,
+} from '../bars/index.js'
 import { AGGREGATOR_VENUES } from './liquidation-regimes.js'
-import { MINUTE, medianOrNull } from './stats.js'
+import { MINUTE } from './stats.js'
 
 export interface FigureView {
   series: SeriesBars
@@ -59,20 +65,8 @@ function pick(series: SeriesBars, has: (layer: BarColumns) => boolean): FigureVi
   return null
 }
 
-/** The sampling interval of a tick layer's open interest: the median gap between levels. */
-function openInterestSampling(layer: BarColumns): number {
-  if (layer.durationMs > 1000) return layer.durationMs
-  const gaps: number[] = []
-  let previous = Number.NaN
-  for (let i = 0; i < layer.length; i++) {
-    if (Number.isNaN(layer.oi[i]!) && Number.isNaN(layer.oiUsd[i]!)) continue
-    const t = layer.time[i]!
-    if (!Number.isNaN(previous)) gaps.push(t - previous)
-    previous = t
-  }
-  const gap = medianOrNull(gaps)
-  return gap === null ? layer.durationMs : Math.max(1000, Math.round(gap / 1000) * 1000)
-}
+/** The sampling interval of a layer's open interest (src/bars: kept through `cascade bars`). */
+const openInterestSampling = openInterestSamplingMs
 
 export function venueOf(series: SeriesBars): Venue {
   const openInterest = pick(series, (layer) => layer.hasOpenInterest)

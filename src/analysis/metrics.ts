@@ -231,10 +231,13 @@ function levelsOf(
   // A bucket's level is its close: it holds from the bucket's end.
   const shift = layer.durationMs > 1000 ? layer.durationMs : 0
   const stale = Math.max(3 * view.resolutionMs, 3_600_000)
-  const levelAt = (i: number): Level | null => {
-    const time = layer.time[i]! + shift
-    let usd = layer.oiUsd[i]!
-    let base = layer.oi[i]!
+  const levelAt = (i: number, low = false): Level | null => {
+    // An OHLC bucket's low (issue 12 item 6) was reached inside it: placed just before its close.
+    const lows = low ? layer.oiLows.get(layer.time[i]!) : undefined
+    if (low && !lows) return null
+    const time = layer.time[i]! + shift - (low ? 1 : 0)
+    let usd = lows ? lows.usd : layer.oiUsd[i]!
+    let base = lows ? lows.base : layer.oi[i]!
     if (Number.isNaN(usd) && Number.isNaN(base)) return null
     if (Number.isNaN(base) || Number.isNaN(usd)) {
       const price = convert(time)
@@ -253,6 +256,8 @@ function levelsOf(
   }
   const during: Level[] = []
   for (let i = firstAfter; i < layer.length && layer.time[i]! + shift <= to; i++) {
+    const low = layer.oiLows.size > 0 ? levelAt(i, true) : null
+    if (low) during.push(low)
     const level = levelAt(i)
     if (level) during.push(level)
   }

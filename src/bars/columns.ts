@@ -117,6 +117,14 @@ export class BarColumns {
     this.liqLargestUsdColumn ??= this.defaults(0)
     return this.liqLargestUsdColumn
   }
+  /**
+   * The lowest open-interest level of a bucket (base units, USD), by bucket open time, for buckets
+   * whose source gives OHLC open interest. Bucket layers only: ticks carry levels, not ranges.
+   */
+  readonly oiLows = new Map<number, { base: number; usd: number }>()
+  /** Open-interest sampling the inputs declared coarser than the bars (read-back `cascade bars`). */
+  oiSamplingMs: number | null = null
+
   get oi(): Float64Array {
     this.oiColumn ??= this.defaults(Number.NaN)
     return this.oiColumn
@@ -477,4 +485,26 @@ function filled(length: number, value: number): Float64Array {
   const column = new Float64Array(length)
   if (value !== 0) column.fill(value)
   return column
+}
+
+/**
+ * The sampling interval of a layer's open interest: a bucket layer's length (or the coarser one its
+ * inputs declared), else the median gap between the levels of a tick layer.
+ */
+export function openInterestSamplingMs(layer: BarColumns): number {
+  const declared = layer.oiSamplingMs ?? 0
+  if (layer.durationMs > 1000) return Math.max(layer.durationMs, declared)
+  const gaps: number[] = []
+  let previous = Number.NaN
+  for (let i = 0; i < layer.length; i++) {
+    if (Number.isNaN(layer.oi[i]!) && Number.isNaN(layer.oiUsd[i]!)) continue
+    const t = layer.time[i]!
+    if (!Number.isNaN(previous)) gaps.push(t - previous)
+    previous = t
+  }
+  gaps.sort((a, b) => a - b)
+  const mid = gaps.length >> 1
+  const gap = gaps.length === 0 ? null : gaps.length % 2 ? gaps[mid]! : (gaps[mid - 1]! + gaps[mid]!) / 2
+  const sampled = gap === null ? layer.durationMs : Math.max(1000, Math.round(gap / 1000) * 1000)
+  return Math.max(sampled, declared)
 }

@@ -5,7 +5,7 @@
  * bucket coarser than the interval asked for is kept whole, never spread (DESIGN §10).
  */
 import { type BarEvent, emptyBar } from '../timeline/event.js'
-import type { BarColumns } from './columns.js'
+import { type BarColumns, openInterestSamplingMs } from './columns.js'
 import type { BarStore, SeriesBars } from './store.js'
 
 const orNull = (x: number) => (Number.isNaN(x) ? null : x)
@@ -31,6 +31,9 @@ export function barEvents(store: BarStore, intervalMs: number | null = null): Ba
 function layerEvents(series: SeriesBars, layer: BarColumns, durationMs: number): BarEvent[] {
   const out: BarEvent[] = []
   let bar: BarEvent | null = null
+  // Open interest sampled more coarsely than the bars (5-minute metrics in 1-minute bars) says so,
+  // so that reading the bars back does not claim it at the bars' length.
+  const sampling = layer.hasOpenInterest ? openInterestSamplingMs(layer) : 0
   for (let i = 0; i < layer.length; i++) {
     const ts = Math.floor(layer.time[i]! / durationMs) * durationMs
     if (bar === null || bar.ts !== ts) {
@@ -38,6 +41,8 @@ function layerEvents(series: SeriesBars, layer: BarColumns, durationMs: number):
       out.push(bar)
     }
     mergeRow(bar, layer, i)
+    if (sampling > durationMs && (bar.openInterest !== null || bar.openInterestUsd !== null))
+      bar.openInterestSamplingMs = sampling
   }
   return out
 }

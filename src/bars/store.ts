@@ -72,6 +72,21 @@ export class SeriesBars {
     this.key = `${exchange}:${market}`
   }
 
+  /** Per bucket layer, the format that gave each bucket's liquidations (by bucket open time). */
+  private readonly liquidationBucketSources = new Map<BarColumns, Map<number, string>>()
+
+  /** The format that already gave this bucket's liquidations (undefined: none, and now `source`). */
+  private bucketLiquidationSource(layer: BarColumns, ts: number, source: string): string | undefined {
+    let sources = this.liquidationBucketSources.get(layer)
+    if (!sources) {
+      sources = new Map()
+      this.liquidationBucketSources.set(layer, sources)
+    }
+    const filledBy = sources.get(ts)
+    if (filledBy === undefined) sources.set(ts, source)
+    return filledBy
+  }
+
   /** The layer for buckets of `durationMs`, created on first use. */
   bucketLayer(durationMs: number): BarColumns {
     for (const layer of this.buckets) if (layer.durationMs === durationMs) return layer
@@ -242,14 +257,36 @@ export class SeriesBars {
       this.baseUnitLiquidationBuckets++
     }
     if (event.liqLongUsd !== null || event.liqShortUsd !== null) {
-      bars.liqLongUsd[i]! += event.liqLongUsd ?? 0
-      bars.liqShortUsd[i]! += event.liqShortUsd ?? 0
+      const long = event.liqLongUsd ?? 0
+      const short = event.liqShortUsd ?? 0
+      // Two formats giving the same series' bucket (CoinGlass's export and a table joined from
+      // it) are two readings of one figure, not two parts of it: the larger stays, never the sum.
+      const filledBy = oneSecond ? undefined : this.bucketLiquidationSource(bars, event.ts, event.source)
+      if (filledBy === undefined || filledBy === event.source) {
+        bars.liqLongUsd[i]! += long
+        bars.liqShortUsd[i]! += short
+      } else if (long + short > bars.liqLongUsd[i]! + bars.liqShortUsd[i]!) {
+        bars.liqLongUsd[i] = long
+        bars.liqShortUsd[i] = short
+        this.liquidationBucketSources.get(bars)!.set(event.ts, event.source)
+      }
       bars.hasLiquidations = true
       bars.liqFromBuckets = true
     }
     if (event.openInterest !== null) bars.oi[i] = event.openInterest
     if (event.openInterestUsd !== null) bars.oiUsd[i] = event.openInterestUsd
     if (event.openInterest !== null || event.openInterestUsd !== null) bars.hasOpenInterest = true
+    const sampling = event.openInterestSamplingMs ?? null
+    if (sampling !== null && sampling > (bars.oiSamplingMs ?? 0)) bars.oiSamplingMs = sampling
+    const lowBase = event.openInterestLow ?? Number.NaN
+    const lowUsd = event.openInterestUsdLow ?? Number.NaN
+    if (!oneSecond && !(Number.isNaN(lowBase) && Number.isNaN(lowUsd))) {
+      const held = bars.oiLows.get(event.ts)
+      bars.oiLows.set(event.ts, {
+        base: held && !(held.base >= lowBase) ? held.base : lowBase,
+        usd: held && !(held.usd >= lowUsd) ? held.usd : lowUsd,
+      })
+    }
   }
 }
 

@@ -167,13 +167,18 @@ function footnotes(report: Report): string[] {
     )
   }
   const coarse = new Set<string>()
+  let fromSeconds = false
   for (const x of report.cascades) {
     for (const [figure, resolution] of Object.entries(x.resolution ?? {})) {
       if (resolution !== '1s') coarse.add(`${figure} ${resolution}`)
+      else fromSeconds = true
     }
   }
+  // "The rest" only when some figure of the table did come from 1-second bars.
   if (coarse.size > 0)
-    notes.push(`Resolution: ${[...coarse].sort().join(', ')} (the rest from 1-second bars)`)
+    notes.push(
+      `Resolution: ${[...coarse].sort().join(', ')}${fromSeconds ? ' (the rest from 1-second bars)' : ''}`,
+    )
   return notes
 }
 

@@ -56,9 +56,18 @@ export function eventRecord(e: TimelineEvent): Record<string, unknown> {
         liqShortUsd: e.liqShortUsd,
         openInterest: e.openInterest,
         openInterestUsd: e.openInterestUsd,
-        // Only aggregators that count liquidations in coins (Coinalyze) have these.
-        ...(e.liqLongBase === undefined ? {} : { liqLongBase: e.liqLongBase }),
-        ...(e.liqShortBase === undefined ? {} : { liqShortBase: e.liqShortBase }),
+        // Only aggregators that count liquidations in coins (Coinalyze) have these; written as a
+        // pair, in the NDJSON and the CSV alike, and left out when neither is known.
+        ...((e.liqLongBase ?? null) === null && (e.liqShortBase ?? null) === null
+          ? {}
+          : { liqLongBase: e.liqLongBase ?? null, liqShortBase: e.liqShortBase ?? null }),
+        // Only sources with OHLC open interest (a wide table's oi_low) have these.
+        ...((e.openInterestLow ?? null) === null && (e.openInterestUsdLow ?? null) === null
+          ? {}
+          : { openInterestLow: e.openInterestLow ?? null, openInterestUsdLow: e.openInterestUsdLow ?? null }),
+        ...((e.openInterestSamplingMs ?? null) === null
+          ? {}
+          : { openInterestSamplingMs: e.openInterestSamplingMs }),
       }
   }
 }

@@ -11,7 +11,8 @@
 //   openInterest, openInterestUsd   open interest at the bucket's close, in base units / USD
 // An empty cell is null (no such figure), never zero. Columns may come in any order; extra columns
 // are ignored, except an optional liqLongBase,liqShortBase pair (liquidations counted in coins,
-// as Coinalyze does; see BarEvent). Rows must be in time order (ORDER BY ts), like every ordered source.
+// as Coinalyze does; see BarEvent) and openInterestSamplingMs (how often the OI was sampled, when
+// coarser than the bar: 5-minute metrics in 1-minute bars), which `cascade bars` writes when set. Rows must be in time order (ORDER BY ts), like every ordered source.
 import { FatalError, RowError } from '../errors.js'
 import { CASCADE_BARS_COLUMNS } from '../timeline/csv-formats.js'
 import type { BarEvent } from '../timeline/event.js'
@@ -44,6 +45,15 @@ function positions(header: readonly string[] | undefined): Record<Column, number
  */
 export function isCascadeBarsHeader(header: readonly string[] | undefined): boolean {
   return positions(header) !== null && !isTimelineCsvHeader(header)
+}
+
+/** The optional openInterestSamplingMs cell: a positive length in ms, or nothing. */
+function samplingOf(cell: string | undefined): { openInterestSamplingMs?: number } {
+  const value = optionalNonNegative(cell, 'openInterestSamplingMs')
+  if (value === null) return {}
+  if (!(value > 0))
+    throw new RowError('BAD_NUMBER', `openInterestSamplingMs: expected a positive length, got ${cell}`)
+  return { openInterestSamplingMs: value }
 }
 
 export const cascadeBars: Source = {
@@ -84,6 +94,7 @@ export const cascadeBars: Source = {
     const long = names.indexOf('liqlongbase')
     const short = names.indexOf('liqshortbase')
     const baseAt = long >= 0 && short >= 0 ? { long, short } : null
+    const samplingAt = names.indexOf('openinterestsamplingms')
     return {
       hasHeader: true,
       row(f): BarEvent {
@@ -117,6 +128,7 @@ export const cascadeBars: Source = {
                 liqLongBase: optionalNonNegative(f[baseAt.long], 'liqLongBase'),
                 liqShortBase: optionalNonNegative(f[baseAt.short], 'liqShortBase'),
               }),
+          ...samplingOf(samplingAt < 0 ? undefined : f[samplingAt]),
         }
       },
     }

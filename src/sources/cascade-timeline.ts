@@ -5,12 +5,14 @@
 //   "kind":…,"source":…, …kind's fields}`. Read whole lines (lineMode); a line that is not JSON is
 //   a BAD_JSON row, a missing field MISSING_FIELD, each with its line number.
 // - CSV (`--csv`): TIMELINE_CSV_COLUMNS, one union of every kind's fields, empty cell = null. `time` is
-//   the ISO form of `ts`, written for people, and ignored here. Text cells that a spreadsheet
+//   the ISO form of `ts`, written for people, and ignored here. The CSV carries every NDJSON field
+//   (liqLongBase/liqShortBase, openInterestLow/openInterestUsdLow, openInterestSamplingMs too);
+//   the older header without those is still read. Text cells that a spreadsheet
 //   would execute were written with a leading apostrophe (csvCell); it is taken off again.
 // Each event keeps the `source` it was made by (binance-aggtrades, …), so a read-back timeline is
 // the same timeline. Rows are in time order, as written.
 import { FatalError, RowError } from '../errors.js'
-import { TIMELINE_CSV_COLUMNS } from '../timeline/csv-formats.js'
+import { TIMELINE_CSV_COLUMNS, TIMELINE_CSV_COLUMNS_V1 } from '../timeline/csv-formats.js'
 import type { BarEvent, TimelineEvent } from '../timeline/event.js'
 import { headerExactly } from './aggregator-common.js'
 import { describeFirstLine } from './binance-common.js'
@@ -19,8 +21,15 @@ import type { FileReader, Probe, Source } from './source.js'
 
 const TEXT_COLUMNS = new Set(['time', 'exchange', 'symbol', 'market', 'kind', 'source', 'side', 'id'])
 
+/** The timeline CSV columns this header is, current or older; null when it is not one. */
+function timelineCsvColumns(header: readonly string[] | undefined): readonly string[] | null {
+  if (headerExactly(header, TIMELINE_CSV_COLUMNS)) return TIMELINE_CSV_COLUMNS
+  if (headerExactly(header, TIMELINE_CSV_COLUMNS_V1)) return TIMELINE_CSV_COLUMNS_V1
+  return null
+}
+
 export function isTimelineCsvHeader(header: readonly string[] | undefined): boolean {
-  return headerExactly(header, TIMELINE_CSV_COLUMNS)
+  return timelineCsvColumns(header) !== null
 }
 
 const MS_2000 = 946_684_800_000
@@ -143,9 +152,23 @@ export function eventFromRecord(r: RecordLike): TimelineEvent {
         openInterest: nullableNumber(r, 'openInterest'),
         openInterestUsd: nullableNumber(r, 'openInterestUsd'),
       }
-      // Written only by sources that count liquidations in coins (Coinalyze).
-      if ('liqLongBase' in r) bar.liqLongBase = nullableNumber(r, 'liqLongBase')
-      if ('liqShortBase' in r) bar.liqShortBase = nullableNumber(r, 'liqShortBase')
+      // Only sources that count liquidations in coins (Coinalyze) have these; null and absent are
+      // one thing (a CSV cell cannot tell them apart), so null is left absent.
+      const liqLongBase = r.liqLongBase === undefined ? null : nullableNumber(r, 'liqLongBase')
+      const liqShortBase = r.liqShortBase === undefined ? null : nullableNumber(r, 'liqShortBase')
+      if (liqLongBase !== null || liqShortBase !== null) {
+        bar.liqLongBase = liqLongBase
+        bar.liqShortBase = liqShortBase
+      }
+      const oiLow = r.openInterestLow === undefined ? null : nullableNumber(r, 'openInterestLow')
+      const oiUsdLow = r.openInterestUsdLow === undefined ? null : nullableNumber(r, 'openInterestUsdLow')
+      if (oiLow !== null || oiUsdLow !== null) {
+        bar.openInterestLow = oiLow
+        bar.openInterestUsdLow = oiUsdLow
+      }
+      const sampling =
+        r.openInterestSamplingMs === undefined ? null : nullableNumber(r, 'openInterestSamplingMs')
+      if (sampling !== null) bar.openInterestSamplingMs = sampling
       return bar
     }
     default:
@@ -180,12 +203,15 @@ function csvValue(column: string, cell: string): unknown {
   return value
 }
 
-export function eventFromCsvRow(fields: readonly string[]): TimelineEvent {
-  if (fields.length !== TIMELINE_CSV_COLUMNS.length) {
-    throw new RowError('FIELD_COUNT', `expected ${TIMELINE_CSV_COLUMNS.length} fields, got ${fields.length}`)
+export function eventFromCsvRow(
+  fields: readonly string[],
+  columns: readonly string[] = TIMELINE_CSV_COLUMNS,
+): TimelineEvent {
+  if (fields.length !== columns.length) {
+    throw new RowError('FIELD_COUNT', `expected ${columns.length} fields, got ${fields.length}`)
   }
   const record: RecordLike = {}
-  TIMELINE_CSV_COLUMNS.forEach((column, i) => {
+  columns.forEach((column, i) => {
     record[column] = csvValue(column, fields[i]!)
   })
   return eventFromRecord(record)
@@ -232,7 +258,8 @@ export const cascadeTimeline: Source = {
   open(probe): FileReader {
     if (firstJson(probe))
       return { hasHeader: false, lineMode: true, row: (f) => eventFromJsonLine(f[0] ?? '') }
-    if (isTimelineCsvHeader(probe.lines[0])) return { hasHeader: true, row: (f) => eventFromCsvRow(f) }
+    const columns = timelineCsvColumns(probe.lines[0])
+    if (columns) return { hasHeader: true, row: (f) => eventFromCsvRow(f, columns) }
     throw new FatalError(`${probe.name || '<stdin>'}: not a cascade timeline (${describeFirstLine(probe)})`)
   },
 }

@@ -11,15 +11,17 @@
 // declined by name. `--source wide-table` reads a table with a single group too.
 //
 // Each row → one `bar` event: open/high/low/close = price, liqLongUsd / liqShortUsd, openInterestUsd
-// = the OI close (USD unless the column is named …_base / …_coin, then openInterest in coins).
+// = the OI close (USD unless the column is named …_base / …_coin, then openInterest in coins), and
+// openInterestUsdLow = the OI low (`oi_low`) when the table has OHLC OI: drawdowns reach down to it.
 // A total liquidation column, when present, must equal long + short (LIQ_TOTAL_MISMATCH).
-// Columns not in the table (funding, OI-weighted funding, CVD, OI open/high/low) are ignored.
+// Columns not in the table (funding, OI-weighted funding, CVD, OI open/high) are ignored.
 // `--columns field=column,…` replaces the mapping field by field (`--columns oi=` drops one).
 // Exchange: an `exchange` column, else --exchange, else the aggregator the name starts with
 // (`coinglass_…`, `coinalyze_…`: their liquidations are market-wide aggregates, which the
 // analysis must not add to single exchanges'), else `unknown`. Symbol: a `symbol` column, else
 // --symbol, else the coin or pair in the name (`coinglass_BTC_regime…` → BTC), else --market.
-// Market: the coin itself (`BTC`: a table does not say which instrument), or `LTC-USDT` for a pair.
+// Market: `LTC-USDT` for a pair; for a coin, an aggregator's cross-venue `BTC-USD-AGG` (the name
+// coinglass-liquidations uses), else the coin itself (`BTC`: a table does not say which instrument).
 // Bucket length: from the rows' spacing, else an interval in the name (aggregator-common.ts).
 import { FatalError, RowError } from '../errors.js'
 import type { BarEvent } from '../timeline/event.js'
@@ -56,6 +58,8 @@ type Field =
   | 'liqTotal'
   | 'oi'
   | 'oiBase'
+  | 'oiLow'
+  | 'oiBaseLow'
   | 'exchange'
   | 'symbol'
 
@@ -134,6 +138,9 @@ export const SYNONYMS: Readonly<Record<Field, readonly string[]>> = {
     'open_interest_base',
     'open_interest_coin',
   ],
+  // The bucket's lowest open interest, with OHLC OI: the drawdown reaches down to it.
+  oiLow: ['oi_low', 'open_interest_low', 'oi_low_usd', 'open_interest_low_usd'],
+  oiBaseLow: ['oi_low_base', 'oi_low_coin', 'open_interest_low_base', 'open_interest_low_coin'],
   exchange: ['exchange', 'venue'],
   symbol: ['symbol', 'pair', 'instrument'],
 }
@@ -224,11 +231,19 @@ function declined(probe: Probe): string | null {
   return null
 }
 
-/** The market of a table's symbol: a canonical name as given, a pair as `LTC-USDT`, a coin as itself. */
-function marketOf(symbol: string): string {
+const AGGREGATORS = new Set(['coinglass', 'coinalyze'])
+
+/**
+ * The market of a table's symbol: a canonical name as given, a pair as `LTC-USDT`; a coin of an
+ * aggregator's table is its cross-venue aggregate `BTC-USD-AGG`, the name coinglass-liquidations
+ * gives the same series; any other coin stays itself.
+ */
+function marketOf(symbol: string, exchange: string): string {
   if (symbol.includes('-')) return symbol
   const pair = splitPair(symbol)
-  return pair ? `${pair[0]}-${canonicalAsset(pair[1])}` : canonicalAsset(symbol)
+  if (pair) return `${pair[0]}-${canonicalAsset(pair[1])}`
+  const coin = canonicalAsset(symbol)
+  return AGGREGATORS.has(exchange) ? `${coin}-USD-AGG` : coin
 }
 
 function fileSymbol(probe: Probe, options: SourceOptions): string | null {
@@ -316,12 +331,13 @@ export const wideTable: Source = {
         const ts = timeCell(f[tsIndex], column('ts'))
         const symbol = text(f, 'symbol')?.toUpperCase() ?? symbolOfFile
         if (!symbol) throw new RowError('MISSING_FIELD', `${column('symbol')}: empty`)
-        let market = markets.get(symbol)
-        if (market === undefined) {
-          market = marketOf(symbol)
-          markets.set(symbol, market)
-        }
         const exchange = text(f, 'exchange')?.toLowerCase() ?? exchangeOfFile
+        const marketKey = `${exchange}\u0000${symbol}`
+        let market = markets.get(marketKey)
+        if (market === undefined) {
+          market = marketOf(symbol, exchange)
+          markets.set(marketKey, market)
+        }
         const bar = emptyBar({ ts, exchange, symbol, market, source: 'wide-table', durationMs })
         bar.open = value(f, 'open')
         bar.high = value(f, 'high')
@@ -339,6 +355,13 @@ export const wideTable: Source = {
         }
         bar.openInterestUsd = value(f, 'oi')
         bar.openInterest = value(f, 'oiBase')
+        // Set as a pair, only when a low is known (as the timeline writes and reads them back).
+        const usdLow = bar.openInterestUsd === null ? null : value(f, 'oiLow')
+        const baseLow = bar.openInterest === null ? null : value(f, 'oiBaseLow')
+        if (usdLow !== null || baseLow !== null) {
+          bar.openInterestUsdLow = usdLow
+          bar.openInterestLow = baseLow
+        }
         return bar
       },
     }

@@ -26,8 +26,22 @@ export const CASCADE_BARS_COLUMNS = [
   'openInterestUsd',
 ] as const
 
-/** The columns `cascade timeline --csv` writes, read back by the `cascade-timeline` source. */
-export const TIMELINE_CSV_COLUMNS = [
+/**
+ * Optional `cascade-bars` columns, written only when some bar has the figure (so a DuckDB job
+ * without them still makes valid bars): liquidations counted in coins (Coinalyze), and how often
+ * the open interest was sampled when coarser than the bar.
+ */
+export const CASCADE_BARS_OPTIONAL_COLUMNS = [
+  'liqLongBase',
+  'liqShortBase',
+  'openInterestSamplingMs',
+] as const
+
+/**
+ * The columns `cascade timeline --csv` wrote before liquidations counted in coins (Coinalyze's
+ * liqLongBase/liqShortBase) had columns; still read back.
+ */
+export const TIMELINE_CSV_COLUMNS_V1 = [
   'ts',
   'time',
   'exchange',
@@ -55,4 +69,17 @@ export const TIMELINE_CSV_COLUMNS = [
   'trades',
   'liqLongUsd',
   'liqShortUsd',
+] as const
+
+/**
+ * The columns `cascade timeline --csv` writes, read back by the `cascade-timeline` source: every
+ * field the NDJSON can carry, plus `time` for people.
+ */
+export const TIMELINE_CSV_COLUMNS = [
+  ...TIMELINE_CSV_COLUMNS_V1,
+  'liqLongBase',
+  'liqShortBase',
+  'openInterestLow',
+  'openInterestUsdLow',
+  'openInterestSamplingMs',
 ] as const

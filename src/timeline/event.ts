@@ -85,6 +85,18 @@ export interface BarEvent extends EventBase {
    */
   liqLongBase?: number | null
   liqShortBase?: number | null
+  /**
+   * Sources with OHLC open interest (a wide table's `oi_low`): the lowest level in the bucket, in
+   * the units of openInterest / openInterestUsd. Absent for every other source.
+   */
+  openInterestLow?: number | null
+  openInterestUsdLow?: number | null
+  /**
+   * How often the open interest was sampled, in ms, when coarser than the bar (5-minute Binance
+   * metrics in 1-minute bars written by `cascade bars`), so that a round trip keeps the
+   * resolution. Absent when the OI is as fine as the bar.
+   */
+  openInterestSamplingMs?: number | null
 }
 
 export type TimelineEvent = TradeEvent | LiquidationEvent | OpenInterestEvent | FundingEvent | BarEvent
@@ -124,7 +136,11 @@ function barExtras(event: BarEvent): string {
     event.liqLongBase === undefined && event.liqShortBase === undefined
       ? ''
       : `|liqBase=${event.liqLongBase}/${event.liqShortBase}`
-  return oi + liq
+  const oiLow =
+    event.openInterestLow === undefined && event.openInterestUsdLow === undefined
+      ? ''
+      : `|oiLow=${event.openInterestLow}/${event.openInterestUsdLow}`
+  return oi + liq + oiLow
 }
 
 /** What every bar has whatever its source: where, when and how long. */

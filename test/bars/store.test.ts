@@ -83,6 +83,29 @@ describe('foldEvents: ticks into 1-second bars', () => {
     expect(market!.venues[0]!.liquidations!.resolutionMs).toBe(3_600_000)
   })
 
+  it('keeps the larger of two formats giving the same bucket of one series, never their sum', () => {
+    // The CoinGlass export and the regime table joined from it, both `coinglass:BTC-USD-AGG`.
+    const base: BarEvent = {
+      ...minuteBars([100])[0]!,
+      exchange: 'coinglass',
+      market: 'BTC-USD-AGG',
+      durationMs: 3_600_000,
+    }
+    const exported: BarEvent = {
+      ...base,
+      source: 'coinglass-liquidations',
+      liqLongUsd: 900,
+      liqShortUsd: 100,
+    }
+    const table: BarEvent = { ...base, source: 'wide-table', liqLongUsd: 950, liqShortUsd: 90 }
+    const again: BarEvent = { ...exported, ts: base.ts + 3_600_000 }
+    const store = foldEvents([exported, table, again, { ...again, liqLongUsd: 10, liqShortUsd: 0 }])
+    const layer = store.series()[0]!.buckets[0]!
+    // Hour 1: 950 + 90 = 1040 > 900 + 100 = 1000, so the table's pair; hour 2: one format adds up.
+    expect([layer.liqLongUsd[0], layer.liqShortUsd[0]]).toEqual([950, 90])
+    expect([layer.liqLongUsd[1], layer.liqShortUsd[1]]).toEqual([910, 100])
+  })
+
   it('merges 1-second bar inputs into the tick layer (bars are mergeable)', () => {
     const second: BarEvent = {
       ...minuteBars([100])[0]!,

@@ -10,6 +10,7 @@ import { tempFile as temp } from '../helpers/temp.js'
 
 const NDJSON = 'fixtures/cascade-timeline/timeline.ndjson'
 const CSV = 'fixtures/cascade-timeline/timeline.csv'
+const CSV_V1 = 'fixtures/cascade-timeline/timeline-v1.csv'
 
 // The fixtures were written by src/report/timeline.ts from events that the Binance and CoinGlass
 // sources made of real rows (FORMATS.md): a COIN-M liquidation (7 contracts × 100 USD at 30631.6),
@@ -120,6 +121,49 @@ describe('cascade-timeline', () => {
     const events = read.events.map(plain)
     expect(events).toStrictEqual(EXPECTED)
     expect(timelineCsvHeader() + events.map(eventCsv).join('')).toBe(readFileSync(CSV, 'utf8'))
+  })
+
+  it('still reads the older --csv header, written before the liqLongBase/liqShortBase columns', async () => {
+    const read = await readAll([CSV_V1])
+    expect(read.inputs[0]!.source).toBe('cascade-timeline')
+    expect(read.events.map(plain)).toStrictEqual(EXPECTED)
+  })
+
+  // Issue 12 item 3: the CSV carries every field the NDJSON does, so both read back to the same events.
+  it.each([
+    ['fixtures/coinalyze-liquidations/BTCUSDT_PERP.3_1min.csv'],
+    ['fixtures/coinalyze-liquidations/BTCUSDT_PERP.A_liquidation-history.csv'],
+    ['fixtures/coinalyze-open-interest/BTCUSDT_PERP.A_open-interest-history.csv'],
+    ['fixtures/coinglass-liquidations/coinglass_BTC_liquidation_10y_1h.csv'],
+    ['fixtures/wide-table/coinglass_BTC_regime_1h_1y.csv'],
+    ['fixtures/binance-klines/LTCUSDT-1m-2026-02.csv'],
+    ['fixtures/binance-funding/BTCUSDT-fundingRate-2021-05.csv'],
+    ['fixtures/binance-metrics/BTCUSDT-metrics-2021-05-19.csv'],
+    ['fixtures/tardis-liquidations/bitmex_liquidations_2024-08-05_XBTUSD.csv.gz'],
+  ])('timeline NDJSON and --csv of %s read back to the same events', async (path) => {
+    const source = (await readAll([path])).events.map(plain)
+    expect(source.length).toBeGreaterThan(0)
+    const ndjson = await temp('timeline.ndjson', source.map(eventNdjson).join(''))
+    const csv = await temp('timeline.csv', timelineCsvHeader() + source.map(eventCsv).join(''))
+    const fromNdjson = (await readAll([ndjson])).events.map(plain)
+    const fromCsv = (await readAll([csv])).events.map(plain)
+    expect(fromNdjson).toStrictEqual(source)
+    expect(fromCsv).toStrictEqual(source)
+  })
+
+  it('writes Coinalyze liquidations in coins to the CSV as the NDJSON does', async () => {
+    const [bar] = (await readAll(['fixtures/coinalyze-liquidations/BTCUSDT_PERP.3_1min.csv'])).events.map(
+      plain,
+    )
+    const [header] = parse(timelineCsvHeader()) as string[][]
+    const [row] = parse(eventCsv(bar as TimelineEvent)) as string[][]
+    const cell = (name: string) => row![header!.indexOf(name)]
+    // First row of the fixture: t=1789419660, l=0.6073999999999999, s=0 (coins).
+    expect([cell('liqLongBase'), cell('liqShortBase')]).toEqual(['0.6073999999999999', '0'])
+    expect(JSON.parse(eventNdjson(bar as TimelineEvent))).toMatchObject({
+      liqLongBase: 0.6073999999999999,
+      liqShortBase: 0,
+    })
   })
 
   it('counts broken lines as BAD_JSON / MISSING_FIELD / BAD_SIDE / BAD_KIND with their physical line numbers', async () => {

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { groupMarkets } from '../../src/analysis/index.js'
+import { openInterestFigures } from '../../src/analysis/metrics.js'
+import { foldEvents } from '../../src/bars/index.js'
 import type { Probe } from '../../src/sources/source.js'
 import { wideTable } from '../../src/sources/wide-table.js'
 import type { BarEvent } from '../../src/timeline/event.js'
@@ -38,7 +41,8 @@ describe('wide-table', () => {
       // The file name starts with coinglass_: its liquidations are an aggregate across exchanges.
       exchange: 'coinglass',
       symbol: 'BTC',
-      market: 'BTC',
+      // The same aggregate series as coinglass-liquidations' BTC file (issue 12 item 14).
+      market: 'BTC-USD-AGG',
       kind: 'bar',
       source: 'wide-table',
       durationMs: 3_600_000,
@@ -54,7 +58,47 @@ describe('wide-table', () => {
       liqShortUsd: 36252087.80051,
       openInterest: null,
       openInterestUsd: 5705318852,
+      // oi_low of the row (issue 12 item 6): the drawdown reaches down to it.
+      openInterestUsdLow: 5448246232,
+      openInterestLow: null,
     })
+  })
+
+  it('names the aggregate market as coinglass-liquidations does (issue 12 item 14)', async () => {
+    const table = await readAll([FIXTURE])
+    const export10y = await readAll(['fixtures/coinglass-liquidations/coinglass_BTC_liquidation_10y_1h.csv'])
+    const marketsOf = (events: unknown[]) => [
+      ...new Set(bars(events).map((e) => `${e.exchange}:${e.market}`)),
+    ]
+    expect(marketsOf(table.events)).toEqual(['coinglass:BTC-USD-AGG'])
+    expect(marketsOf(export10y.events)).toEqual(['coinglass:BTC-USD-AGG'])
+    // A table not named after an aggregator does not claim to be one.
+    const own = await temp('BTC_joined_1h.csv', readFileSync(FIXTURE, 'utf8'))
+    expect(marketsOf((await readAll([own])).events)).toEqual(['unknown:BTC'])
+  })
+
+  it('takes the OI drawdown down to the oi_low column of OHLC open interest (issue 12 item 6)', async () => {
+    const read = await readAll([FIXTURE])
+    const [market] = groupMarkets(foldEvents(read.events), 'market')
+    const oi = market!.venues[0]!.openInterest!
+    // The hour of the issue: from 2026-02-05 23:00 through the 00:00 bucket (its close at 01:00).
+    const figures = openInterestFigures([oi], () => null, Date.UTC(2026, 1, 5, 23), Date.UTC(2026, 1, 6, 1))
+    // Start: the 22:00 bucket's close 6,015,256,439. Closes after it: 5,829,428,132 and
+    // 5,705,318,852 (5.15 % down); lows of the 23:00 and 00:00 buckets: 5,818,903,911 and
+    // 5,448,246,232, so (6,015,256,439 − 5,448,246,232) / 6,015,256,439 = 9.43 %.
+    expect(figures.startUsd).toBe(6015256439)
+    expect(figures.minUsd).toBe(5448246232)
+    expect(Math.round(figures.venueDrawdownPct[0]! * 100) / 100).toBe(9.43)
+    // Without the column, the closes alone: 5.15 %.
+    const closesOnly = await readAll([FIXTURE], { columns: { oiLow: '' } })
+    const [plainMarket] = groupMarkets(foldEvents(closesOnly.events), 'market')
+    const fromCloses = openInterestFigures(
+      [plainMarket!.venues[0]!.openInterest!],
+      () => null,
+      Date.UTC(2026, 1, 5, 23),
+      Date.UTC(2026, 1, 6, 1),
+    )
+    expect(Math.round(fromCloses.venueDrawdownPct[0]! * 100) / 100).toBe(5.15)
   })
 
   it('lets --columns replace or drop a field, and names the header when a column is missing', async () => {

@@ -8,7 +8,7 @@
 import type { Command } from 'commander'
 import { BarStore, barEvents } from '../../bars/index.js'
 import { FatalError } from '../../errors.js'
-import { barCsv, barNdjson, barsCsvHeader } from '../../report/bars.js'
+import { barCsv, barNdjson, barsCsvColumns, barsCsvHeader } from '../../report/bars.js'
 import {
   addInputOptions,
   finish,
@@ -77,8 +77,9 @@ export function barsCommand(program: Command): void {
       // Records: a late error leaves what was written before it, whole lines only.
       const out = new Output('records')
       const bars = barEvents(store, intervalMs)
-      const format = options.ndjson ? barNdjson : barCsv
-      let text = options.ndjson ? '' : barsCsvHeader()
+      const columns = barsCsvColumns(bars)
+      const format = options.ndjson ? barNdjson : (bar: (typeof bars)[number]) => barCsv(bar, columns)
+      let text = options.ndjson ? '' : barsCsvHeader(columns)
       for (const bar of bars) {
         text += format(bar)
         if (text.length > 1 << 20) {
