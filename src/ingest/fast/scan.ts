@@ -249,7 +249,7 @@ const parsers = new Map<string, RowParser>()
  * The row reader of a layout, written out field by field (a loop over the fields with a switch on
  * each one's role costs a quarter more per row). Each field's code:
  * - numbers: digits with at most one dot, nothing else (no sign, exponent or space: those rows go
- *   to row()). m / 10^k of an exact m and 10^k rounds once, so it is the value Number() gives;
+ *   to row()); a price or size of 0 goes to row() too, which refuses it. m / 10^k of an exact m and 10^k rounds once, so it is the value Number() gives;
  *   longer numbers take Number() of their text. Times convert as epochToMs and must lie in
  *   2000–2100.
  * - booleans: true, True, TRUE, false, False, FALSE, as bool().
@@ -261,7 +261,7 @@ function rowParser(roles: readonly Role[]): RowParser {
   const key = roles.join(',')
   const cached = parsers.get(key)
   if (cached) return cached
-  const number = (assign: string) => `{
+  const number = (assign: string, aboveZero = false) => `{
       const start = p; let m = 0, d = 0, dot = -1
       for (; p < n; p++) {
         c = b[p]
@@ -274,6 +274,7 @@ function rowParser(roles: readonly Role[]): RowParser {
       let v
       if (m <= EXACT && k <= 22) v = m / POW10[k]
       else { v = longNumber(b, start, p); if (v === Infinity) return -1 }
+      ${aboveZero ? 'if (v === 0) return -1' : ''}
       ${assign}
     }`
   const boolean = (assign: string) => `{
@@ -289,8 +290,8 @@ function rowParser(roles: readonly Role[]): RowParser {
       ${assign}
     }`
   const field: Record<Role, string> = {
-    price: number('s.price = v'),
-    size: number('s.size = v'),
+    price: number('s.price = v', true),
+    size: number('s.size = v', true),
     extra: number('s.extra = v'),
     time: number(`
       const ms = v < 1e11 ? v * 1e3 : v < 1e14 ? v : v < 1e17 ? v / 1e3 : v / 1e6
