@@ -12,6 +12,7 @@ import { dropDuplicates, mergeSorted } from '../timeline/merge.js'
 import { besideTrades, canFold, type FoldInput, FoldPlan, type FoldTarget } from './fast/plan.js'
 import { defaultThreads } from './fast/pool.js'
 import { type BadRow, type InputStats, Ledger } from './ledger.js'
+import { DEFAULT_MAX_LINE_BYTES } from './lines.js'
 import { expandPaths, type Member, membersOf, removeTemp } from './open.js'
 import { peek, readEvents } from './read.js'
 
@@ -19,6 +20,7 @@ export type { FoldTarget } from './fast/plan.js'
 
 export type { BadRow, InputStats } from './ledger.js'
 export { Ledger } from './ledger.js'
+export { DEFAULT_MAX_LINE_BYTES, MAX_LINE_BYTES_LIMIT } from './lines.js'
 
 export interface IngestOptions extends SourceOptions {
   /** `--source ID`: skip detection and read every input as this format. */
@@ -39,6 +41,8 @@ export interface IngestOptions extends SourceOptions {
   fast?: boolean
   /** Worker threads for folding (default CASCADE_THREADS, else the cores available, at most 8). */
   threads?: number
+  /** `--max-line-bytes`: a longer line of a CSV or NDJSON input is a LINE_TOO_LONG bad row (lines.ts). */
+  maxLineBytes?: number
 }
 
 export interface Ingestion {
@@ -75,6 +79,7 @@ export async function ingest(paths: readonly string[], options: IngestOptions = 
     })
   }
   const fast = options.fast ?? process.env.CASCADE_FAST !== '0'
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES
 
   const inputs: InputStats[] = []
   const warnings: string[] = []
@@ -157,6 +162,7 @@ export async function ingest(paths: readonly string[], options: IngestOptions = 
       sortWindow: options.sortWindow ?? DEFAULT_SORT_WINDOW,
       onBytes: options.onBytes,
       fast,
+      maxLineBytes,
     }
     streams.push(
       start > Number.NEGATIVE_INFINITY
@@ -180,6 +186,7 @@ export async function ingest(paths: readonly string[], options: IngestOptions = 
           },
           threads: options.threads ?? defaultThreads(),
           sortWindow: options.sortWindow ?? DEFAULT_SORT_WINDOW,
+          maxLineBytes,
           onBytes: options.onBytes,
         })
       : null

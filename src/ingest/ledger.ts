@@ -35,11 +35,18 @@ export interface InputStats {
 
 const SAMPLES = 20
 
+/**
+ * What becomes of the rows of an input: every row read is counted in exactly one of these
+ * (`rows` = their sum), so nothing is dropped silently (DESIGN §8).
+ */
+export const ROW_OUTCOMES = ['events', 'duplicates', 'badRows', 'skipped'] as const
+
 export class StrictError extends FatalError {}
 
 export class Ledger {
   total = 0
   readonly byCode = new Map<string, number>()
+  /** Per input, its first bad rows by line (whatever order they were found in). */
   private readonly samplesByInput = new Map<number, BadRow[]>()
 
   constructor(
@@ -56,7 +63,14 @@ export class Ledger {
       samples = []
       this.samplesByInput.set(input.index, samples)
     }
-    if (samples.length < SAMPLES) samples.push(row)
+    // Kept in line order, the SAMPLES lowest lines: the same rows whichever path found them, in
+    // whichever order (a fold commits its rows at the end, the timeline as it reads).
+    if (samples.length < SAMPLES || line < samples[samples.length - 1]!.line) {
+      let at = samples.length
+      while (at > 0 && samples[at - 1]!.line > line) at--
+      samples.splice(at, 0, row)
+      if (samples.length > SAMPLES) samples.pop()
+    }
     if (this.options.strict) {
       throw new StrictError(
         `${row.file}:${row.line}: ${row.code} ${row.message}`,
@@ -70,7 +84,7 @@ export class Ledger {
   samples(): BadRow[] {
     return [...this.samplesByInput.entries()]
       .sort(([a], [b]) => a - b)
-      .flatMap(([, rows]) => rows.sort((a, b) => a.line - b.line))
+      .flatMap(([, rows]) => rows)
       .slice(0, SAMPLES)
   }
 

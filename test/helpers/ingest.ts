@@ -4,6 +4,7 @@
  */
 import { expect } from 'vitest'
 import { type IngestOptions, type InputStats, ingest } from '../../src/ingest/index.js'
+import { ROW_OUTCOMES } from '../../src/ingest/ledger.js'
 import { membersOf } from '../../src/ingest/open.js'
 import type { Located, TimelineEvent, TradeEvent } from '../../src/timeline/event.js'
 
@@ -25,7 +26,8 @@ export async function readAll(paths: string[], options: IngestOptions = {}): Pro
   }
   for (const input of ingestion.inputs) {
     // Nothing is silently dropped: every row is an event, a duplicate, a bad row or a skipped row.
-    expect(input.events + input.duplicates + input.badRows + input.skipped, input.path).toBe(input.rows)
+    const accounted = ROW_OUTCOMES.reduce((n, outcome) => n + input[outcome], 0)
+    expect(accounted, input.path).toBe(input.rows)
   }
   return {
     inputs: ingestion.inputs,

@@ -16,7 +16,7 @@ import { renderDailyHtml } from '../../report/daily/html.js'
 import { chartFileName, renderDailyMarkdown } from '../../report/daily/markdown.js'
 import type { DailyInput } from '../../report/daily/types.js'
 import { selects } from '../../timeline/filter.js'
-import { finish, type InputOptions, openTimeline, parseColumns } from '../common.js'
+import { finish, type InputOptions, openTimeline, parseColumns, parseMaxLineBytes } from '../common.js'
 import { Progress } from '../progress.js'
 import { version } from '../version.js'
 import { type DetectorOptions, inputSummaries, paramsOf } from './analyze.js'
@@ -228,6 +228,7 @@ async function firstEventTime(file: string, options: ReportOptions): Promise<num
       columns: parseColumns(options.columns),
       exchange: options.exchange?.[0],
       market: options.market?.[0],
+      maxLineBytes: parseMaxLineBytes(options.maxLineBytes),
     })
     for await (const batch of ingestion.events) {
       const first = batch[0]
