@@ -199,7 +199,11 @@ async function* counted(stream: Readable, onBytes?: (n: number) => void): AsyncG
   }
 }
 
-async function* parseRows(stream: Readable, options: ReadOptions, order: TimeOrder): AsyncGenerator<Located[]> {
+async function* parseRows(
+  stream: Readable,
+  options: ReadOptions,
+  order: TimeOrder,
+): AsyncGenerator<Located[]> {
   const { ledger, stats, reader } = options
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES
   if (options.fast !== false && !reader.lineMode) {

@@ -94,7 +94,9 @@ function lineArbitrary(format: Format) {
       fc.constantFrom('7', ',', ' ', '"', 'é'),
       fc.constantFrom('', '\r', '\rx', '"'),
     )
-    .map(([i, n, unit, inside]) => `${format.row(i).join(',')}${unit.repeat(n)}${inside}${unit.repeat(n >> 1)}`)
+    .map(
+      ([i, n, unit, inside]) => `${format.row(i).join(',')}${unit.repeat(n)}${inside}${unit.repeat(n >> 1)}`,
+    )
   return fc.oneof(
     { arbitrary: good, weight: 12 },
     { arbitrary: mutated, weight: 5 },
