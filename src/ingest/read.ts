@@ -94,6 +94,8 @@ function probeLines(head: Buffer, ended: boolean): string[][] {
       relax_column_count: true,
       relax_quotes: true,
       skip_empty_lines: true,
+      // Joined with LF: named, csv-parse does not look for the line ending byte by byte.
+      record_delimiter: '\n',
     }) as string[][]
   } catch {
     return lines.map((line) => line.split(','))
