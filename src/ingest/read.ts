@@ -75,6 +75,10 @@ export async function peek(stream: Readable, name: string, path: string): Promis
   // The whole file fitted in the head: replay it; otherwise put the head back in front of the rest.
   if (ended) return { probe, stream: Readable.from([head], { objectMode: false }) }
   stream.unshift(head)
+  // The stream waits unread while the other inputs are detected. An error meanwhile (a gzip whose
+  // checksum fails as zlib reads ahead) stays in the stream, and its reader meets it; without a
+  // listener it was an unhandled 'error' event, which ended the process with a stack trace.
+  stream.on('error', () => {})
   return { probe, stream }
 }
 

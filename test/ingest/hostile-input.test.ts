@@ -408,3 +408,45 @@ describe('item 11: bad rows in file and line order on both paths', () => {
     expect(json.badRows.total).toBe(2 + 30)
   })
 })
+
+describe('found by npm run fuzz', () => {
+  it('a gzip that fails its checksum while another input is detected: exit 2, no crash', async () => {
+    // More than the 64 KiB head, so that zlib reads on (and fails) after the head was taken.
+    const rows = Array.from({ length: 3000 }, (_, i) => aggRow(i)).join('\n')
+    const gz = gzipSync(`${AGG_HEADER}\n${rows}\n`)
+    gz.writeUInt32LE((gz.readUInt32LE(gz.length - 8) ^ 1) >>> 0, gz.length - 8) // the CRC-32 at the end
+    const dir = await dirWith({
+      [`${AGG_NAME}.gz`]: gz,
+      'BTCUSDT-aggTrades-2026-09-18.csv': `${AGG_HEADER}\n${aggRow(9)}\n`,
+    })
+    const paths = [join(dir, `${AGG_NAME}.gz`), join(dir, 'BTCUSDT-aggTrades-2026-09-18.csv')]
+    for (const fast of [true, false]) {
+      await expect(readAll(paths, { fast })).rejects.toThrow(/corrupt gzip data \(incorrect data check\)/)
+    }
+    ensureBuilt()
+    const run = await cascade(['timeline', ...paths])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toMatch(
+      /^cascade: .*corrupt gzip data \(incorrect data check\); download the file again\n$/,
+    )
+  })
+
+  it('a line of a quoted format full of stray quotes: one bad row, bounded time and memory', async () => {
+    const header = 'timestamp,datetime_utc,longUsd,shortUsd,totalUsd'
+    const row = (h: number) => {
+      const ms = 1770314400000 + h * 3600000
+      return `${ms},${new Date(ms).toISOString()},30430331.5,2365253.7,32795585.2`
+    }
+    const text = [header, row(0), `${row(1)}${'"'.repeat(20_000)}`, `${row(2)}"x"y"z`, row(3)].join('\n')
+    const dir = await dirWith({ 'coinglass_BTC_liquidation_10y_1h.csv': text })
+    const { timeline, reference } = await everyPath([join(dir, 'coinglass_BTC_liquidation_10y_1h.csv')])
+    for (const read of [timeline, reference]) {
+      expect(counts(read.inputs[0])).toEqual({ rows: 4, events: 2, duplicates: 0, badRows: 2, skipped: 0 })
+      expect(read.badRows.map((r) => [r.line, r.code])).toEqual([
+        [3, 'CSV_INVALID_OPENING_QUOTE'],
+        [4, 'CSV_INVALID_OPENING_QUOTE'],
+      ])
+      expect(read.badRows[0]!.message.length).toBeLessThanOrEqual(500)
+    }
+  })
+})

@@ -37,6 +37,13 @@ export interface CsvItemOptions {
   maxLineBytes: number
 }
 
+/** What of csv-parse's parsing state the error handler empties (`Parser.state`, untyped). */
+interface CsvParseState {
+  field: { reset(): void }
+  record: unknown[]
+  record_length: number
+}
+
 /** Slices csv-parse gets at once: it makes all of a slice's records before they are taken. */
 const SLICE = 64 * 1024
 
@@ -52,11 +59,15 @@ export async function* csvItems(
   options: CsvItemOptions,
 ): AsyncGenerator<CsvItem[]> {
   let items: CsvItem[] = []
+  /** The line of the last error: csv-parse may report several in one line, which is one bad row. */
+  let erred = 0
   const open = (firstLine: number, bom: boolean): Parser => {
     const parser = parse({
       ...CSV_OPTIONS,
       bom,
       ...(options.unquoted ? { quote: false } : {}),
+      // A quoted field may span lines: the record, too, has the limit (its memory is bounded).
+      max_record_size: options.maxLineBytes,
       on_record: (record: string[], context: { lines: number }) => {
         items.push({ record, line: context.lines })
         // csv-parse compares each record's field count with the first record's and, though told
@@ -67,10 +78,21 @@ export async function* csvItems(
       },
     })
     parser.on('skip', (error: Error & { code?: string; lines?: number }) => {
+      // csv-parse drops a record in error at its end, but reads it on, and reports an error for
+      // each further stray quote in it (or byte past max_record_size), each with a copy of the
+      // field so far: a line of a million quotes took minutes and gigabytes. Emptied here, the
+      // rest of the record costs little; what it held is dropped with it anyway.
+      const state = (parser as unknown as { state: CsvParseState }).state
+      state.field.reset()
+      state.record = []
+      state.record_length = 0
+      const line = error.lines ?? parser.info.lines
+      if (line === erred) return
+      erred = line
       items.push({
-        line: error.lines ?? parser.info.lines,
+        line,
         code: csvErrorCode(error.code),
-        message: error.message.replace(/\s+/g, ' '),
+        message: error.message.replace(/\s+/g, ' ').slice(0, 500),
       })
     })
     // Lines already read: csv-parse counts on from here, so its records and error messages name
