@@ -159,6 +159,30 @@ describe('item 2: a line longer than --max-line-bytes', () => {
     ])
   })
 
+  it('a quote that never closes takes at most the limit with it, not the rest of the file', async () => {
+    const header = 'exchange,symbol,timestamp,local_timestamp,id,side,price,amount'
+    const row = (i: number, symbol = 'BTCUSDT') =>
+      `binance-futures,${symbol},${1582329602111000 + i * 1000},${1582329602418379 + i * 1000},${42377944 + i},sell,9680,0.1`
+    const lines = [header, row(0), row(1, '"BTCUSDT'), ...Array.from({ length: 60 }, (_, i) => row(i + 2))]
+    const dir = await dirWith({ 'binance-futures_trades_2020-02-22_BTCUSDT.csv': lines.join('\n') })
+    const { timeline, reference } = await everyPath(
+      [join(dir, 'binance-futures_trades_2020-02-22_BTCUSDT.csv')],
+      {
+        maxLineBytes: 500,
+      },
+    )
+    for (const read of [timeline, reference]) {
+      expect(read.badRows.map((r) => [r.line, r.code])).toEqual([[3, 'LINE_TOO_LONG']])
+      // Line 3 and the lines its open quote took, up to 500 bytes and the line ending after.
+      const lost = 4 + Math.floor(500 / row(2).length)
+      expect(read.events.map((e) => e.line)).toEqual([
+        2,
+        ...Array.from({ length: 61 - lost + 3 }, (_, i) => lost + i),
+      ])
+    }
+    expect(timeline.events).toEqual(reference.events)
+  })
+
   it('CLI: a gzip line longer than a block of text handed to the worker threads', async () => {
     ensureBuilt()
     const huge = '7'.repeat(5 << 20)

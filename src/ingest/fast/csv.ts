@@ -50,24 +50,20 @@ const SLICE = 64 * 1024
 /**
  * Every record and every error of csv-parse in the order of the text, batched per slice. csv-parse
  * reports its errors (skipped records) as it parses, and its records through the same callback
- * loop, so one list holds both in file order. A line longer than the limit is never given to it:
- * the parser reads to the line before, the line is a LINE_TOO_LONG item, and a new parser reads on
- * from the line after (what was open — a quoted field — ends there, as at the end of a text).
+ * loop, so one list holds both in file order. A line longer than the limit (or a record whose
+ * quoted field spans lines past it) is never given to it: the parser reads to the record before,
+ * the line is a LINE_TOO_LONG item, and a new parser reads on from the line after.
  */
 export async function* csvItems(
   chunks: AsyncIterable<Buffer>,
   options: CsvItemOptions,
 ): AsyncGenerator<CsvItem[]> {
   let items: CsvItem[] = []
-  /** The line of the last error: csv-parse may report several in one line, which is one bad row. */
-  let erred = 0
   const open = (firstLine: number, bom: boolean): Parser => {
     const parser = parse({
       ...CSV_OPTIONS,
       bom,
       ...(options.unquoted ? { quote: false } : {}),
-      // A quoted field may span lines: the record, too, has the limit (its memory is bounded).
-      max_record_size: options.maxLineBytes,
       on_record: (record: string[], context: { lines: number }) => {
         items.push({ record, line: context.lines })
         // csv-parse compares each record's field count with the first record's and, though told
@@ -77,18 +73,21 @@ export async function* csvItems(
         return null
       },
     })
+    // The fields of a record in error: csv-parse replaces the array when the record ends.
+    let erred: unknown[] | null = null
     parser.on('skip', (error: Error & { code?: string; lines?: number }) => {
       // csv-parse drops a record in error at its end, but reads it on, and reports an error for
-      // each further stray quote in it (or byte past max_record_size), each with a copy of the
-      // field so far: a line of a million quotes took minutes and gigabytes. Emptied here, the
-      // rest of the record costs little; what it held is dropped with it anyway.
+      // each further stray quote in it, each with a copy of the field so far: a line of a million quotes took minutes and gigabytes. Emptied here, the
+      // rest of the record costs little; what it held is dropped with it anyway. The record is
+      // one bad row, at its first error.
       const state = (parser as unknown as { state: CsvParseState }).state
       state.field.reset()
-      state.record = []
       state.record_length = 0
+      const again = state.record === erred
+      state.record.length = 0
+      erred = state.record
+      if (again) return
       const line = error.lines ?? parser.info.lines
-      if (line === erred) return
-      erred = line
       items.push({
         line,
         code: csvErrorCode(error.code),
@@ -102,7 +101,7 @@ export async function* csvItems(
     return parser
   }
   let parser = open(options.firstLine, options.atStart)
-  const limit = new LineLimit(options.maxLineBytes)
+  const limit = new LineLimit(options.maxLineBytes, !options.unquoted)
   const pieces: (Buffer | TooLong)[] = []
   const feed = async () => {
     for (const piece of pieces) {
@@ -110,7 +109,7 @@ export async function* csvItems(
         await finish(parser)
         const line = parser.info.lines
         items.push({ line, code: LINE_TOO_LONG, message: tooLongMessage(options.maxLineBytes) })
-        parser = open(line + 1, false)
+        parser = open(line + piece.lines + 1, false)
       } else await write(parser, piece)
     }
     pieces.length = 0
