@@ -9,7 +9,7 @@
 import type { Readable } from 'node:stream'
 import { FatalError } from '../errors.js'
 import type { DocumentReading } from '../sources/source.js'
-import type { InputStats, Ledger } from './ledger.js'
+import type { CsvItem } from './fast/csv.js'
 
 /** The largest document read whole, by default (decompressed bytes). */
 export const DEFAULT_MAX_DOCUMENT_MIB = 256
@@ -28,31 +28,32 @@ export function maxDocumentBytes(env: NodeJS.ProcessEnv = process.env): number {
 
 const MIB = 1024 * 1024
 
-export interface DocumentRow {
-  record: string[]
-  info: { lines: number }
-}
-
 export interface DocumentOptions {
-  stats: InputStats
-  ledger: Ledger
+  /** The input as shown, for errors. */
+  path: string
   onBytes?: (n: number) => void
   /** Bytes read whole at most (default `maxDocumentBytes()`). */
   limit?: number
 }
 
-/** The rows of a whole document, for read.ts's row loop; items that are not rows become BAD_JSON rows. */
-export async function* documentRows(
+/** Rows handed on at a time. */
+const BATCH = 4096
+
+/**
+ * The rows of a whole document for read.ts's row loop, in batches, each at its row number; an item
+ * that is not a row is a BAD_JSON item in its place.
+ */
+export async function* documentItems(
   stream: Readable,
   reading: DocumentReading,
   options: DocumentOptions,
-): AsyncGenerator<DocumentRow> {
-  const { stats } = options
+): AsyncGenerator<CsvItem[]> {
+  const { path } = options
   // Held by no variable: the bytes can go once decoded (JSON keeps only the parsed items).
   const table = await decode(
-    await readWhole(stream, stats.path, options.limit ?? maxDocumentBytes(), options.onBytes),
+    await readWhole(stream, path, options.limit ?? maxDocumentBytes(), options.onBytes),
     reading,
-    stats.path,
+    path,
   )
   if (reading.begin) {
     const first: string[][] = []
@@ -62,15 +63,16 @@ export async function* documentRows(
     }
     reading.begin(first)
   }
+  let batch: CsvItem[] = []
   for (let i = 0; i < table.length; i++) {
     const record = table.row(i)
-    if (record) {
-      yield { record, info: { lines: i + 1 } }
-      continue
+    batch.push(record ? { record, line: i + 1 } : { line: i + 1, code: 'BAD_JSON', message: table.whyNot(i) })
+    if (batch.length >= BATCH) {
+      yield batch
+      batch = []
     }
-    stats.rows++
-    options.ledger.add(stats, i + 1, 'BAD_JSON', table.whyNot(i))
   }
+  if (batch.length > 0) yield batch
 }
 
 /** A decoded document: its rows as text fields, made one at a time. */
