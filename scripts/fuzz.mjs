@@ -2,7 +2,8 @@
 /**
  * `npm run fuzz` (builds first): hostile input, generated. Each case mutates real-format files
  * (the fixtures of every source: flipped bytes, lines cut, doubled, swapped or made too long, odd
- * numbers, stray quotes and CRs, a BOM, a lost header, …), wraps them plain, in gzip or in zip
+ * numbers, stray quotes and CRs, a BOM, a lost header, …; the items of a JSON document; the bytes
+ * of a Feather or Parquet file), wraps them plain, in gzip or in zip
  * (sometimes with the wrapper corrupted), and reads them in this process through the library —
  * `ingest` as `cascade timeline` reads, and folded into bars as `cascade analyze` reads — on the
  * fast path and on the reference path (csv-parse + row(), CASCADE_FAST=0). A sample of cases also
@@ -10,7 +11,8 @@
  *
  * - no crash: every failure is a FatalError (exit 2), never an internal error or a stack trace;
  * - no hang: every read ends (a case that stops answering is killed and counted);
- * - row accounting: for every input, rows = events + duplicates + bad rows + skipped rows;
+ * - row accounting: for every input, rows = events + duplicates + bad rows + skipped rows +
+ *   superseded bars + suspect prints (ROW_OUTCOMES);
  * - fast = reference: the same outcome, counts, bad rows (codes, lines, messages), events and bars;
  * - the binary: exit status as predicted (0 / 1 bad rows / 2 could not run), no stack trace, and
  *   the same stdout and stderr with CASCADE_FAST=0.
@@ -132,26 +134,42 @@ function head(bytes) {
   return bytes.subarray(0, at + 1)
 }
 
-/** Every fixture of every source, decompressed: one seed per CSV/NDJSON text (its first lines). */
+/** Files read whole (JSON, Feather, Parquet): kept whole, as a cut one is no document at all. */
+const DOCUMENT = /\.(json|feather|parquet)$/
+
+/** The files of a folder and its subfolders, each with its folder under `root` ('' at the top). */
+function filesUnder(root, dir = '') {
+  return readdirSync(join(root, dir), { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .flatMap((entry) =>
+      entry.isDirectory() ? filesUnder(root, join(dir, entry.name)) : [{ dir, file: entry.name }],
+    )
+}
+
+/**
+ * Every fixture of every source, decompressed: one seed per file (a CSV or NDJSON text: its first
+ * lines). A seed keeps the folder it sits in under its source's (freqtrade's files are named by
+ * their exchange folder: binance/ETH_USDT-1m.json).
+ */
 export async function loadSeeds() {
   const seeds = []
   for (const folder of readdirSync(FIXTURES).sort()) {
     if (folder === 'scenarios' || folder === 'bad' || folder.includes('.')) continue
-    for (const file of readdirSync(join(FIXTURES, folder)).sort()) {
-      const path = join(FIXTURES, folder, file)
-      const bytes = readFileSync(path)
+    for (const { dir, file } of filesUnder(join(FIXTURES, folder))) {
+      if (file.endsWith('.md')) continue
+      const bytes = readFileSync(join(FIXTURES, folder, dir, file))
       const options = SEED_OPTIONS[`${folder}/${file}`] ?? {}
+      const seed = (name, text) => ({
+        source: folder,
+        dir,
+        name,
+        text: DOCUMENT.test(name) ? text : head(text),
+        options,
+      })
       if (file.endsWith('.zip')) {
-        for (const member of await unzip(bytes))
-          seeds.push({ source: folder, name: basename(member.name), text: head(member.text), options })
-      } else if (file.endsWith('.gz')) {
-        seeds.push({
-          source: folder,
-          name: file.replace(/\.gz$/, ''),
-          text: head(gunzipSync(bytes)),
-          options,
-        })
-      } else seeds.push({ source: folder, name: file, text: head(bytes), options })
+        for (const member of await unzip(bytes)) seeds.push(seed(basename(member.name), member.text))
+      } else if (file.endsWith('.gz')) seeds.push(seed(file.replace(/\.gz$/, ''), gunzipSync(bytes)))
+      else seeds.push(seed(file, bytes))
     }
   }
   return seeds
@@ -349,6 +367,57 @@ const MUTATIONS = {
 }
 const MUTATION_NAMES = Object.keys(MUTATIONS)
 
+/** Values a JSON document's cells are given: odd numbers as text, and what is no number at all. */
+const ODD_JSON = [null, 0, -0, -1, 1e21, 5e-324, true, false, {}, [], [1, 2], ...ODD_CELLS]
+/** A fresh one: the items are changed in place, the list must stay as it is. */
+const oddJson = (r) => structuredClone(r.pick(ODD_JSON))
+
+/**
+ * The items of a JSON array of rows damaged as a writer's bug would (a cell of another type, a
+ * row short or long, a row that is no array, rows doubled, swapped or reversed); the result
+ * written on one line or an item a line. A text that is no JSON array comes back as it was.
+ */
+function jsonItems(r, text) {
+  let items
+  try {
+    items = JSON.parse(text.toString('utf8'))
+  } catch {
+    return text
+  }
+  if (!Array.isArray(items) || items.length === 0) return text
+  for (let k = r.int(1, 3); k > 0; k--) {
+    const i = r.int(0, items.length - 1)
+    const item = items[i]
+    switch (r.int(0, 5)) {
+      case 0:
+        if (Array.isArray(item) && item.length > 0) item[r.int(0, item.length - 1)] = oddJson(r)
+        break
+      case 1:
+        if (!Array.isArray(item)) break
+        if (r.chance(0.5)) item.pop()
+        else item.push(oddJson(r))
+        break
+      case 2:
+        items[i] = oddJson(r)
+        break
+      case 3:
+        items.splice(i, 0, structuredClone(item))
+        break
+      case 4: {
+        const j = r.int(0, items.length - 1)
+        ;[items[i], items[j]] = [items[j], items[i]]
+        break
+      }
+      default:
+        items.reverse()
+    }
+  }
+  const json = r.chance(0.5)
+    ? JSON.stringify(items)
+    : `[\n${items.map((item) => JSON.stringify(item) ?? 'null').join(',\n')}\n]\n`
+  return Buffer.from(json)
+}
+
 /** The odd files a case may be made of besides mutated seeds. */
 const EXTREMES = [
   () => Buffer.alloc(0),
@@ -382,9 +451,11 @@ export async function makeCase(seeds, seed, index) {
     } else {
       text = seedFile.text
       name = seedFile.name
+      // A JSON document is mostly damaged item by item: a byte out of place only makes it no JSON.
+      const json = /\.json$/.test(name)
       for (let m = r.int(0, 4); m > 0; m--) {
-        const mutation = r.pick(MUTATION_NAMES)
-        text = Buffer.from(MUTATIONS[mutation](r, text, context))
+        if (json && r.chance(0.7)) text = jsonItems(r, text)
+        else text = Buffer.from(MUTATIONS[r.pick(MUTATION_NAMES)](r, text, context))
       }
     }
     if (r.chance(0.03)) name = r.pick(['data.csv', 'export.txt', name.toLowerCase(), `x${name}`])
@@ -392,11 +463,14 @@ export async function makeCase(seeds, seed, index) {
     const wrapper = r.pick(['plain', 'plain', 'plain', 'gzip', 'zip'])
     let bytes = text
     let fileName = name
+    // The seed's folder: around the file, or inside the zip around the member.
+    let dir = seedFile.dir ?? ''
     if (wrapper === 'gzip') {
       bytes = gzipSync(text)
       fileName = `${name}.gz`
     } else if (wrapper === 'zip') {
-      const members = [{ name, bytes: text, store: r.chance(0.2) }]
+      const members = [{ name: dir ? `${dir}/${name}` : name, bytes: text, store: r.chance(0.2) }]
+      dir = ''
       if (r.chance(0.1))
         members.push({ name: r.pick(['README.txt', 'x.png', '__MACOSX/._a.csv', 'more/b.csv']), bytes: text })
       bytes = await zipOf(members)
@@ -409,7 +483,7 @@ export async function makeCase(seeds, seed, index) {
       if (r.chance(0.5)) bytes = bytes.subarray(0, r.int(0, bytes.length))
       else for (let f = r.int(1, 8); f > 0; f--) bytes[r.int(0, bytes.length - 1)] = r.int(0, 255)
     }
-    files.push({ seed: seedFile, source: seedFile.source, name: fileName, bytes, wrapper, corrupted })
+    files.push({ seed: seedFile, source: seedFile.source, dir, name: fileName, bytes, wrapper, corrupted })
   }
   const strict = inputs === 1 && r.chance(0.05)
   return { index, files, options: { ...options, maxLineBytes, strict }, binary: false }
@@ -586,8 +660,8 @@ export async function runCase(theCase, dir) {
     // A folder per input (two inputs may have one name); emptied of the case before.
     const sub = join(dir, String(k))
     rmSync(sub, { recursive: true, force: true })
-    mkdirSync(sub, { recursive: true })
-    const path = join(sub, file.name)
+    mkdirSync(join(sub, file.dir), { recursive: true })
+    const path = join(sub, file.dir, file.name)
     writeFileSync(path, file.bytes)
     return path
   })
@@ -874,7 +948,7 @@ async function main() {
     const dir = argument(args, '--keep', join(tmpdir(), `cascade-fuzz-case-${seed}-${only}`))
     const result = await runCase(theCase, dir)
     process.stdout.write(
-      `case ${only} of seed ${seed}: ${theCase.files.map((f) => `${f.source} ${f.name} (${f.wrapper}${f.corrupted ? ', corrupted' : ''})`).join(', ')}; options ${JSON.stringify(theCase.options)}\nfiles kept in ${dir}\n`,
+      `case ${only} of seed ${seed}: ${theCase.files.map((f) => `${f.source} ${join(f.dir, f.name)} (${f.wrapper}${f.corrupted ? ', corrupted' : ''})`).join(', ')}; options ${JSON.stringify(theCase.options)}\nfiles kept in ${dir}\n`,
     )
     for (const finding of result.findings) process.stdout.write(`${finding.kind}: ${finding.detail}\n`)
     if (result.findings.length === 0) process.stdout.write('nothing found\n')

@@ -7,20 +7,43 @@
 import { describe, expect, it } from 'vitest'
 // @ts-expect-error a plain ES module script, without types
 import { accounting, difference, runFuzz } from '../scripts/fuzz.mjs'
+import { ROW_OUTCOMES } from '../src/ingest/ledger.js'
 import { ensureBuilt } from './helpers/cli.js'
 
 describe('npm run fuzz (seeded)', () => {
   it('its checks see a broken ledger and a difference', () => {
     const read = {
       status: 'bad',
-      inputs: [{ path: 'a.csv', rows: 5, events: 3, duplicates: 0, badRows: 1, skipped: 0 }],
+      inputs: [
+        {
+          path: 'a.csv',
+          rows: 5,
+          events: 3,
+          duplicates: 0,
+          badRows: 1,
+          skipped: 0,
+          superseded: 0,
+          suspect: 0,
+        },
+        {
+          path: 'b.csv',
+          rows: 4,
+          events: 1,
+          duplicates: 0,
+          badRows: 0,
+          skipped: 0,
+          superseded: 2,
+          suspect: 1,
+        },
+      ],
       badRows: { total: 1, byCode: { BAD_NUMBER: 1 }, samples: [{ file: 'a.csv', line: 3 }] },
       warnings: [],
       timeline: 'x',
     }
-    const outcomes = ['events', 'duplicates', 'badRows', 'skipped']
-    expect(accounting(read, outcomes)).toEqual([
-      'a.csv: rows 5 ≠ events 3 + duplicates 0 + badRows 1 + skipped 0',
+    // Every outcome a row may have, superseded bars and suspect prints among them.
+    expect(ROW_OUTCOMES).toEqual(['events', 'duplicates', 'badRows', 'skipped', 'superseded', 'suspect'])
+    expect(accounting(read, ROW_OUTCOMES)).toEqual([
+      'a.csv: rows 5 ≠ events 3 + duplicates 0 + badRows 1 + skipped 0 + superseded 0 + suspect 0',
     ])
     expect(difference(read, structuredClone(read), 'timeline')).toBeNull()
     const other = structuredClone(read)
