@@ -9,7 +9,7 @@
  * - 11: bad rows in file and line order, the same on both paths (stderr and `badRows.samples`).
  * (The 2 GiB line of the issue is measured by hand, not here: these use a small --max-line-bytes.)
  */
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -381,6 +381,163 @@ describe('item 8: numbers', () => {
     ])
     expect(read.badRows).toEqual([])
     expect(read.events.map((e) => e.kind)).toEqual(['open_interest', 'bar'])
+  })
+})
+
+describe('item 8 in the formats added beside it (Kraken, CryptoDataDownload, OHLCV CSV and JSON, freqtrade)', () => {
+  /** Each line's code, and the odd cell the message names. */
+  const bad = (read: { badRows: { line: number; code: string; message: string }[] }) =>
+    read.badRows.map((r) => [r.line, r.code, /got (".*")$/.exec(r.message)?.[1] ?? r.message])
+
+  it('Kraken trades: decimal notation only, a price or volume of 0 a bad row (every path)', async () => {
+    const dir = await dirWith({
+      'BCHEUR.csv': [
+        '1672531436,90.540000,1.10448420',
+        '1672531471,0x10,1.00000000',
+        '1672531647,90.360000,Infinity',
+        '1672531650,0,0.5',
+        '1672531651,90.3,0.0',
+        '1672531652,90.3,0b11',
+        '1672531660,90.37,0.5',
+      ].join('\n'),
+    })
+    const { timeline, reference } = await everyPath([join(dir, 'BCHEUR.csv')])
+    for (const read of [timeline, reference]) {
+      expect(read.events.map((e) => e.line)).toEqual([1, 7])
+      expect(bad(read)).toEqual([
+        [2, 'BAD_NUMBER', '"0x10"'],
+        [3, 'BAD_NUMBER', '"Infinity"'],
+        [4, 'BAD_NUMBER', '"0"'],
+        [5, 'BAD_NUMBER', '"0.0"'],
+        [6, 'BAD_NUMBER', '"0b11"'],
+      ])
+      expect(read.badRows[2]!.message).toBe('price: expected a number above 0, got "0"')
+    }
+  })
+
+  it('bar files: Kraken OHLCVT, CryptoDataDownload (after its banner), OHLCV CSV (every path)', async () => {
+    const dir = await dirWith({
+      'XBTUSD_1440.csv': [
+        '1381017600,122.0,122.0,122.0,122.0,0.1,1',
+        '1381104000,0o17,123.61,123.61,123.61,0.1,1',
+        '1381190400,123.91,124.19,123.9,124.18, ,4',
+        '1381276800,123.9,124.0,123.0,123.5,2.5,1',
+      ].join('\n'),
+      'Binance_ETHUSDT_1h.csv': [
+        'https://www.CryptoDataDownload.com',
+        'Unix,Date,Symbol,Open,High,Low,Close,Volume ETH,Volume USDT,tradecount',
+        '1623283200000,2021-06-10 00:00:00,ETHUSDT,2610.2,2622,2595.4,2620.87,4681.07201,12216098.6025796,6356',
+        '1623279600000,2021-06-09 23:00:00,ETHUSDT,2598.61,0X1F,2585.48,2610.18,30281.67,78771572.616245,33224',
+        '1623276000000,2021-06-09 22:00:00,ETHUSDT,2580.7,2626.63,2577,2598.72,-Infinity,82450585.6084406,45166',
+        '1623272400000,2021-06-09 21:00:00,ETHUSDT,2570,2590,2560,2580.7,100,258000,100',
+      ].join('\n'),
+      'binance_ETHUSDT_1m.csv': [
+        'timestamp,open,high,low,close,volume',
+        '1621429200000,2365.18,2400.0,2220.84,2266.67,8973.72243',
+        '1621429260000,2258.94,1_000,2220.0,2237.37,7089.24867',
+        '1621429320000,NaN,2300,2200,2250,100',
+        '1621429380000,2250,2260,2240,2255,+Infinity',
+        '1621429440000,2255,2270,2250,2260,5e1',
+      ].join('\n'),
+    })
+    const expected: Record<string, { events: number[]; bad: (string | number)[][] }> = {
+      'XBTUSD_1440.csv': {
+        events: [1, 4],
+        bad: [
+          [2, 'BAD_NUMBER', '"0o17"'],
+          [3, 'BAD_NUMBER', '" "'],
+        ],
+      },
+      'Binance_ETHUSDT_1h.csv': {
+        // Newest first: put in time order.
+        events: [6, 3],
+        bad: [
+          [4, 'BAD_NUMBER', '"0X1F"'],
+          [5, 'BAD_NUMBER', '"-Infinity"'],
+        ],
+      },
+      'binance_ETHUSDT_1m.csv': {
+        events: [2, 6],
+        bad: [
+          [3, 'BAD_NUMBER', '"1_000"'],
+          [4, 'BAD_NUMBER', '"NaN"'],
+          [5, 'BAD_NUMBER', '"+Infinity"'],
+        ],
+      },
+    }
+    for (const [name, { events, bad: rows }] of Object.entries(expected)) {
+      const { timeline, reference } = await everyPath([join(dir, name)])
+      for (const read of [timeline, reference]) {
+        expect(
+          read.events.map((e) => e.line),
+          name,
+        ).toEqual(events)
+        expect(bad(read), name).toEqual(rows)
+      }
+    }
+  })
+
+  it('JSON documents: a number written as text is read only in decimal notation (OHLCV JSON, freqtrade)', async () => {
+    const candles = [
+      [1621428600000, 2347.29, 2351.93, 2200.0, 2251.21, 23081.38859],
+      [1621428660000, '0x10', 2377.7, 2200.0, 2208.2, 16979.3185],
+      [1621428720000, 2205.98, 'Infinity', 2150.0, 2161.51, 14367.6372],
+      [1621428780000, 2161.51, 2185.21, 2001.0, 2012.07, '1e3'],
+      [1621428840000, 2013.44, 2080.0, 1960.0, '2006.17 ', 20450.75747],
+      [1621428900000, 2006.17, 2010.0, 1990.0, 2000.5, '0b11'],
+    ]
+    const dir = await dirWith({ 'binance-ETHUSDT-1m-2021-05-19.json': JSON.stringify(candles) })
+    const json = await readAll([join(dir, 'binance-ETHUSDT-1m-2021-05-19.json')], {
+      symbol: 'ETH/USDT',
+      exchange: 'binance',
+    })
+    // Text cells in decimal notation ("1e3", spaces around) are numbers; the others are bad rows.
+    expect(json.events.map((e) => e.line)).toEqual([1, 4, 5])
+    expect(json.events.map((e) => (e.kind === 'bar' ? [e.volume, e.close] : null))).toEqual([
+      [23081.38859, 2251.21],
+      [1000, 2012.07],
+      [20450.75747, 2006.17],
+    ])
+    expect(bad(json)).toEqual([
+      [2, 'BAD_NUMBER', '"0x10"'],
+      [3, 'BAD_NUMBER', '"Infinity"'],
+      [6, 'BAD_NUMBER', '"0b11"'],
+    ])
+    const funding = await dirWith({})
+    await mkdir(join(funding, 'binance', 'futures'), { recursive: true })
+    const path = join(funding, 'binance', 'futures', 'BTC_USDT_USDT-8h-funding_rate.json')
+    await writeFile(
+      path,
+      JSON.stringify([
+        [1619827200000, 0.00011209, 0, 0, 0, 0],
+        [1619856000000, '0x1', 0, 0, 0, 0],
+        [1619884800000, '-0.0001', 0, 0, 0, 0],
+      ]),
+    )
+    const rates = await readAll([path])
+    expect(rates.events.map((e) => (e.kind === 'funding' ? e.fundingRate : null))).toEqual([
+      0.00011209, -0.0001,
+    ])
+    expect(bad(rates)).toEqual([[2, 'BAD_NUMBER', '"0x1"']])
+  })
+
+  it("a line too long in a banner line's place is a bad row there; the header after it is still stepped over", async () => {
+    const dir = await dirWith({
+      'Binance_ETHUSDT_1h.csv': [
+        `https://www.CryptoDataDownload.com${'#'.repeat(300)}`,
+        'Unix,Date,Symbol,Open,High,Low,Close,Volume ETH,Volume USDT,tradecount',
+        '1623283200000,2021-06-10 00:00:00,ETHUSDT,2610.2,2622,2595.4,2620.87,4681.07201,12216098.6025796,6356',
+        '1623279600000,2021-06-09 23:00:00,ETHUSDT,2598.61,2613.42,2585.48,2610.18,30281.67,78771572.616245,33224',
+      ].join('\n'),
+    })
+    const { timeline, reference } = await everyPath([join(dir, 'Binance_ETHUSDT_1h.csv')], {
+      maxLineBytes: 200,
+    })
+    for (const read of [timeline, reference]) {
+      expect(read.badRows.map((r) => [r.line, r.code])).toEqual([[1, 'LINE_TOO_LONG']])
+      expect(read.events.map((e) => e.line)).toEqual([4, 3])
+      expect(counts(read.inputs[0])).toEqual({ rows: 3, events: 2, duplicates: 0, badRows: 1, skipped: 0 })
+    }
   })
 })
 
