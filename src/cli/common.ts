@@ -5,11 +5,13 @@
 import { type Command, Option } from 'commander'
 import { FatalError } from '../errors.js'
 import {
+  DEFAULT_MAX_LINE_BYTES,
   DEFAULT_SORT_WINDOW,
   type Ingestion,
   type IngestOptions,
   type InputFile,
   ingest,
+  MAX_LINE_BYTES_LIMIT,
   skipWarnings,
 } from '../ingest/index.js'
 import { exceedsTolerance, parseTolerance } from '../ingest/ledger.js'
@@ -32,6 +34,7 @@ export interface InputOptions {
   sortWindow?: string
   suspectJump: string
   keepSuspectPrints?: boolean
+  maxLineBytes?: string
   threads?: string
   quiet?: boolean
   debug?: boolean
@@ -80,6 +83,11 @@ export function addInputOptions(command: Command): Command {
     )
     .option('--keep-suspect-prints', 'keep every print in the price path, suspect or not')
     .option(
+      '--max-line-bytes <size>',
+      'longest line of a CSV or NDJSON input; a longer one is a LINE_TOO_LONG bad row, skipped unread (e.g. 4MiB)',
+      '1MiB',
+    )
+    .option(
       '--threads <n>',
       'threads that parse big trade files (default: the cores available, or CASCADE_THREADS)',
     )
@@ -96,6 +104,21 @@ export function parseTime(text: string, option: string): number {
   const reading = readInstant(text)
   if (!reading.ok) throw new FatalError(`${option} ${text}: ${reading.problem}`)
   return reading.value
+}
+
+const UNITS: Readonly<Record<string, number>> = { '': 1, k: 1 << 10, m: 1 << 20, g: 1 << 30 }
+
+/** `--max-line-bytes`: bytes, or KiB/MiB with a suffix (`65536`, `64KiB`, `4M`). */
+export function parseMaxLineBytes(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_MAX_LINE_BYTES
+  const m = /^(\d+)\s*([kmg]?)(?:i?b)?$/i.exec(text.trim())
+  const bytes = m ? Number(m[1]) * UNITS[m[2]!.toLowerCase()]! : Number.NaN
+  if (!(Number.isSafeInteger(bytes) && bytes >= 1 && bytes <= MAX_LINE_BYTES_LIMIT)) {
+    throw new FatalError(
+      `--max-line-bytes ${text}: expected a size from 1 byte to 256MiB, such as 1048576, 64KiB or 4MiB`,
+    )
+  }
+  return bytes
 }
 
 export function parseColumns(text: string | undefined): Record<string, string> | undefined {
@@ -140,7 +163,7 @@ export function suspectJumpOf(
   return pct
 }
 
-/** Open the inputs as one filtered timeline, printing bad rows on stderr as they are found. */
+/** Open the inputs as one filtered timeline (its bad rows and suspect prints are told in `finish`). */
 export async function openTimeline(
   paths: readonly (string | InputFile)[],
   options: InputOptions,
@@ -152,6 +175,7 @@ export async function openTimeline(
   const sortWindow = Number(options.sortWindow ?? DEFAULT_SORT_WINDOW)
   if (!Number.isInteger(sortWindow) || sortWindow < 1)
     throw new FatalError(`--sort-window ${options.sortWindow}: expected a positive whole number`)
+  const maxLineBytes = parseMaxLineBytes(options.maxLineBytes)
   const threads = options.threads === undefined ? undefined : Number(options.threads)
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 64)) {
     throw new FatalError(`--threads ${options.threads}: expected a whole number from 1 to 64`)
@@ -166,14 +190,7 @@ export async function openTimeline(
     strict: options.strict,
     sortWindow,
     suspectJumpPct,
-    onBadRow: (row, nth) => {
-      if (options.quiet || nth > SHOWN_BAD_ROWS) return
-      say(`${row.file}:${row.line}: ${row.code} ${row.message}`)
-    },
-    onSuspect: (row, nth) => {
-      if (options.quiet || nth > SHOWN_BAD_ROWS) return
-      process.stderr.write(`${row.file}:${row.line}: ${row.code} ${row.message}\n`)
-    },
+    maxLineBytes,
     ...extra,
   })
   return { ...ingestion, selected: filterEvents(ingestion.events, selection) }
@@ -227,11 +244,17 @@ export function finish(ingestion: Ingestion, options: InputOptions): number {
   const tolerance = parseTolerance(options.maxBadRows)
   const exceeded = exceedsTolerance(ledger.total, rows, tolerance)
   if (!options.quiet) {
-    for (const warning of [...ingestion.warnings, ...skipWarnings(inputs)])
-      say(`cascade: warning: ${warning}`)
+    // The first bad rows, then the first suspect prints, in file and line order: the same
+    // whatever path read them, and in whatever order they were found (issue 15 item 11).
+    for (const row of ledger.samples().slice(0, SHOWN_BAD_ROWS))
+      say(`${row.file}:${row.line}: ${row.code} ${row.message}`)
+    if (ledger.total > SHOWN_BAD_ROWS) say(`  … ${plural(ledger.total - SHOWN_BAD_ROWS, 'more bad row')}`)
+    for (const row of ledger.suspectSamples().slice(0, SHOWN_BAD_ROWS))
+      say(`${row.file}:${row.line}: ${row.code} ${row.message}`)
     if (ledger.suspectTotal > SHOWN_BAD_ROWS)
       say(`  … ${plural(ledger.suspectTotal - SHOWN_BAD_ROWS, 'more suspect print')}`)
-    if (ledger.total > SHOWN_BAD_ROWS) say(`  … ${plural(ledger.total - SHOWN_BAD_ROWS, 'more bad row')}`)
+    for (const warning of [...ingestion.warnings, ...skipWarnings(inputs)])
+      say(`cascade: warning: ${warning}`)
     const events = inputs.reduce((n, i) => n + i.events, 0)
     const duplicates = inputs.reduce((n, i) => n + i.duplicates, 0)
     const skipped = inputs.reduce((n, i) => n + i.skipped, 0)

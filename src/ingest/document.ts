@@ -9,7 +9,7 @@
 import type { Readable } from 'node:stream'
 import { FatalError } from '../errors.js'
 import type { DocumentReading } from '../sources/source.js'
-import type { InputStats, Ledger } from './ledger.js'
+import type { CsvItem } from './fast/csv.js'
 
 /** The largest document read whole, by default (decompressed bytes). */
 export const DEFAULT_MAX_DOCUMENT_MIB = 256
@@ -28,31 +28,32 @@ export function maxDocumentBytes(env: NodeJS.ProcessEnv = process.env): number {
 
 const MIB = 1024 * 1024
 
-export interface DocumentRow {
-  record: string[]
-  info: { lines: number }
-}
-
 export interface DocumentOptions {
-  stats: InputStats
-  ledger: Ledger
+  /** The input as shown, for errors. */
+  path: string
   onBytes?: (n: number) => void
   /** Bytes read whole at most (default `maxDocumentBytes()`). */
   limit?: number
 }
 
-/** The rows of a whole document, for read.ts's row loop; items that are not rows become BAD_JSON rows. */
-export async function* documentRows(
+/** Rows handed on at a time. */
+const BATCH = 4096
+
+/**
+ * The rows of a whole document for read.ts's row loop, in batches, each at its row number; an item
+ * that is not a row is a BAD_JSON item in its place.
+ */
+export async function* documentItems(
   stream: Readable,
   reading: DocumentReading,
   options: DocumentOptions,
-): AsyncGenerator<DocumentRow> {
-  const { stats } = options
+): AsyncGenerator<CsvItem[]> {
+  const { path } = options
   // Held by no variable: the bytes can go once decoded (JSON keeps only the parsed items).
   const table = await decode(
-    await readWhole(stream, stats.path, options.limit ?? maxDocumentBytes(), options.onBytes),
+    await readWhole(stream, path, options.limit ?? maxDocumentBytes(), options.onBytes),
     reading,
-    stats.path,
+    path,
   )
   if (reading.begin) {
     const first: string[][] = []
@@ -62,15 +63,16 @@ export async function* documentRows(
     }
     reading.begin(first)
   }
+  let batch: CsvItem[] = []
   for (let i = 0; i < table.length; i++) {
     const record = table.row(i)
-    if (record) {
-      yield { record, info: { lines: i + 1 } }
-      continue
+    batch.push(record ? { record, line: i + 1 } : { line: i + 1, code: 'BAD_JSON', message: table.whyNot(i) })
+    if (batch.length >= BATCH) {
+      yield batch
+      batch = []
     }
-    stats.rows++
-    options.ledger.add(stats, i + 1, 'BAD_JSON', table.whyNot(i))
   }
+  if (batch.length > 0) yield batch
 }
 
 /** A decoded document: its rows as text fields, made one at a time. */
@@ -171,7 +173,21 @@ async function arrowRows(bytes: Buffer, reading: DocumentReading, path: string):
   }
   let table: import('apache-arrow').Table
   try {
-    table = arrow.tableFromIPC(bytes)
+    // apache-arrow trusts the file's counts and offsets: a corrupt file may have it loop for hours
+    // (a footer that lists billions of blocks; a block that points at a message that is no record
+    // batch is read again and again). The footer is checked first, and each batch read once.
+    const { Footer } = await import('apache-arrow/ipc/metadata/file')
+    checkArrowFooter(bytes, Footer)
+    // Bytes in memory (and `ARROW1` first, as the probe saw): the synchronous file reader.
+    const reader = arrow.RecordBatchReader.from(bytes) as import('apache-arrow').RecordBatchFileReader
+    reader.open()
+    const batches: import('apache-arrow').RecordBatch[] = []
+    for (let index = 0; index < reader.numRecordBatches; index++) {
+      const batch = reader.readRecordBatch(index)
+      if (!batch) throw new Error(`record batch ${index + 1} of ${reader.numRecordBatches} is not one`)
+      batches.push(batch)
+    }
+    table = new arrow.Table(reader.schema, batches)
   } catch (error) {
     const message = (error as Error).message
     throw new FatalError(
@@ -190,6 +206,27 @@ async function arrowRows(bytes: Buffer, reading: DocumentReading, path: string):
     row: (index) => columns.map((column) => cellText(column.get(index))),
     whyNot: () => '',
   }
+}
+
+/** Bytes after an Arrow file's footer: its length (int32), then `ARROW1`. */
+const ARROW_TAIL = 10
+/** Bytes a block (record batch or dictionary) takes in the footer. */
+const ARROW_BLOCK = 24
+
+/** Throws unless the file ends in a footer whose blocks fit in it. */
+function checkArrowFooter(
+  bytes: Buffer,
+  Footer: typeof import('apache-arrow/ipc/metadata/file').Footer,
+): void {
+  const at = bytes.length - ARROW_TAIL
+  if (at < 8 || bytes.toString('latin1', bytes.length - 6) !== 'ARROW1')
+    throw new Error('it does not end as an Arrow file does (cut short?)')
+  const length = bytes.readInt32LE(at)
+  if (!(length > 0 && length <= at - 8)) throw new Error(`its footer length ${length} does not fit the file`)
+  const footer = Footer.decode(bytes.subarray(at - length, at))
+  const blocks = footer.numRecordBatches + footer.numDictionaries
+  if (blocks * ARROW_BLOCK > length)
+    throw new Error(`its footer lists ${blocks.toLocaleString('en-US')} blocks in ${length} bytes`)
 }
 
 // Parquet through hyparquet; hyparquet-compressors adds the codecs beyond snappy (gzip, brotli,

@@ -19,6 +19,7 @@ import { dropDuplicates, mergeSorted } from '../timeline/merge.js'
 import { besideTrades, canFold, type FoldInput, FoldPlan, type FoldTarget } from './fast/plan.js'
 import { defaultThreads } from './fast/pool.js'
 import { type BadRow, type InputStats, Ledger } from './ledger.js'
+import { DEFAULT_MAX_LINE_BYTES } from './lines.js'
 import {
   expandInputs,
   type InputFile,
@@ -35,6 +36,7 @@ export type { FoldTarget } from './fast/plan.js'
 
 export type { BadRow, InputStats } from './ledger.js'
 export { Ledger } from './ledger.js'
+export { DEFAULT_MAX_LINE_BYTES, MAX_LINE_BYTES_LIMIT } from './lines.js'
 export type { InputFile, SkippedFile } from './open.js'
 
 export interface IngestOptions extends SourceOptions {
@@ -63,6 +65,8 @@ export interface IngestOptions extends SourceOptions {
   fast?: boolean
   /** Worker threads for folding (default CASCADE_THREADS, else the cores available, at most 8). */
   threads?: number
+  /** `--max-line-bytes`: a longer line of a CSV or NDJSON input is a LINE_TOO_LONG bad row (lines.ts). */
+  maxLineBytes?: number
 }
 
 export interface Ingestion {
@@ -148,6 +152,7 @@ async function ingestFiles(
     })
   }
   const fast = options.fast ?? process.env.CASCADE_FAST !== '0'
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES
 
   const inputs: InputStats[] = []
   const warnings: string[] = []
@@ -278,6 +283,7 @@ async function ingestFiles(
       sortWindow: options.sortWindow ?? DEFAULT_SORT_WINDOW,
       onBytes: options.onBytes,
       fast,
+      maxLineBytes,
     }
     const read =
       start > Number.NEGATIVE_INFINITY
@@ -302,6 +308,7 @@ async function ingestFiles(
           threads: options.threads ?? defaultThreads(),
           suspectRule,
           sortWindow: options.sortWindow ?? DEFAULT_SORT_WINDOW,
+          maxLineBytes,
           onBytes: options.onBytes,
         })
       : null

@@ -47,6 +47,12 @@ export interface InputStats {
 
 const SAMPLES = 20
 
+/**
+ * What becomes of the rows of an input: every row read is counted in exactly one of these
+ * (`rows` = their sum), so nothing is dropped silently (DESIGN §8).
+ */
+export const ROW_OUTCOMES = ['events', 'duplicates', 'badRows', 'skipped', 'superseded', 'suspect'] as const
+
 export class StrictError extends FatalError {}
 
 export const SUSPECT_PRINT = 'SUSPECT_PRINT'
@@ -54,8 +60,10 @@ export const SUSPECT_PRINT = 'SUSPECT_PRINT'
 export class Ledger {
   total = 0
   readonly byCode = new Map<string, number>()
+  /** Per input, its first bad rows by line (whatever order they were found in). */
   private readonly samplesByInput = new Map<number, BadRow[]>()
   suspectTotal = 0
+  /** Per input, its first suspect prints by line. */
   private readonly suspectByInput = new Map<number, BadRow[]>()
 
   constructor(
@@ -71,12 +79,7 @@ export class Ledger {
     this.suspectTotal++
     input.suspect++
     const row = { file: input.path, line, code: SUSPECT_PRINT, message }
-    let samples = this.suspectByInput.get(input.index)
-    if (!samples) {
-      samples = []
-      this.suspectByInput.set(input.index, samples)
-    }
-    if (samples.length < SAMPLES) samples.push(row)
+    keepByLine(this.suspectByInput, input.index, row)
     this.options.onSuspect?.(row, this.suspectTotal)
   }
 
@@ -90,12 +93,7 @@ export class Ledger {
     input.badRows++
     this.byCode.set(code, (this.byCode.get(code) ?? 0) + 1)
     const row = { file: input.path, line, code, message }
-    let samples = this.samplesByInput.get(input.index)
-    if (!samples) {
-      samples = []
-      this.samplesByInput.set(input.index, samples)
-    }
-    if (samples.length < SAMPLES) samples.push(row)
+    keepByLine(this.samplesByInput, input.index, row)
     if (this.options.strict) {
       throw new StrictError(
         `${row.file}:${row.line}: ${row.code} ${row.message}`,
@@ -116,10 +114,29 @@ export class Ledger {
   }
 }
 
+/**
+ * Keep the input's SAMPLES lowest lines, in line order: the same rows whichever path found them,
+ * in whichever order (a fold commits its rows at the end, the timeline as it reads).
+ */
+function keepByLine(byInput: Map<number, BadRow[]>, input: number, row: BadRow): void {
+  let samples = byInput.get(input)
+  if (!samples) {
+    samples = []
+    byInput.set(input, samples)
+  }
+  if (samples.length < SAMPLES || row.line < samples[samples.length - 1]!.line) {
+    let at = samples.length
+    while (at > 0 && samples[at - 1]!.line > row.line) at--
+    samples.splice(at, 0, row)
+    if (samples.length > SAMPLES) samples.pop()
+  }
+}
+
+/** The first samples in input order, each input's already in line order. */
 function firstSamples(byInput: Map<number, BadRow[]>): BadRow[] {
   return [...byInput.entries()]
     .sort(([a], [b]) => a - b)
-    .flatMap(([, rows]) => rows.sort((a, b) => a.line - b.line))
+    .flatMap(([, rows]) => rows)
     .slice(0, SAMPLES)
 }
 

@@ -3,18 +3,18 @@
  * (the reference parser) and hand it to the source, counting each row as an event, a skipped
  * row or a bad row. Events leave in time-ordered batches.
  */
-import { Readable, Transform } from 'node:stream'
+import { Readable } from 'node:stream'
 import { StringDecoder } from 'node:string_decoder'
-import { parse } from 'csv-parse'
 import { parse as parseSync } from 'csv-parse/sync'
 import { FatalError, RowError, UnclaimedFile } from '../errors.js'
 import { type FileReader, headerLineCount, type Probe, Skip } from '../sources/source.js'
 import type { Located } from '../timeline/event.js'
-import { reorder, requireOrder, sortWhole, type WholeFileOptions } from '../timeline/reorder.js'
-import { documentRows } from './document.js'
-import { CSV_OPTIONS, csvErrorCode } from './fast/csv.js'
+import { sortWhole, TimeOrder, type WholeFileOptions } from '../timeline/reorder.js'
+import { documentItems } from './document.js'
+import { CSV_OPTIONS, type CsvItem, csvItems } from './fast/csv.js'
 import { fastEvents } from './fast/events.js'
 import type { InputStats, Ledger } from './ledger.js'
+import { DEFAULT_MAX_LINE_BYTES, LINE_TOO_LONG, LineLimit, TooLong, tooLongMessage } from './lines.js'
 
 export const PROBE_BYTES = 64 * 1024
 const PROBE_LINES = 20
@@ -82,6 +82,10 @@ export async function peek(stream: Readable, name: string, path: string): Promis
   // The whole file fitted in the head: replay it; otherwise put the head back in front of the rest.
   if (ended) return { probe, stream: Readable.from([head], { objectMode: false }) }
   stream.unshift(head)
+  // The stream waits unread while the other inputs are detected. An error meanwhile (a gzip whose
+  // checksum fails as zlib reads ahead) stays in the stream, and its reader meets it; without a
+  // listener it was an unhandled 'error' event, which ended the process with a stack trace.
+  stream.on('error', () => {})
   return { probe, stream }
 }
 
@@ -108,6 +112,8 @@ function probeLines(head: Buffer, ended: boolean): string[][] {
       relax_column_count: true,
       relax_quotes: true,
       skip_empty_lines: true,
+      // Joined with LF: named, csv-parse does not look for the line ending byte by byte.
+      record_delimiter: '\n',
     }) as string[][]
   } catch {
     return lines.map((line) => line.split(','))
@@ -120,10 +126,13 @@ export interface ReadOptions {
   reader: FileReader
   /** Events an unordered file may hold back to sort itself (bounded memory). */
   sortWindow: number
+  /** Events per batch at most (csv-parse path). */
   batchSize?: number
   onBytes?: (n: number) => void
   /** Read with the source's fast path where it has one (default true; csv-parse alone when false). */
   fast?: boolean
+  /** Lines longer than this are LINE_TOO_LONG bad rows (default DEFAULT_MAX_LINE_BYTES). */
+  maxLineBytes?: number
 }
 
 /** Parse a member into time-ordered batches of located events. */
@@ -142,9 +151,11 @@ export function readEvents(stream: Readable, options: ReadOptions): AsyncIterabl
       `time ${new Date(event.ts).toISOString()} is before ${new Date(latest).toISOString()}, already read (${why})`,
     )
   }
-  const batches = parseRows(stream, options)
-  if (reader.wholeFile) return sortWhole(batches, wholeFileOptions(options))
-  return reader.unordered ? reorder(batches, options.sortWindow, late) : requireOrder(batches, late)
+  // A file read whole is put in time order once it is all in (sortWhole): its rows pass as read.
+  if (reader.wholeFile)
+    return sortWhole(parseRows(stream, options, new TimeOrder(null, late)), wholeFileOptions(options))
+  const order = new TimeOrder(reader.unordered ? options.sortWindow : 0, late)
+  return parseRows(stream, options, order)
 }
 
 /**
@@ -175,136 +186,157 @@ function wholeFileOptions(options: ReadOptions): WholeFileOptions {
   }
 }
 
-interface Row {
-  record: string[]
-  info: { lines: number }
-}
-
-export const PARSE_SLICE = 64 * 1024
-
 /**
- * Reads stay 1 MiB, but csv-parse gets them in 64 KiB slices: it turns a whole written chunk into
- * records at once, so a 1 MiB chunk held ~15,000 parsed rows per input (~30 MiB) while the merge
- * waited on the other inputs. Slices are views, not copies.
+ * A record (csv-parse), a whole line (NDJSON) or a document's row, with its physical line (a
+ * document: its row number); or a line that made none.
  */
-function slicer(): Transform {
-  return new Transform({
-    transform(chunk: Buffer | string, _encoding, done) {
-      if (typeof chunk === 'string') chunk = Buffer.from(chunk)
-      for (let at = 0; at < chunk.length; at += PARSE_SLICE) this.push(chunk.subarray(at, at + PARSE_SLICE))
-      done()
-    },
-  })
-}
+type Item = CsvItem
 
-/** CSV records through csv-parse; its own errors (bad quotes) become counted bad rows. */
-function csvRows(stream: Readable, options: ReadOptions): AsyncIterable<Row> {
-  const { ledger, stats } = options
-  const slices = stream.pipe(slicer())
-  // Formats that never quote (Binance archives) are read with quotes off: a stray `"` then stays
-  // one bad row instead of swallowing the rest of the file into a single field (and it is faster).
-  const parser = slices.pipe(parse(options.reader.unquoted ? { ...CSV_OPTIONS, quote: false } : CSV_OPTIONS))
-  stream.on('error', (error) => parser.destroy(error))
-  parser.on('skip', (error: Error & { code?: string; lines?: number }) => {
-    stats.rows++
-    ledger.add(stats, error.lines ?? 0, csvErrorCode(error.code), error.message.replace(/\s+/g, ' '))
-  })
-  return parser as AsyncIterable<Row>
-}
-
-/** Whole lines (NDJSON), with physical line numbers; blank lines skipped. */
-async function* wholeLines(stream: Readable): AsyncGenerator<Row> {
-  let rest = ''
+/** Whole lines (NDJSON), with physical line numbers; blank lines skipped, lines too long counted. */
+async function* wholeLines(chunks: AsyncIterable<Buffer>, maxLineBytes: number): AsyncGenerator<Item[]> {
   let line = 0
   let first = true
-  // A chunk may end inside a multi-byte character: the decoder holds its first bytes back.
+  // A piece ends at a line ending, except maybe the last; one may end inside a multi-byte
+  // character: the decoder holds its first bytes back.
   const decoder = new StringDecoder('utf8')
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    let text = rest + decoder.write(chunk)
-    if (first && text.length > 0) {
-      text = text.replace(/^\uFEFF/, '')
-      first = false
+  let rest = ''
+  const limit = new LineLimit(maxLineBytes)
+  const pieces: (Buffer | TooLong)[] = []
+  const complete = (items: Item[], text: string) => {
+    line++
+    if (text.trim().length > 0) items.push({ record: [text], line })
+  }
+  const take = (items: Item[], final: boolean) => {
+    for (const piece of pieces) {
+      if (piece instanceof TooLong) {
+        // What is left ended at a CR, which no LF followed: a line of its own.
+        if (rest.length > 0) complete(items, rest.replace(/\r$/, ''))
+        rest = ''
+        first = false
+        items.push({ line: ++line, code: LINE_TOO_LONG, message: tooLongMessage(maxLineBytes) })
+        continue
+      }
+      let text = rest + decoder.write(piece)
+      if (first && text.length > 0) {
+        text = text.replace(/^\uFEFF/, '')
+        first = false
+      }
+      // A CR at the end may be the first half of a CR LF.
+      const parts = text.split(/\r\n|\n|\r(?!$)/)
+      rest = parts.pop() ?? ''
+      for (const part of parts) complete(items, part)
     }
-    const parts = text.split(/\r\n|\n|\r(?!$)/)
-    rest = parts.pop() ?? ''
-    for (const part of parts) {
-      line++
-      if (part.trim().length > 0) yield { record: [part], info: { lines: line } }
+    pieces.length = 0
+    if (final) {
+      complete(items, (rest + decoder.end()).replace(/\r$/, ''))
+      rest = ''
     }
   }
-  line++
-  const last = (rest + decoder.end()).replace(/\r$/, '')
-  if (last.trim().length > 0) yield { record: [last], info: { lines: line } }
+  for await (const chunk of chunks) {
+    limit.push(chunk, pieces)
+    const items: Item[] = []
+    take(items, false)
+    if (items.length > 0) yield items
+  }
+  limit.end(pieces)
+  const items: Item[] = []
+  take(items, true)
+  if (items.length > 0) yield items
 }
 
-async function* parseRows(stream: Readable, options: ReadOptions): AsyncGenerator<Located[]> {
+/** The chunks of a stream, each reported to `onBytes`. */
+async function* counted(stream: Readable, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
+  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+    onBytes?.(bytes.length)
+    yield bytes
+  }
+}
+
+async function* parseRows(
+  stream: Readable,
+  options: ReadOptions,
+  order: TimeOrder,
+): AsyncGenerator<Located[]> {
   const { ledger, stats, reader } = options
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES
   if (options.fast !== false && !reader.lineMode && !reader.document) {
     try {
-      yield* fastEvents(stream, reader, stats, ledger, options.onBytes)
+      yield* fastEvents(stream, reader, { stats, ledger, order, maxLineBytes, onBytes: options.onBytes })
     } catch (error) {
       throw cannotRead(error, stats)
     }
     return
   }
   const batchSize = options.batchSize ?? 4096
-  if (options.onBytes && !reader.document)
-    stream.on('data', (chunk: Buffer) => options.onBytes!(chunk.length))
-  const rows = reader.document
-    ? documentRows(stream, reader.document, { stats, ledger, onBytes: options.onBytes })
+  // A document counts its own bytes as it reads them whole.
+  const items = reader.document
+    ? documentItems(stream, reader.document, { path: stats.path, onBytes: options.onBytes })
     : reader.lineMode
-      ? wholeLines(stream)
-      : csvRows(stream, options)
+      ? wholeLines(counted(stream, options.onBytes), maxLineBytes)
+      : csvItems(counted(stream, options.onBytes), {
+          unquoted: reader.unquoted === true,
+          atStart: true,
+          firstLine: 1,
+          maxLineBytes,
+        })
+  // Lines before the data (a banner, the header): the first non-blank lines, whatever they hold.
   let headersLeft = headerLineCount(reader)
-  let batch: Located[] = []
   let first = stats.first ?? Number.POSITIVE_INFINITY
   let last = stats.last ?? Number.NEGATIVE_INFINITY
+  const flush = () => {
+    if (Number.isFinite(first)) {
+      stats.first = first
+      stats.last = last
+    }
+    return order.take()
+  }
   try {
-    for await (const { record, info } of rows) {
-      if (headersLeft > 0) {
-        headersLeft--
-        continue
+    for await (const batch of items) {
+      for (const item of batch) {
+        const header = headersLeft > 0
+        if (header) headersLeft--
+        const line = item.line
+        if (item.record === undefined) {
+          stats.rows++
+          ledger.add(stats, line, item.code, item.message)
+          continue
+        }
+        if (header) continue
+        stats.rows++
+        let made: ReturnType<FileReader['row']>
+        try {
+          made = reader.row(item.record, line)
+        } catch (error) {
+          if (!(error instanceof RowError)) throw error
+          ledger.add(stats, line, error.code, error.message)
+          continue
+        }
+        if (made instanceof Skip) {
+          stats.skipped++
+          stats.skipReasons.set(made.reason, (stats.skipReasons.get(made.reason) ?? 0) + 1)
+          continue
+        }
+        stats.events++
+        if (made.ts < first) first = made.ts
+        if (made.ts > last) last = made.ts
+        stats.symbols.add(made.symbol)
+        stats.markets.add(made.market)
+        stats.kinds.add(made.kind)
+        const located = made as Located
+        located.input = stats.index
+        located.line = line
+        order.push(located)
+        if (order.length >= batchSize) yield flush()
       }
-      stats.rows++
-      const line = info.lines
-      let made: ReturnType<FileReader['row']>
-      try {
-        made = reader.row(record, line)
-      } catch (error) {
-        if (!(error instanceof RowError)) throw error
-        ledger.add(stats, line, error.code, error.message)
-        continue
-      }
-      if (made instanceof Skip) {
-        stats.skipped++
-        stats.skipReasons.set(made.reason, (stats.skipReasons.get(made.reason) ?? 0) + 1)
-        continue
-      }
-      stats.events++
-      if (made.ts < first) first = made.ts
-      if (made.ts > last) last = made.ts
-      stats.symbols.add(made.symbol)
-      stats.markets.add(made.market)
-      stats.kinds.add(made.kind)
-      const located = made as Located
-      located.input = stats.index
-      located.line = line
-      batch.push(located)
-      if (batch.length >= batchSize) {
-        stats.first = first
-        stats.last = last
-        yield batch
-        batch = []
-      }
+      if (order.length > 0) yield flush()
     }
   } catch (error) {
     throw cannotRead(error, stats)
   }
-  if (Number.isFinite(first)) {
-    stats.first = first
-    stats.last = last
-  }
-  if (batch.length > 0) yield batch
+  flush()
+  const rest = order.finish()
+  if (rest.length > 0) yield rest
 }
 
 /** A read error as the one line a user sees (FatalErrors, such as a corrupt archive, pass through). */

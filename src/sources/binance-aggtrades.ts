@@ -13,7 +13,7 @@ import {
   rowIs,
   symbolFromName,
 } from './binance-common.js'
-import { bool, epochToMs, expectFields, positive } from './fields.js'
+import { aboveZero, bool, epochToMs, expectFields } from './fields.js'
 import { baseAmount, usdNotional } from './instruments.js'
 import type { FastTrades, Source } from './source.js'
 
@@ -86,8 +86,8 @@ export const binanceAggTrades: Source = {
       fast,
       row(f): TradeEvent {
         expectFields(f, fieldCount)
-        const price = positive(f[1], 'price')
-        const quantity = positive(f[2], 'quantity')
+        const price = aboveZero(f[1], 'price')
+        const quantity = aboveZero(f[2], 'quantity')
         const ts = epochToMs(f[5], 'transact_time')
         const buyerMaker = bool(f[6], 'is_buyer_maker')
         if (spot) bool(f[7], 'is_best_match')

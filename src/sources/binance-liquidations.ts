@@ -7,6 +7,7 @@
 // average_price), price = average_price, notionalUsd = filled size × average_price. The `price`
 // column is the bankruptcy-side limit price, about 0.3 % away from the fill, and is not used.
 // Every row of these files is written twice; the timeline drops and counts the copies.
+import { RowError } from '../errors.js'
 import type { LiquidationEvent } from '../timeline/event.js'
 import {
   describeFirstLine,
@@ -17,7 +18,7 @@ import {
   rowIs,
   symbolFromName,
 } from './binance-common.js'
-import { epochToMs, expectFields, oneOf, positive } from './fields.js'
+import { aboveZero, epochToMs, expectFields, oneOf, positive, quote } from './fields.js'
 import { baseAmount, usdNotional } from './instruments.js'
 import type { Source } from './source.js'
 
@@ -68,9 +69,12 @@ export const binanceLiquidations: Source = {
         const side = oneOf(f[1], 'side', POSITION)
         const limitPrice = positive(f[5], 'price')
         const averagePrice = positive(f[6], 'average_price')
-        const filled = positive(f[9], 'accumulated_fill_quantity')
-        // An order that never filled has no average price; keep its limit price for the record.
+        // A liquidation of nothing, or at no price, did not happen: a bad row, never a $0 event.
+        const filled = aboveZero(f[9], 'accumulated_fill_quantity')
+        // Without an average price, the limit price is the best there is.
         const price = averagePrice > 0 ? averagePrice : limitPrice
+        if (!(price > 0))
+          throw new RowError('BAD_NUMBER', `average_price: expected a number above 0, got ${quote(f[6]!)}`)
         return {
           ts,
           exchange: 'binance',

@@ -6,10 +6,11 @@
 // every row twice (dropped and counted by the timeline). USD-M `sum_open_interest` is in base
 // units; COIN-M's is in contracts, which give USD exactly (contracts × contract size) and base
 // units only through a price, left to the analysis (DESIGN §6: "inverse OI converted at the mark price").
+import { RowError } from '../errors.js'
 import type { OpenInterestEvent } from '../timeline/event.js'
-import { describeFirstLine, headerIs, instrumentOrFail, isCoinMSymbol, rowIs } from './binance-common.js'
-import { expectFields, num, positive, utcDateTime } from './fields.js'
-import type { Instrument } from './instruments.js'
+import { describeFirstLine, headerIs, isCoinMSymbol, rowIs } from './binance-common.js'
+import { expectFields, num, positive, quote, utcDateTime } from './fields.js'
+import { binanceInstrument, type Instrument } from './instruments.js'
 import type { Source } from './source.js'
 
 const HEADER = [
@@ -42,10 +43,20 @@ export const binanceMetrics: Source = {
   },
   open(probe) {
     const instruments = new Map<string, Instrument>()
+    // The symbol is a cell of each row: one that names no instrument is that row's fault (a
+    // counted bad row), not the file's.
     const instrumentOf = (symbol: string) => {
       let instrument = instruments.get(symbol)
       if (!instrument) {
-        instrument = instrumentOrFail(symbol, isCoinMSymbol(symbol) ? 'cm' : 'um', probe.name)
+        if (symbol.length === 0) throw new RowError('MISSING_FIELD', 'symbol: empty')
+        instrument = binanceInstrument(symbol, isCoinMSymbol(symbol) ? 'cm' : 'um') ?? undefined
+        if (!instrument)
+          throw new RowError(
+            'BAD_SYMBOL',
+            `symbol: ${quote(symbol)} is not a Binance futures symbol such as BTCUSDT or BTCUSD_PERP`,
+          )
+        // A file holds one or a few symbols; a hostile one must not grow this without bound.
+        if (instruments.size >= 1000) instruments.clear()
         instruments.set(symbol, instrument)
       }
       return instrument

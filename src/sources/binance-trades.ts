@@ -13,7 +13,7 @@ import {
   rowIs,
   symbolFromName,
 } from './binance-common.js'
-import { bool, epochToMs, expectFields, positive } from './fields.js'
+import { aboveZero, bool, epochToMs, expectFields, positive } from './fields.js'
 import { baseAmount, usdNotional } from './instruments.js'
 import type { FastTrades, Source } from './source.js'
 
@@ -81,8 +81,8 @@ export const binanceTrades: Source = {
       fast,
       row(f): TradeEvent {
         expectFields(f, fieldCount)
-        const price = positive(f[1], 'price')
-        const qty = positive(f[2], 'qty')
+        const price = aboveZero(f[1], 'price')
+        const qty = aboveZero(f[2], 'qty')
         const ts = epochToMs(f[4], 'time')
         const quoteOrBaseQty = positive(f[3], coinM ? 'base_qty' : 'quote_qty')
         const buyerMaker = bool(f[5], 'is_buyer_maker')

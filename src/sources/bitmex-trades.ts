@@ -12,7 +12,7 @@
 // order across symbols is not documented, so the file is read as unordered.
 import { RowError } from '../errors.js'
 import type { TradeEvent } from '../timeline/event.js'
-import { expectFields, oneOf, optionalNum, positive } from './fields.js'
+import { aboveZero, expectFields, oneOf, optionalNum } from './fields.js'
 import { baseAmount, bitmexInstrument, usdNotional } from './instruments.js'
 import { Skip, type Source } from './source.js'
 import { agrees, instrumentCache, kdbTimeToMs, TRADE_DUMP_HEADER, tradeDumpVerdict } from './venue-common.js'
@@ -39,8 +39,8 @@ export const bitmexTrades: Source = {
         const instrument = instrumentOf(symbol)
         if (instrument instanceof Skip) return instrument
         const side = oneOf(f[2], 'side', SIDES)
-        const size = positive(f[3], 'size')
-        const price = positive(f[4], 'price')
+        const size = aboveZero(f[3], 'size')
+        const price = aboveZero(f[4], 'price')
         const amount = baseAmount(instrument, size, price)
         const home = optionalNum(f[HOME_NOTIONAL], 'homeNotional')
         if (home !== null && !agrees(home, amount)) {

@@ -7,7 +7,7 @@
 import { FatalError } from '../errors.js'
 import type { TradeEvent } from '../timeline/event.js'
 import { describeFirstLine } from './binance-common.js'
-import { epochToMs, expectFields, oneOf, positive } from './fields.js'
+import { aboveZero, epochToMs, expectFields, oneOf } from './fields.js'
 import { bybitSpotInstrument, isUnsupported } from './instruments.js'
 import type { Source } from './source.js'
 import { headerStartsWith } from './venue-common.js'
@@ -50,8 +50,8 @@ export const bybitSpotTrades: Source = {
       row(f): TradeEvent {
         expectFields(f, HEADER.length, true)
         const ts = epochToMs(f[1], 'timestamp')
-        const price = positive(f[2], 'price')
-        const volume = positive(f[3], 'volume')
+        const price = aboveZero(f[2], 'price')
+        const volume = aboveZero(f[3], 'volume')
         const side = oneOf(f[4], 'side', SIDES)
         return {
           ts,

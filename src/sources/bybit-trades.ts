@@ -10,7 +10,7 @@
 // within its window).
 import { RowError } from '../errors.js'
 import type { TradeEvent } from '../timeline/event.js'
-import { expectFields, oneOf, optionalNum, positive } from './fields.js'
+import { aboveZero, expectFields, oneOf, optionalNum } from './fields.js'
 import { baseAmount, bybitInstrument, usdNotional } from './instruments.js'
 import { Skip, type Source } from './source.js'
 import { agrees, instrumentCache, secondsToMs, TRADE_DUMP_HEADER, tradeDumpVerdict } from './venue-common.js'
@@ -38,8 +38,8 @@ export const bybitTrades: Source = {
         const instrument = instrumentOf(symbol)
         if (instrument instanceof Skip) return instrument
         const side = oneOf(f[2], 'side', SIDES)
-        const size = positive(f[3], 'size')
-        const price = positive(f[4], 'price')
+        const size = aboveZero(f[3], 'size')
+        const price = aboveZero(f[4], 'price')
         const amount = baseAmount(instrument, size, price)
         const column = instrument.contract === 'inverse' ? FOREIGN_NOTIONAL : HOME_NOTIONAL
         const theirs = optionalNum(f[column], TRADE_DUMP_HEADER[column]!)

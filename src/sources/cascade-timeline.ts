@@ -16,7 +16,7 @@ import { TIMELINE_CSV_COLUMNS, TIMELINE_CSV_COLUMNS_V1 } from '../timeline/csv-f
 import type { BarEvent, TimelineEvent } from '../timeline/event.js'
 import { headerExactly } from './aggregator-common.js'
 import { describeFirstLine } from './binance-common.js'
-import { quote } from './fields.js'
+import { decimal, quote } from './fields.js'
 import type { FileReader, Probe, Source } from './source.js'
 
 const TEXT_COLUMNS = new Set(['time', 'exchange', 'symbol', 'market', 'kind', 'source', 'side', 'id'])
@@ -65,6 +65,13 @@ function number(r: RecordLike, key: string): number {
   return value
 }
 
+/** The price or amount of a trade or liquidation: a number above 0. */
+function aboveZero(r: RecordLike, key: string): number {
+  const value = number(r, key)
+  if (!(value > 0)) throw new RowError('BAD_NUMBER', `${key}: expected a number above 0, got ${value}`)
+  return value
+}
+
 function word<T extends string>(r: RecordLike, key: string, allowed: readonly T[]): T {
   const value = text(r, key)
   if (!(allowed as readonly string[]).includes(value)) {
@@ -96,8 +103,8 @@ export function eventFromRecord(r: RecordLike): TimelineEvent {
         ...head,
         kind,
         source,
-        price: number(r, 'price'),
-        amount: number(r, 'amount'),
+        price: aboveZero(r, 'price'),
+        amount: aboveZero(r, 'amount'),
         notionalUsd: nullableNumber(r, 'notionalUsd'),
         side: word(r, 'side', ['buy', 'sell', 'unknown'] as const),
         ...withId,
@@ -108,8 +115,8 @@ export function eventFromRecord(r: RecordLike): TimelineEvent {
         ...head,
         kind,
         source,
-        price: number(r, 'price'),
-        amount: number(r, 'amount'),
+        price: aboveZero(r, 'price'),
+        amount: aboveZero(r, 'amount'),
         notionalUsd: number(r, 'notionalUsd'),
         side: word(r, 'side', ['long', 'short'] as const),
         ...withId,
@@ -197,7 +204,7 @@ export function eventFromJsonLine(line: string): TimelineEvent {
 function csvValue(column: string, cell: string): unknown {
   if (cell.length === 0) return null
   if (TEXT_COLUMNS.has(column)) return /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell
-  const value = Number(cell)
+  const value = decimal(cell)
   if (!Number.isFinite(value))
     throw new RowError('BAD_NUMBER', `${column}: expected a number, got ${quote(cell)}`)
   return value

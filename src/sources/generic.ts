@@ -20,7 +20,7 @@
 import { FatalError, RowError } from '../errors.js'
 import type { TimelineEvent } from '../timeline/event.js'
 import { timeCell } from './aggregator-common.js'
-import { isNumeric, optionalNum, positive, quote } from './fields.js'
+import { aboveZero, isNumeric, optionalNum, positive, quote } from './fields.js'
 import { canonicalAsset, isUsdLike, splitPair } from './instruments.js'
 import type { Probe, Source, SourceOptions } from './source.js'
 
@@ -176,8 +176,8 @@ export const generic: Source = {
             openInterestUsd: at.oiUsd === undefined ? null : optionalNum(cell(f, 'oiUsd'), name('oiUsd')),
           }
         }
-        const price = positive(cell(f, 'price'), name('price'))
-        const amount = positive(cell(f, 'amount'), name('amount'))
+        const price = aboveZero(cell(f, 'price'), name('price'))
+        const amount = aboveZero(cell(f, 'amount'), name('amount'))
         const notional = usd ?? (usdQuoted ? price * amount : null)
         const sideText = cell(f, 'side')?.trim()
         if (kind === 'liquidation') {

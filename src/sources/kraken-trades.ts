@@ -13,7 +13,7 @@ import { FatalError } from '../errors.js'
 import type { TradeEvent } from '../timeline/event.js'
 import { describeFirstLine, rowIs } from './binance-common.js'
 import { coinalyzeLiquidations } from './coinalyze-liquidations.js'
-import { epochToMs, expectFields, positive } from './fields.js'
+import { aboveZero, epochToMs, expectFields } from './fields.js'
 import { isUnsupported, krakenInstrument } from './instruments.js'
 import { krakenPair } from './kraken-ohlcvt.js'
 import type { Probe, Source } from './source.js'
@@ -57,8 +57,8 @@ export const krakenTrades: Source = {
       unquoted: true,
       row(f, line): TradeEvent {
         expectFields(f, 3)
-        const price = positive(f[1], 'price')
-        const amount = positive(f[2], 'volume')
+        const price = aboveZero(f[1], 'price')
+        const amount = aboveZero(f[2], 'volume')
         return {
           ...head,
           ts: epochToMs(f[0], 'time'),

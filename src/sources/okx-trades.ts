@@ -12,7 +12,7 @@
 import { FatalError, RowError } from '../errors.js'
 import type { TradeEvent } from '../timeline/event.js'
 import { describeFirstLine } from './binance-common.js'
-import { epochToMs, expectFields, oneOf, positive } from './fields.js'
+import { aboveZero, epochToMs, expectFields, oneOf } from './fields.js'
 import { baseAmount, okxInstrument, usdNotional } from './instruments.js'
 import { Skip, type Source } from './source.js'
 import { instrumentCache } from './venue-common.js'
@@ -92,8 +92,8 @@ export const okxTrades: Source = {
         if (instrument instanceof Skip) return instrument
         const ts = epochToMs(f[timeAt], 'created_time')
         const side = oneOf(f[sideAt], 'side', SIDES)
-        const price = positive(f[priceAt], 'price')
-        const size = positive(f[sizeAt], 'size')
+        const price = aboveZero(f[priceAt], 'price')
+        const size = aboveZero(f[sizeAt], 'size')
         return {
           ts,
           exchange: 'okx',

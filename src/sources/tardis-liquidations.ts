@@ -11,7 +11,7 @@
 // is read as unordered.
 import type { LiquidationEvent } from '../timeline/event.js'
 import { describeFirstLine } from './binance-common.js'
-import { epochToMs, expectFields, oneOf, positive } from './fields.js'
+import { aboveZero, epochToMs, expectFields, oneOf } from './fields.js'
 import { baseAmount, type Instrument, usdNotional } from './instruments.js'
 import { Skip, type Source } from './source.js'
 import {
@@ -63,8 +63,8 @@ export const tardisLiquidations: Source = {
         if (instrument instanceof Skip) return instrument
         const ts = epochToMs(f[2], 'timestamp')
         const side = oneOf(f[5], 'side', POSITION)
-        const price = positive(f[6], 'price')
-        const amount = positive(f[7], 'amount')
+        const price = aboveZero(f[6], 'price')
+        const amount = aboveZero(f[7], 'amount')
         const notionalUsd = usdNotional(instrument, amount, price)
         if (notionalUsd === null) {
           let skip = notUsd.get(instrument)

@@ -9,7 +9,7 @@
 // decides, and a file whose name does not say liquidations is read as trades.
 import type { TradeEvent } from '../timeline/event.js'
 import { describeFirstLine } from './binance-common.js'
-import { epochToMs, expectFields, oneOf, positive } from './fields.js'
+import { aboveZero, epochToMs, expectFields, oneOf } from './fields.js'
 import { baseAmount, usdNotional } from './instruments.js'
 import { Skip, type Source } from './source.js'
 import {
@@ -66,8 +66,8 @@ export const tardisTrades: Source = {
         if (instrument instanceof Skip) return instrument
         const ts = epochToMs(f[2], 'timestamp')
         const side = oneOf(f[5], 'side', SIDES)
-        const price = positive(f[6], 'price')
-        const amount = positive(f[7], 'amount')
+        const price = aboveZero(f[6], 'price')
+        const amount = aboveZero(f[7], 'amount')
         const event: TradeEvent = {
           ts,
           exchange: instrument.exchange,

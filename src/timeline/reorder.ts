@@ -1,60 +1,70 @@
 /**
- * Bounded re-ordering for sources whose files are not in time order (Binance metrics): a heap
- * holds up to `window` events and releases the oldest. An event older than one already released
- * cannot be placed and is reported through `onLate` (a counted OUT_OF_ORDER bad row).
- * Bar files written newest first are held whole instead (`sortWhole`).
+ * Time order within one file, decided as each row is read. Ordered sources pass their events
+ * through, reporting any that go back in time; sources whose files are not in time order
+ * (Binance metrics) go through a heap of up to `window` events that releases the oldest. An event
+ * older than one already released cannot be placed and is reported through `onLate` (a counted
+ * OUT_OF_ORDER bad row). Bar files written newest first are held whole instead (`sortWhole`).
+ *
+ * Deciding per event, in line order, keeps OUT_OF_ORDER rows in line order with the file's other
+ * bad rows, whatever the batches the rows were read in (fast path or csv-parse alike).
  */
 import type { BarEvent, Located } from './event.js'
 import { MinHeap } from './heap.js'
 import { before } from './merge.js'
 
-export async function* reorder(
-  batches: AsyncIterable<Located[]>,
-  window: number,
-  onLate: (event: Located, latestReleased: number) => void,
-): AsyncGenerator<Located[]> {
-  const heap = new MinHeap<Located>(before)
-  let released = Number.NEGATIVE_INFINITY
-  for await (const batch of batches) {
-    const out: Located[] = []
-    for (const event of batch) {
-      if (event.ts < released) {
-        onLate(event, released)
-        continue
-      }
-      heap.push(event)
-      if (heap.size > window) {
-        const oldest = heap.pop()!
-        released = oldest.ts
-        out.push(oldest)
-      }
-    }
-    if (out.length > 0) yield out
-  }
-  const rest: Located[] = []
-  while (heap.size > 0) rest.push(heap.pop()!)
-  if (rest.length > 0) yield rest
-}
+export class TimeOrder {
+  private readonly heap: MinHeap<Located> | null
+  /** The latest time released (ordered files: the latest time read). */
+  private released = Number.NEGATIVE_INFINITY
+  private out: Located[] = []
 
-/** For ordered sources: pass events through, reporting any that go back in time. */
-export async function* requireOrder(
-  batches: AsyncIterable<Located[]>,
-  onLate: (event: Located, latestReleased: number) => void,
-): AsyncGenerator<Located[]> {
-  let latest = Number.NEGATIVE_INFINITY
-  for await (const batch of batches) {
-    let out = batch
-    for (let i = 0; i < batch.length; i++) {
-      const event = batch[i]!
-      if (event.ts >= latest) {
-        latest = event.ts
-        if (out !== batch) out.push(event)
-      } else {
-        if (out === batch) out = batch.slice(0, i)
-        onLate(event, latest)
-      }
+  /**
+   * `window`: events held to sort an unordered file; 0 for a file that must be in order; null for
+   * a file held whole and sorted afterwards (`sortWhole`): its events pass as read, none is late.
+   */
+  constructor(
+    private readonly window: number | null,
+    private readonly onLate: (event: Located, latestReleased: number) => void,
+  ) {
+    this.heap = window !== null && window > 0 ? new MinHeap<Located>(before) : null
+  }
+
+  /** Events released so far and not yet taken. */
+  get length(): number {
+    return this.out.length
+  }
+
+  push(event: Located): void {
+    if (event.ts < this.released) {
+      this.onLate(event, this.released)
+      return
     }
-    if (out.length > 0) yield out
+    const heap = this.heap
+    if (heap === null) {
+      if (this.window !== null) this.released = event.ts
+      this.out.push(event)
+      return
+    }
+    heap.push(event)
+    if (heap.size > this.window!) {
+      const oldest = heap.pop()!
+      this.released = oldest.ts
+      this.out.push(oldest)
+    }
+  }
+
+  /** The events released since the last call, in time order (a file held whole: as read). */
+  take(): Located[] {
+    const out = this.out
+    this.out = []
+    return out
+  }
+
+  /** The end of the file: everything still held, in time order. */
+  finish(): Located[] {
+    const heap = this.heap
+    if (heap) while (heap.size > 0) this.out.push(heap.pop()!)
+    return this.take()
   }
 }
 

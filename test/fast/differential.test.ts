@@ -86,11 +86,23 @@ function lineArbitrary(format: Format) {
     })
   const blank = fc.constantFrom('', '', ' ', '\t')
   const bytes = fc.uint8Array({ maxLength: 12 })
+  // Lines around a small --max-line-bytes: good rows padded, runs of one byte, CRs and quotes inside.
+  const long = fc
+    .tuple(
+      fc.nat(10_000),
+      fc.integer({ min: 0, max: 300 }),
+      fc.constantFrom('7', ',', ' ', '"', 'é'),
+      fc.constantFrom('', '\r', '\rx', '"'),
+    )
+    .map(
+      ([i, n, unit, inside]) => `${format.row(i).join(',')}${unit.repeat(n)}${inside}${unit.repeat(n >> 1)}`,
+    )
   return fc.oneof(
     { arbitrary: good, weight: 12 },
     { arbitrary: mutated, weight: 5 },
     { arbitrary: blank, weight: 2 },
     { arbitrary: bytes, weight: 1 },
+    { arbitrary: long, weight: 2 },
   ) as fc.Arbitrary<Piece>
 }
 
@@ -103,6 +115,8 @@ const fileArbitrary = (formats: Format[]) =>
       bom: fc.boolean(),
       finalNewline: fc.boolean(),
       offsets: fc.array(fc.nat(3000), { maxLength: 30 }),
+      // --max-line-bytes: mostly the default, else small enough for some lines to pass it.
+      maxLineBytes: fc.option(fc.integer({ min: 1, max: 400 }), { nil: undefined, freq: 2 }),
     }),
   )
 
@@ -133,8 +147,8 @@ describe('fast path = csv-parse + row() (differential property)', () => {
         const reader = readerOf(file.format)
         expect(reader.fast).toBeDefined()
         const bytes = bytesOf(file)
-        const reference = await readWith([bytes], reader, false)
-        const fast = await readWith(cutAt(bytes, file.offsets), reader, true)
+        const reference = await readWith([bytes], reader, false, file.maxLineBytes)
+        const fast = await readWith(cutAt(bytes, file.offsets), reader, true, file.maxLineBytes)
         expect(fast).toEqual(reference)
       }),
       { numRuns: Number(process.env.RUNS ?? 1500) },
@@ -148,8 +162,8 @@ describe('fast path = csv-parse + row() (differential property)', () => {
         expect(reader.fast).toBeUndefined()
         expect(reader.unquoted).toBeFalsy()
         const bytes = bytesOf(file)
-        const reference = await readWith([bytes], reader, false)
-        const fast = await readWith(cutAt(bytes, file.offsets), reader, true)
+        const reference = await readWith([bytes], reader, false, file.maxLineBytes)
+        const fast = await readWith(cutAt(bytes, file.offsets), reader, true, file.maxLineBytes)
         expect(fast).toEqual(reference)
       }),
       { numRuns: Number(process.env.RUNS ?? 800) },

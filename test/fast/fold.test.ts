@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BarStore } from '../../src/bars/index.js'
 import { joinRanges } from '../../src/ingest/fast/plan.js'
 import { runFoldTask } from '../../src/ingest/fast/task.js'
-import { type IngestOptions, ingest } from '../../src/ingest/index.js'
+import { DEFAULT_MAX_LINE_BYTES, type IngestOptions, ingest } from '../../src/ingest/index.js'
 import type { Selection } from '../../src/timeline/filter.js'
 import { filterEvents } from '../../src/timeline/filter.js'
 import { DEFAULT_SUSPECT_RULE } from '../../src/timeline/suspect.js'
@@ -40,6 +40,7 @@ type Line =
   | { kind: 'again' } // the previous row written twice
   | { kind: 'back'; ms: number } // a row this far back in time
   | { kind: 'bad' | 'blank' | 'crlf' }
+  | { kind: 'long'; pad: number; crlf: boolean } // a row padded past a small --max-line-bytes
 
 const line: fc.Arbitrary<Line> = fc.oneof(
   {
@@ -74,7 +75,18 @@ const line: fc.Arbitrary<Line> = fc.oneof(
       { kind: 'crlf' as const },
     ),
   },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('long' as const),
+      pad: fc.integer({ min: 0, max: 200 }),
+      crlf: fc.boolean(),
+    }),
+  },
 )
+
+/** --max-line-bytes for a property run: mostly the default, sometimes one the long rows pass. */
+const maxLine = fc.option(fc.integer({ min: 60, max: 160 }), { nil: undefined, freq: 2 })
 
 function aggTrades(lines: Line[], header: boolean, loneCr: boolean): string {
   let text = header ? `${HEADER}\n` : ''
@@ -99,6 +111,9 @@ function aggTrades(lines: Line[], header: boolean, loneCr: boolean): string {
       row = `${id++},76950.0,-0.1,1,1,${ts},false`
     } else if (l.kind === 'crlf') {
       text += `${id++},76951.0,0.200,1,1,${ts},true\r\n`
+      continue
+    } else if (l.kind === 'long') {
+      text += `${id++},76951.${'0'.repeat(l.pad)},0.200,1,1,${ts},true${l.crlf ? '\r\n' : '\n'}`
       continue
     } else row = ''
     text += `${row}\n`
@@ -196,10 +211,12 @@ describe('fold straight into bars = timeline folded into bars', () => {
         fc.array(line, { maxLength: 120 }),
         fc.boolean(),
         fc.boolean(),
-        async (lines, header, loneCr) => {
+        maxLine,
+        async (lines, header, loneCr, maxLineBytes) => {
           const path = await write('BTCUSDT-aggTrades-2026-02-05.csv', aggTrades(lines, header, loneCr))
-          const folded = await outcome([path], { threads: 1, source: 'binance-aggtrades' })
-          const reference = await outcome([path], { fast: false, source: 'binance-aggtrades' })
+          const options = { source: 'binance-aggtrades', maxLineBytes }
+          const folded = await outcome([path], { ...options, threads: 1 })
+          const reference = await outcome([path], { ...options, fast: false })
           expect(folded).toEqual(reference)
         },
       ),
@@ -217,7 +234,8 @@ describe('fold straight into bars = timeline folded into bars', () => {
         fc.boolean(),
         fc.array(fc.nat(), { minLength: 1, maxLength: 8 }),
         fc.boolean(),
-        async (lines, header, cuts, window) => {
+        maxLine,
+        async (lines, header, cuts, window, maxLineBytes) => {
           const text = aggTrades(lines, header, false)
           const path = await write('BTCUSDT-aggTrades-2026-02-05.csv', text)
           const size = Buffer.byteLength(text)
@@ -240,6 +258,7 @@ describe('fold straight into bars = timeline folded into bars', () => {
               excluded: false,
               suspect: DEFAULT_SUSPECT_RULE,
             },
+            maxLineBytes: maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
           }
           const layout = readerOf(format).fast!
           const whole = joinRanges(layout, 0, base.window, [await runFoldTask({ ...base, range: null })])!
@@ -336,6 +355,7 @@ describe('fold straight into bars = timeline folded into bars', () => {
         probe,
         options: {},
         window,
+        maxLineBytes: DEFAULT_MAX_LINE_BYTES,
       }
       const cut = Buffer.byteLength(`${HEADER}\n${a}`)
       const results = [

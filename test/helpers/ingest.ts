@@ -4,6 +4,7 @@
  */
 import { expect } from 'vitest'
 import { type IngestOptions, type InputStats, ingest } from '../../src/ingest/index.js'
+import { ROW_OUTCOMES } from '../../src/ingest/ledger.js'
 import { membersOf } from '../../src/ingest/open.js'
 import type { Located, TimelineEvent, TradeEvent } from '../../src/timeline/event.js'
 
@@ -24,12 +25,10 @@ export async function readAll(paths: string[], options: IngestOptions = {}): Pro
     await ingestion.close()
   }
   for (const input of ingestion.inputs) {
-    // Nothing is silently dropped: every row is an event, a duplicate, a bad row, a skipped row or
-    // a superseded bar, or a suspect print.
-    expect(
-      input.events + input.duplicates + input.badRows + input.skipped + input.superseded + input.suspect,
-      input.path,
-    ).toBe(input.rows)
+    // Nothing is silently dropped: every row is an event, a duplicate, a bad row, a skipped row, a
+    // superseded bar or a suspect print.
+    const accounted = ROW_OUTCOMES.reduce((n, outcome) => n + input[outcome], 0)
+    expect(accounted, input.path).toBe(input.rows)
   }
   return {
     inputs: ingestion.inputs,

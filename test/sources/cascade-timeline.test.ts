@@ -201,6 +201,8 @@ const MS_2100 = 4_102_444_800_000
 // -0 prints as 0 in both JSON and CSV; the writers never need to keep its sign.
 const number = fc.double({ noNaN: true, noDefaultInfinity: true }).map((x) => (Object.is(x, -0) ? 0 : x))
 const nullable = fc.option(number, { nil: null })
+// A trade's or liquidation's price and amount: above 0 (0 or less is a bad row).
+const aboveZero = fc.double({ min: Number.MIN_VALUE, noNaN: true, noDefaultInfinity: true })
 // A text cell: never empty (empty means null); a leading apostrophe is the CSV writer's escape.
 const text = fc.string({ minLength: 1, maxLength: 12 }).filter((s) => !s.startsWith("'"))
 const head = fc.record({
@@ -215,8 +217,8 @@ const eventArb: fc.Arbitrary<TimelineEvent> = fc.oneof(
   fc
     .tuple(
       head,
-      number,
-      number,
+      aboveZero,
+      aboveZero,
       nullable,
       fc.constantFrom('buy', 'sell', 'unknown') as fc.Arbitrary<'buy' | 'sell' | 'unknown'>,
       fc.option(text, { nil: undefined }),
@@ -231,7 +233,13 @@ const eventArb: fc.Arbitrary<TimelineEvent> = fc.oneof(
       ...(id === undefined ? {} : { id }),
     })),
   fc
-    .tuple(head, number, number, number, fc.constantFrom('long', 'short') as fc.Arbitrary<'long' | 'short'>)
+    .tuple(
+      head,
+      aboveZero,
+      aboveZero,
+      number,
+      fc.constantFrom('long', 'short') as fc.Arbitrary<'long' | 'short'>,
+    )
     .map(([h, price, amount, notionalUsd, side]) => ({
       ...h,
       kind: 'liquidation' as const,

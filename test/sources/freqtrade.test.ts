@@ -8,7 +8,7 @@
  * - futures/BTC_USDT_USDT-8h-funding_rate.{json,feather,parquet}: 12 real Binance rates of May 2021,
  *   JSON in the older OHLCV layout, Feather and Parquet in the newer [date, funding_rate].
  */
-import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as arrow from 'apache-arrow'
@@ -280,6 +280,48 @@ describe('freqtrade: file names', () => {
 })
 
 describe('freqtrade: documents and bad rows', () => {
+  it('a corrupt Feather file found by npm run fuzz stops with exit 2 (apache-arrow looped on it for good)', async () => {
+    // The fixture with three of the fuzzer's edits: bytes put in the schema and in the record
+    // batch's metadata, a LF made a CR. tableFromIPC read its one block again and again.
+    const good = await readFile(`${DIR}/ETH_USDT-1m.feather`)
+    const bad = Buffer.concat([
+      good.subarray(0, 51),
+      Buffer.from('1f98f8d55273', 'hex'),
+      good.subarray(51, 1655),
+      Buffer.from('57b5a12000f20a', 'hex'),
+      good.subarray(1655, 2575),
+      Buffer.from([13]),
+      good.subarray(2576),
+    ])
+    const path = await tempAt('binance/ETH_USDT-1m.feather', bad)
+    await expect(readAll([path])).rejects.toThrow(
+      /ETH_USDT-1m\.feather: cannot read this Arrow\/Feather file/,
+    )
+  })
+
+  it('a Feather footer that lists more blocks than it holds is refused before they are read', async () => {
+    const good = await readFile(`${DIR}/ETH_USDT-1m.feather`)
+    const footerLength = good.readInt32LE(good.length - 10)
+    const footer = good.subarray(good.length - 10 - footerLength, good.length - 10)
+    // The record-batch vector's length (1) is the only 4-byte 1 followed by a 24-byte block whose
+    // offset points into the file: made 2^30.
+    const table = arrow.tableFromIPC(good)
+    expect(table.batches).toHaveLength(1)
+    const bad = Buffer.from(good)
+    let patched = 0
+    for (let i = 0; i + 4 <= footer.length; i += 4) {
+      if (footer.readUInt32LE(i) !== 1) continue
+      const offset = Number(footer.readBigInt64LE(i + 4))
+      if (offset > 0 && offset < good.length && footer.readInt32LE(i + 12) > 0) {
+        bad.writeUInt32LE(2 ** 30, good.length - 10 - footerLength + i)
+        patched++
+      }
+    }
+    expect(patched).toBe(1)
+    const path = await tempAt('binance/ETH_USDT-1m.feather', bad)
+    await expect(readAll([path])).rejects.toThrow(/its footer lists 1,073,741,824 blocks/)
+  })
+
   const candle = (minute: number, low = 100) => [Date.UTC(2021, 4, 19, 13, minute), 101, 102, low, 101.5, 3]
 
   it('a malformed candle is a counted bad row whose line is its position in the array', async () => {

@@ -24,7 +24,14 @@ import type { DailyInput } from '../../report/daily/types.js'
 import { withoutFloatNoise } from '../../report/json.js'
 import { selects } from '../../timeline/filter.js'
 import { readDate, utcMs } from '../../timeline/time.js'
-import { finish, type InputOptions, openTimeline, parseColumns, parseTime } from '../common.js'
+import {
+  finish,
+  type InputOptions,
+  openTimeline,
+  parseColumns,
+  parseMaxLineBytes,
+  parseTime,
+} from '../common.js'
 import { say } from '../output.js'
 import { Progress } from '../progress.js'
 import { version } from '../version.js'
@@ -247,6 +254,7 @@ async function firstEventTime(file: InputFile, options: ReportOptions): Promise<
       columns: parseColumns(options.columns),
       exchange: options.exchange?.[0],
       market: options.market?.[0],
+      maxLineBytes: parseMaxLineBytes(options.maxLineBytes),
     })
     for await (const batch of ingestion.events) {
       const first = batch[0]

@@ -5,13 +5,16 @@
 import type { Readable } from 'node:stream'
 import { type FastTrades, type FileReader, Skip } from '../../sources/source.js'
 import type { Located, TimelineEvent, TradeEvent } from '../../timeline/event.js'
+import type { TimeOrder } from '../../timeline/reorder.js'
 import type { InputStats, Ledger } from '../ledger.js'
 import { csvTail } from './csv.js'
 import { RowScanner, type RowSink, tradeAmount, tradeNotional } from './scan.js'
 
-/** Events and counts exactly as read.ts's parseRows makes them. */
+/**
+ * Events and counts exactly as read.ts's parseRows makes them: each event goes to the file's time
+ * order as it is read (so OUT_OF_ORDER rows are found in line order with the other bad rows).
+ */
 export class EventSink implements RowSink {
-  batch: Located[] = []
   private first: number
   private last: number
 
@@ -19,6 +22,7 @@ export class EventSink implements RowSink {
     private readonly stats: InputStats,
     private readonly ledger: Ledger,
     private readonly layout: FastTrades | null,
+    readonly order: TimeOrder,
   ) {
     this.first = stats.first ?? Number.POSITIVE_INFINITY
     this.last = stats.last ?? Number.NEGATIVE_INFINITY
@@ -72,38 +76,54 @@ export class EventSink implements RowSink {
     const located = event as Located
     located.input = stats.index
     located.line = line
-    this.batch.push(located)
+    this.order.push(located)
   }
 
-  /** The batch so far (and the input's time range with it). */
+  /** The events released so far (and the input's time range with them). */
   take(): Located[] {
-    const batch = this.batch
-    this.batch = []
+    this.keepRange()
+    return this.order.take()
+  }
+
+  /** The end of the input: every event not yet taken. */
+  finish(): Located[] {
+    this.keepRange()
+    return this.order.finish()
+  }
+
+  private keepRange(): void {
     if (Number.isFinite(this.first)) {
       this.stats.first = this.first
       this.stats.last = this.last
     }
-    return batch
   }
 }
 
 /** Bytes handed to the scanner at a time: batches stay small while the merge waits on other inputs. */
 const SLICE = 64 * 1024
 
+export interface FastEventOptions {
+  stats: InputStats
+  ledger: Ledger
+  order: TimeOrder
+  maxLineBytes: number
+  onBytes?: (n: number) => void
+}
+
 /**
- * Parse a member with the fast path into batches of located events (not yet time-checked): the
- * source's fast description where it has one, else lines split at commas for its `row()`.
+ * Parse a member with the fast path into batches of located events, in time order (the file's
+ * TimeOrder): the source's fast description where it has one, else lines split at commas for
+ * its `row()`.
  */
 export async function* fastEvents(
   stream: Readable,
   reader: FileReader,
-  stats: InputStats,
-  ledger: Ledger,
-  onBytes?: (n: number) => void,
+  options: FastEventOptions,
 ): AsyncGenerator<Located[]> {
+  const { onBytes } = options
   const layout = reader.fast ?? null
-  const sink = new EventSink(stats, ledger, layout)
-  const scanner = new RowScanner(layout, reader, sink)
+  const sink = new EventSink(options.stats, options.ledger, layout, options.order)
+  const scanner = new RowScanner(layout, reader, sink, { maxLineBytes: options.maxLineBytes })
   const chunks = (stream as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]()
   try {
     for (;;) {
@@ -117,14 +137,14 @@ export async function* fastEvents(
           yield* tail(scanner, sink, rest, counted(chunks, onBytes), reader)
           return
         }
-        if (sink.batch.length > 0) yield sink.take()
+        if (sink.order.length > 0) yield sink.take()
       }
     }
     if (!scanner.end()) {
       yield* tail(scanner, sink, scanner.bailed!, null, reader)
       return
     }
-    const batch = sink.take()
+    const batch = sink.finish()
     if (batch.length > 0) yield batch
   } finally {
     await chunks.return?.()
@@ -141,9 +161,9 @@ async function* tail(
   for await (const _ of csvTail(scanner, first, rest, reader.unquoted === true, (line, code, message) =>
     sink.bad(line, code, message),
   )) {
-    if (sink.batch.length >= 4096) yield sink.take()
+    if (sink.order.length > 0) yield sink.take()
   }
-  const batch = sink.take()
+  const batch = sink.finish()
   if (batch.length > 0) yield batch
 }
 

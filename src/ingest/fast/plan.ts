@@ -77,6 +77,8 @@ export interface FoldContext {
   options: SourceOptions
   threads: number
   sortWindow: number
+  /** Lines longer than this are LINE_TOO_LONG bad rows (lines.ts). */
+  maxLineBytes: number
   onBytes?: (n: number) => void
   /** Null with --keep-suspect-prints. */
   suspectRule: SuspectRule | null
@@ -95,6 +97,8 @@ interface Planned {
   results: Promise<Settled>[]
   /** The inflating of a member read in blocks (its errors are the member's). */
   feeding?: Promise<Settled | null>
+  /** The blocks were given up on: the member is read again in one piece. */
+  onePiece?: boolean
 }
 
 const settle = (result: Promise<FoldResult>): Promise<Settled> =>
@@ -155,6 +159,7 @@ export class FoldPlan {
         probe: input.probe,
         options: context.options,
         window,
+        maxLineBytes: context.maxLineBytes,
       }
       const size = input.member.size
       const plain = input.member.path === input.file && size !== null
@@ -225,10 +230,21 @@ export class FoldPlan {
     }
     let block = new Uint8Array(BLOCK_BYTES)
     let used = 0
+    // A line longer than --max-line-bytes is cut to its first max + 1 bytes, which the worker
+    // counts as LINE_TOO_LONG as the whole line would be; the rest is dropped up to its ending.
+    const max = this.context.maxLineBytes
+    const biggest = Math.max(BLOCK_BYTES, max + 8)
+    let dropping = false
     const stream = await plan.input.member.open()
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         let rest: Uint8Array = chunk
+        if (dropping) {
+          const end = lineEnd(chunk)
+          if (end < 0) continue
+          dropping = false
+          rest = chunk.subarray(end)
+        }
         while (rest.length > 0) {
           const n = Math.min(rest.length, block.length - used)
           block.set(rest.subarray(0, n), used)
@@ -237,10 +253,23 @@ export class FoldPlan {
           if (used < block.length) continue
           const nl = block.lastIndexOf(10, used - 1)
           if (nl < 0) {
-            // A line longer than a block: a bigger block.
-            const bigger = new Uint8Array(block.length * 2)
-            bigger.set(block)
-            block = bigger
+            // The block holds part of one line.
+            if (block.length < biggest) {
+              const bigger = new Uint8Array(Math.min(block.length * 2, biggest))
+              bigger.set(block)
+              block = bigger
+              continue
+            }
+            if (block.indexOf(13) >= 0) {
+              // CRs in a line this long (csv-parse's line endings): read in one piece instead.
+              plan.onePiece = true
+              return
+            }
+            // Too long: its first max + 1 bytes, then its ending and what follows.
+            used = max + 1
+            const end = lineEnd(rest)
+            dropping = end < 0
+            rest = end < 0 ? rest.subarray(rest.length) : rest.subarray(end)
             continue
           }
           // The block ends after its last newline; the rest starts the next one. (The whole
@@ -275,7 +304,7 @@ export class FoldPlan {
     await this.pool.close()
     const folds: { plan: Planned; fold: TradeFold }[] = []
     for (const { plan, results } of finished) {
-      let fold = joinRanges(plan.layout, plan.input.stats.index, plan.window, results)
+      let fold = plan.onePiece ? null : joinRanges(plan.layout, plan.input.stats.index, plan.window, results)
       if (!fold) {
         // A range's own decisions do not hold (a lone CR, a boundary out of order): one piece.
         const whole = await runFoldTask({ ...plan.tasks[0]!, range: null })
@@ -339,6 +368,7 @@ export class FoldPlan {
           stats,
           reader,
           sortWindow: context.sortWindow,
+          maxLineBytes: context.maxLineBytes,
         })
       })()
       // Suspect prints are found here as the timeline finds them, and go to the real ledger.
@@ -389,6 +419,13 @@ class ScratchStore {
   all(): SeriesBars[] {
     return [...this.series.values()]
   }
+}
+
+/** Where the first line ending (CR or LF) in `bytes` is, or -1. */
+function lineEnd(bytes: Uint8Array): number {
+  const lf = bytes.indexOf(10)
+  const cr = bytes.indexOf(13)
+  return lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr)
 }
 
 /** The ranges of one input joined in order; null when the file must be read in one piece. */

@@ -11,6 +11,7 @@ import { RowError } from '../../errors.js'
 import { baseAmount, usdNotional } from '../../sources/instruments.js'
 import { type FastTrades, type FileReader, headerLineCount, type Skip } from '../../sources/source.js'
 import type { TimelineEvent } from '../../timeline/event.js'
+import { DEFAULT_MAX_LINE_BYTES, LINE_TOO_LONG, tooLongMessage } from '../lines.js'
 
 /** Where rows go: one call per row (the header and blank lines make none). */
 export interface RowSink {
@@ -72,8 +73,16 @@ export class RowScanner {
    */
   bailed: Buffer | null = null
 
+  /** Lines longer than this are LINE_TOO_LONG rows, skipped without being held (lines.ts). */
+  readonly maxLineBytes: number
   private readonly parseRow: RowParser | null
+  /** The unfinished last line, at most about `maxLineBytes` (a longer one is skipped). */
   private readonly carry: Buffer[] = []
+  private carryBytes = 0
+  /** In a line too long: its bytes are dropped up to its ending. */
+  private skipping = false
+  /** The line too long ended at a CR that ended a chunk: a LF next is part of its ending. */
+  private afterCR = false
 
   /**
    * `layout`: the rows' fast description; without one every line is split at commas (a string per
@@ -83,10 +92,11 @@ export class RowScanner {
     readonly layout: FastTrades | null,
     private readonly reader: FileReader,
     private readonly sink: RowSink,
-    options: { headerPending?: boolean } = {},
+    options: { headerPending?: boolean; maxLineBytes?: number } = {},
   ) {
     this.headerPending = options.headerPending ?? reader.hasHeader
     this.headersAfter = this.headerPending ? headerLineCount(reader) - 1 : 0
+    this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES
     if (layout) {
       const roles = new Array<Role>(layout.fields).fill('skip')
       roles[layout.id] = 'id'
@@ -119,14 +129,22 @@ export class RowScanner {
   write(chunk: Buffer): boolean {
     if (this.bailed) throw new Error('RowScanner: write after bail')
     let from = 0
+    if (this.afterCR) {
+      if (chunk.length === 0) return true
+      this.afterCR = false
+      if (chunk[0] === NL) from = 1
+      this.tooLong()
+    }
+    if (this.skipping) {
+      from = this.skipTo(chunk, from)
+      if (from < 0) return true
+    }
     if (this.carry.length > 0) {
-      const nl = chunk.indexOf(NL)
-      if (nl < 0) {
-        this.carry.push(Buffer.from(chunk))
-        return true
-      }
-      const joined = Buffer.concat([...this.carry, chunk.subarray(0, nl + 1)])
+      const nl = chunk.indexOf(NL, from)
+      if (nl < 0) return this.keep(chunk.subarray(from))
+      const joined = Buffer.concat([...this.carry, chunk.subarray(from, nl + 1)])
       this.carry.length = 0
+      this.carryBytes = 0
       this.run(joined, 0)
       if (this.bailed) {
         this.bailed = Buffer.concat([joined, chunk.subarray(nl + 1)])
@@ -139,17 +157,23 @@ export class RowScanner {
       this.bailed = Buffer.from(chunk.subarray(rest))
       return false
     }
-    // A copy: the reader may reuse the chunk's memory for the next read.
-    if (rest < chunk.length) this.carry.push(Buffer.from(chunk.subarray(rest)))
-    return true
+    return rest < chunk.length ? this.keep(chunk.subarray(rest)) : true
   }
 
   /** The end of the text: a last line without a line ending is read too. */
   end(): boolean {
     if (this.bailed) throw new Error('RowScanner: end after bail')
+    if (this.skipping || this.afterCR) {
+      // A line too long ends with the text.
+      this.skipping = false
+      this.afterCR = false
+      this.tooLong()
+      return true
+    }
     if (this.carry.length === 0) return true
     const last = Buffer.concat(this.carry)
     this.carry.length = 0
+    this.carryBytes = 0
     // A final line ends where the text ends, as if a newline followed.
     this.run(Buffer.concat([last, Buffer.from('\n')]), 0)
     if (this.bailed) {
@@ -160,18 +184,86 @@ export class RowScanner {
   }
 
   /**
+   * Keep the start of an unfinished line (a copy), unless it is already too long: then it is
+   * dropped and skipped to its end. False (with `bailed` set) when it holds a lone CR.
+   */
+  private keep(bytes: Buffer): boolean {
+    this.carry.push(Buffer.from(bytes))
+    this.carryBytes += bytes.length
+    const max = this.maxLineBytes
+    while (this.carryBytes > max + 1) {
+      const line = Buffer.concat(this.carry)
+      this.carry.length = 0
+      this.carryBytes = 0
+      // No LF in it: a CR ends its first line (csv-parse's lines, lines.ts).
+      const cr = line.indexOf(CR)
+      if (cr >= 0 && cr <= max) {
+        // A short line ended by a lone CR: csv-parse reads on from here.
+        this.bailed = line
+        return false
+      }
+      if (cr < 0) {
+        this.skipping = true
+        return true
+      }
+      // A line too long, ended by a CR: what follows starts the next line.
+      if (cr === line.length - 1) {
+        this.afterCR = true
+        return true
+      }
+      this.tooLong()
+      const next = line.subarray(cr + 1)
+      this.carry.push(next)
+      this.carryBytes = next.length
+    }
+    return true
+  }
+
+  /**
+   * Skip the rest of a line too long up to its ending (LF, CR LF or a lone CR): where the next
+   * line starts, or -1 when the chunk ends first.
+   */
+  private skipTo(chunk: Buffer, from: number): number {
+    const lf = chunk.indexOf(NL, from)
+    const cr = chunk.indexOf(CR, from)
+    const end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr)
+    if (end < 0) return -1
+    this.skipping = false
+    if (chunk[end] === CR) {
+      if (end + 1 === chunk.length) {
+        this.afterCR = true
+        return -1
+      }
+      this.tooLong()
+      return chunk[end + 1] === NL ? end + 2 : end + 1
+    }
+    this.tooLong()
+    return end + 1
+  }
+
+  /** A line too long: one bad row, in a header line's place if one is still to come. */
+  private tooLong(): void {
+    this.atStart = false
+    this.line++
+    this.skipHeader()
+    this.sink.bad(this.line, LINE_TOO_LONG, tooLongMessage(this.maxLineBytes))
+  }
+
+  /**
    * Read lines from `p`; returns where the first unread line starts (the chunk's length when every
    * line was read). Sets `bailed` (to a placeholder) when a line must go to csv-parse.
    */
   private run(b: Buffer, p: number): number {
     this.buffer = b
     const sink = this.sink
+    const max = this.maxLineBytes
     for (;;) {
       const parseRow = this.parseRow
       if (parseRow !== null && !this.headerPending && !this.atStart) {
         for (;;) {
           const nl = parseRow(b, p, this)
-          if (nl < 0) break
+          // A long line is judged the slow way (its length without a CR before the LF).
+          if (nl < 0 || nl - p > max) break
           this.line++
           sink.fast(this, this.line)
           p = nl + 1
@@ -196,6 +288,13 @@ export class RowScanner {
     if (this.atStart && nl - s >= 3 && b[s] === 0xef && b[s + 1] === 0xbb && b[s + 2] === 0xbf) s += 3
     let e = nl
     if (e > s && b[e - 1] === CR) e--
+    if (e - p > this.maxLineBytes) {
+      // A lone CR makes it more than one line for csv-parse: csv-parse reads on from here.
+      const cr = b.indexOf(CR, p)
+      if (cr >= 0 && cr < e) return false
+      this.tooLong()
+      return true
+    }
     // Decoded first, so that the checks look at this line only (a Buffer's indexOf searches to the
     // end of the chunk). UTF-8 never encodes CR or a quote inside another character.
     const text = b.toString('utf8', s, e)
@@ -257,7 +356,7 @@ const parsers = new Map<string, RowParser>()
  * The row reader of a layout, written out field by field (a loop over the fields with a switch on
  * each one's role costs a quarter more per row). Each field's code:
  * - numbers: digits with at most one dot, nothing else (no sign, exponent or space: those rows go
- *   to row()). m / 10^k of an exact m and 10^k rounds once, so it is the value Number() gives;
+ *   to row()); a price or size of 0 goes to row() too, which refuses it. m / 10^k of an exact m and 10^k rounds once, so it is the value Number() gives;
  *   longer numbers take Number() of their text. Times convert as epochToMs and must lie in
  *   2000–2100.
  * - booleans: true, True, TRUE, false, False, FALSE, as bool().
@@ -269,7 +368,7 @@ function rowParser(roles: readonly Role[]): RowParser {
   const key = roles.join(',')
   const cached = parsers.get(key)
   if (cached) return cached
-  const number = (assign: string) => `{
+  const number = (assign: string, aboveZero = false) => `{
       const start = p; let m = 0, d = 0, dot = -1
       for (; p < n; p++) {
         c = b[p]
@@ -282,6 +381,7 @@ function rowParser(roles: readonly Role[]): RowParser {
       let v
       if (m <= EXACT && k <= 22) v = m / POW10[k]
       else { v = longNumber(b, start, p); if (v === Infinity) return -1 }
+      ${aboveZero ? 'if (v === 0) return -1' : ''}
       ${assign}
     }`
   const boolean = (assign: string) => `{
@@ -297,8 +397,8 @@ function rowParser(roles: readonly Role[]): RowParser {
       ${assign}
     }`
   const field: Record<Role, string> = {
-    price: number('s.price = v'),
-    size: number('s.size = v'),
+    price: number('s.price = v', true),
+    size: number('s.size = v', true),
     extra: number('s.extra = v'),
     time: number(`
       const ms = v < 1e11 ? v * 1e3 : v < 1e14 ? v : v < 1e17 ? v / 1e3 : v / 1e6

@@ -25,6 +25,8 @@ export interface FoldTask {
   probe: Probe
   options: SourceOptions
   window: FoldWindow
+  /** Lines longer than this are LINE_TOO_LONG bad rows (lines.ts). */
+  maxLineBytes: number
   /**
    * A part of the member, read beside the others: a byte range of a plain file, or a block of
    * decompressed text (`data`: whole lines, cut by the main thread as zlib inflates). Null: the
@@ -69,6 +71,7 @@ export async function runFoldTask(
   const fold = new TradeFold(reader.fast, task.input, task.window, { head: later })
   const scanner = new RowScanner(reader.fast, reader, fold, {
     headerPending: later ? false : reader.hasHeader,
+    maxLineBytes: task.maxLineBytes,
   })
   if (later) scanner.atStart = false
   let sent = 0
@@ -165,8 +168,10 @@ export function* rangeChunks(file: string, from: number, to: number): Generator<
     held = buffer
     let position = from
     if (from > 0) {
-      // Start after the first newline at or after from - 1.
-      position = newlineAfter(fd, buffer, from - 1, size)
+      // Start after the first newline at or after from - 1. None before the range's end: no line
+      // starts in the range (a long line crosses it), and the search stops there, so ranges
+      // inside one long line do not each read it to its end.
+      position = newlineAfter(fd, buffer, from - 1, end)
       if (position < 0) return
       position++
       // The range's first line starts at or after its end: it belongs to the next range.
@@ -195,10 +200,10 @@ export function* rangeChunks(file: string, from: number, to: number): Generator<
   }
 }
 
-/** Position of the first newline at or after `at`, or -1. */
-function newlineAfter(fd: number, buffer: Buffer, at: number, size: number): number {
-  for (let position = at; position < size; ) {
-    const bytesRead = readSync(fd, buffer, 0, Math.min(buffer.length, 64 * 1024), position)
+/** Position of the first newline at or after `at` and before `end`, or -1. */
+function newlineAfter(fd: number, buffer: Buffer, at: number, end: number): number {
+  for (let position = at; position < end; ) {
+    const bytesRead = readSync(fd, buffer, 0, Math.min(buffer.length, 64 * 1024, end - position), position)
     if (bytesRead === 0) return -1
     const nl = buffer.subarray(0, bytesRead).indexOf(10)
     if (nl >= 0) return position + nl
