@@ -358,3 +358,32 @@ describe('fold straight into bars = timeline folded into bars', () => {
     )
   })
 })
+
+describe('rows sharing one timestamp (issue 15: the duplicate check was quadratic)', () => {
+  it('thousands of trades at one millisecond: duplicates counted as the timeline counts them', async () => {
+    // 3,000 distinct trades at one time, then 1,000 of them again in a scattered order, and rows
+    // that differ from an earlier one in one field only (not duplicates); ids with letters too.
+    const ts = T0 + 294
+    const distinct = Array.from({ length: 3000 }, (_, k) => {
+      const id = k % 7 === 0 ? `x${k}` : String(1000 + k)
+      return `${id},${76900 + (k % 13)}.${k % 10},${((k % 50) + 1) / 1000},1,1,${ts},${k % 2 === 0}`
+    })
+    const again = Array.from({ length: 1000 }, (_, k) => distinct[(k * 1777) % 3000]!)
+    const nearly = Array.from({ length: 500 }, (_, k) => {
+      const [id, price, qty, , , time, maker] = distinct[(k * 31) % 3000]!.split(',')
+      // Another side, another size, or another price: each a different trade.
+      if (k % 3 === 0) return `${id},${price},${qty},1,1,${time},${maker === 'true' ? 'false' : 'true'}`
+      if (k % 3 === 1) return `${id},${price},${Number(qty) + 1},1,1,${time},${maker}`
+      return `${id},${Number(price) + 1000},${qty},1,1,${time},${maker}`
+    })
+    // The next millisecond repeats the first rows: a new group, so none of them is a duplicate.
+    const next = distinct.slice(0, 20).map((row) => row.replace(`,${ts},`, `,${ts + 1},`))
+    const rows = [...distinct, ...again, ...nearly, ...next]
+    const path = await write('BTCUSDT-aggTrades-2026-02-05.csv', `${HEADER}\n${rows.join('\n')}\n`)
+    const folded = await outcome([path], { threads: 1 })
+    const reference = await outcome([path], { fast: false })
+    expect(folded).toEqual(reference)
+    expect(folded.inputs[0]).toMatchObject({ rows: 4520, events: 3520, duplicates: 1000, badRows: 0 })
+    expect(folded.series[0]!.counts.trade).toBe(3520)
+  })
+})
