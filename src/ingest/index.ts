@@ -68,8 +68,11 @@ export async function ingest(paths: readonly string[], options: IngestOptions = 
       'cascade reads .csv, .csv.gz, .zip and .ndjson files',
     )
   const members: { member: Member; file: string; index: number }[] = []
-  for (const file of files) {
-    const inFile = await membersOf(file, stdinTemp)
+  // Opened a few at a time (each waits on the disk): a folder of daily files, or a zip of them.
+  for await (const { file, inFile } of inOrder(files, async (file) => ({
+    file,
+    inFile: await membersOf(file, stdinTemp),
+  }))) {
     inFile.forEach((member, index) => {
       members.push({ member, file, index })
     })
@@ -90,8 +93,12 @@ export async function ingest(paths: readonly string[], options: IngestOptions = 
   }
   const detected: Detected[] = []
   let totalBytes: number | null = 0
-  for (const { member, file, index } of members) {
-    const { probe, stream } = await peek(await member.open(), member.name, member.path)
+  const peeked = inOrder(
+    members,
+    async (m) => ({ ...m, ...(await peek(await m.member.open(), m.member.name, m.member.path)) }),
+    (unused) => unused.stream.destroy(),
+  )
+  for await (const { member, file, index, probe, stream } of peeked) {
     if (probe.lines.length === 0) {
       warnings.push(`${member.path}: empty file, nothing to read`)
       stream.destroy()
@@ -200,6 +207,44 @@ export async function ingest(paths: readonly string[], options: IngestOptions = 
       await plan?.close()
       await removeTemp(stdinTemp)
     },
+  }
+}
+
+/** How many inputs are opened and peeked at once. */
+const OPEN_AHEAD = 8
+
+/**
+ * `open` of each item, up to OPEN_AHEAD at once, the results in the items' order; an error comes
+ * at its item's turn. Results opened ahead and never taken (an error, the caller stopping) are
+ * handed to `drop`.
+ */
+async function* inOrder<T, R>(
+  items: readonly T[],
+  open: (item: T) => Promise<R>,
+  drop?: (result: R) => void,
+): AsyncGenerator<R> {
+  type Settled = { ok: true; value: R } | { ok: false; error: unknown }
+  const ahead: Promise<Settled>[] = []
+  let next = 0
+  const openNext = () => {
+    const item = items[next++]!
+    ahead.push(
+      open(item).then(
+        (value): Settled => ({ ok: true, value }),
+        (error: unknown): Settled => ({ ok: false, error }),
+      ),
+    )
+  }
+  try {
+    while (next < items.length && ahead.length < OPEN_AHEAD) openNext()
+    while (ahead.length > 0) {
+      const settled = await ahead.shift()!
+      if (next < items.length) openNext()
+      if (!settled.ok) throw settled.error
+      yield settled.value
+    }
+  } finally {
+    for (const settled of await Promise.all(ahead.splice(0))) if (settled.ok) drop?.(settled.value)
   }
 }
 
