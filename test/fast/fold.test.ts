@@ -359,6 +359,40 @@ describe('fold straight into bars = timeline folded into bars', () => {
   })
 })
 
+describe('many inputs of one series (joined as each finishes, in input order)', () => {
+  it('days in any order, now and then one overlapping another: the bars the timeline makes', async () => {
+    const DAY = 86_400_000
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            lines: fc.array(line, { minLength: 0, maxLength: 25 }),
+            // Which day the file holds (files come in the order listed, days in any order).
+            day: fc.integer({ min: 0, max: 7 }),
+            // Now and then a file reaches a little into the next day.
+            late: fc.constantFrom(0, 0, 0, DAY - 1500),
+          }),
+          { minLength: 1, maxLength: 7 },
+        ),
+        async (files) => {
+          const paths: string[] = []
+          for (const [k, f] of files.entries()) {
+            const text = aggTrades(f.lines, true, false).replace(
+              /,(\d{13}),/g,
+              (_, t: string) => `,${Number(t) - T0 + T0 + f.day * DAY + f.late},`,
+            )
+            paths.push(await write(`BTCUSDT-aggTrades-2026-02-${String(10 + k).padStart(2, '0')}.csv`, text))
+          }
+          const folded = await outcome(paths, { threads: 1 })
+          const reference = await outcome(paths, { fast: false })
+          expect(folded).toEqual(reference)
+        },
+      ),
+      { numRuns: 60 },
+    )
+  })
+})
+
 describe('rows sharing one timestamp (issue 15: the duplicate check was quadratic)', () => {
   it('thousands of trades at one millisecond: duplicates counted as the timeline counts them', async () => {
     // 3,000 distinct trades at one time, then 1,000 of them again in a scattered order, and rows
