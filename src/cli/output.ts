@@ -16,8 +16,8 @@ export class Output {
     })
   }
 
-  /** Write text; resolves when the stream can take more. */
-  async write(text: string): Promise<void> {
+  /** Write text or bytes; resolves when the stream can take more. */
+  async write(text: string | Uint8Array): Promise<void> {
     if (this.closed) throw new PipeClosed()
     if (text.length === 0) return
     if (!this.stream.write(text)) {

@@ -6,11 +6,20 @@
 import type { Readable } from 'node:stream'
 import { FatalError } from '../errors.js'
 import { detectSource, sourceById } from '../sources/index.js'
-import { type FileReader, type Probe, Skip, type Source, type SourceOptions } from '../sources/source.js'
+import {
+  type FastTrades,
+  type FileReader,
+  type Probe,
+  Skip,
+  type Source,
+  type SourceOptions,
+} from '../sources/source.js'
 import type { Located } from '../timeline/event.js'
+import type { Selection } from '../timeline/filter.js'
 import { dropDuplicates, mergeSorted } from '../timeline/merge.js'
+import { type EventEncoder, timelineLines } from './fast/lines.js'
 import { besideTrades, canFold, type FoldInput, FoldPlan, type FoldTarget } from './fast/plan.js'
-import { defaultThreads } from './fast/pool.js'
+import { threadsFromEnv } from './fast/pool.js'
 import { type BadRow, type InputStats, Ledger } from './ledger.js'
 import { expandPaths, type Member, membersOf, removeTemp } from './open.js'
 import { peek, readEvents } from './read.js'
@@ -35,9 +44,19 @@ export interface IngestOptions extends SourceOptions {
    * has been read to the end; the events are the other inputs'.
    */
   fold?: FoldTarget
+  /**
+   * The caller writes the timeline's events as text and needs nothing else of them (`cascade
+   * timeline`): where a single ordered trade input with a fast path makes the whole timeline, its
+   * kept rows are handed to `encoder` one by one as a reused event, without an event object each
+   * (fast/lines.ts), and its bytes come in `Ingestion.text`, `events` then being empty.
+   */
+  lines?: { selection: Selection; encoder: EventEncoder }
   /** The fast path (DESIGN §9); default on unless CASCADE_FAST=0. Off: csv-parse reads everything. */
   fast?: boolean
-  /** Worker threads for folding (default CASCADE_THREADS, else the cores available, at most 8). */
+  /**
+   * Threads for folding (default CASCADE_THREADS, else chosen from the cores this process may use
+   * and the bytes to read: fast/pool.ts `autoThreads`).
+   */
   threads?: number
 }
 
@@ -48,6 +67,8 @@ export interface Ingestion {
   warnings: string[]
   /** The timeline, in time-ordered batches. Read it once. */
   events: AsyncIterable<Located[]>
+  /** With `lines`, where it applies: the timeline already written, as bytes. Read it once. */
+  text: AsyncIterable<Buffer> | null
   /** Total bytes of the inputs where known (plain files), for progress. */
   totalBytes: number | null
   close(): Promise<void>
@@ -129,6 +150,37 @@ export async function ingest(paths: readonly string[], options: IngestOptions = 
     detected.push({ member, file, index, probe, stream, source, reader, stats })
   }
 
+  const only = detected.length === 1 ? detected[0]! : null
+  if (
+    options.lines &&
+    fast &&
+    !options.strict &&
+    only?.reader.fast &&
+    !only.reader.unordered &&
+    !only.reader.lineMode
+  ) {
+    const reader = only.reader as FileReader & { fast: FastTrades }
+    return {
+      inputs,
+      ledger,
+      warnings,
+      events: noEvents(),
+      text: timelineLines(
+        only.stream,
+        reader,
+        only.stats,
+        ledger,
+        options.lines.selection,
+        options.lines.encoder,
+      ),
+      totalBytes,
+      close: async () => {
+        only.stream.destroy()
+        await removeTemp(stdinTemp)
+      },
+    }
+  }
+
   // Which inputs fold straight into bars (fast/plan.ts): all foldable ones, when every other
   // input holds only what fills other bar columns than trades.
   const foldable = (d: Detected) => canFold(d.reader, d.member)
@@ -185,7 +237,7 @@ export async function ingest(paths: readonly string[], options: IngestOptions = 
             exchange: options.exchange,
             market: options.market,
           },
-          threads: options.threads ?? defaultThreads(),
+          threads: options.threads ?? threadsFromEnv(),
           sortWindow: options.sortWindow ?? DEFAULT_SORT_WINDOW,
           onBytes: options.onBytes,
         })
@@ -202,6 +254,7 @@ export async function ingest(paths: readonly string[], options: IngestOptions = 
     ledger,
     warnings,
     events,
+    text: null,
     totalBytes,
     close: async () => {
       await plan?.close()
@@ -209,6 +262,8 @@ export async function ingest(paths: readonly string[], options: IngestOptions = 
     },
   }
 }
+
+async function* noEvents(): AsyncGenerator<Located[]> {}
 
 /** How many inputs are opened and peeked at once. */
 const OPEN_AHEAD = 8

@@ -15,6 +15,7 @@ import { BarStore } from '../../src/bars/index.js'
 import { joinRanges } from '../../src/ingest/fast/plan.js'
 import { runFoldTask } from '../../src/ingest/fast/task.js'
 import { type IngestOptions, ingest } from '../../src/ingest/index.js'
+import { TimelineEncoder } from '../../src/report/timeline-bytes.js'
 import type { Selection } from '../../src/timeline/filter.js'
 import { filterEvents } from '../../src/timeline/filter.js'
 import { FORMATS, readerOf } from './helpers.js'
@@ -390,6 +391,73 @@ describe('many inputs of one series (joined as each finishes, in input order)', 
       ),
       { numRuns: 60 },
     )
+  })
+})
+
+describe('cascade timeline straight from the rows = its events written', () => {
+  /** The bytes, counts and bad rows of a timeline written from the events, or from the rows. */
+  async function written(path: string, options: IngestOptions, selection: Selection, direct: boolean) {
+    const encoder = new TimelineEncoder('csv')
+    const ingestion = await ingest([path], {
+      ...options,
+      lines: direct ? { selection, encoder } : undefined,
+    })
+    const parts: Buffer[] = []
+    try {
+      if (ingestion.text) for await (const bytes of ingestion.text) parts.push(bytes)
+      for await (const batch of filterEvents(ingestion.events, selection)) {
+        for (const event of batch) encoder.add(event)
+        parts.push(encoder.take())
+      }
+    } finally {
+      await ingestion.close()
+    }
+    return {
+      direct: ingestion.text !== null,
+      text: Buffer.concat(parts).toString(),
+      inputs: ingestion.inputs.map(({ symbols, markets, kinds, skipReasons, ...rest }) => ({
+        ...rest,
+        symbols: [...symbols],
+        markets: [...markets],
+        kinds: [...kinds],
+        skipReasons: [...skipReasons],
+      })),
+      badRows: {
+        total: ingestion.ledger.total,
+        byCode: ingestion.ledger.byCodeObject(),
+        samples: ingestion.ledger.samples(),
+      },
+    }
+  }
+
+  it('any trouble, any selection: the same lines, counts and bad rows', async () => {
+    let straight = 0
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(line, { maxLength: 120 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.constantFrom('none', 'window', 'other-market'),
+        async (lines, header, loneCr, select) => {
+          const path = await write('BTCUSDT-aggTrades-2026-02-05.csv', aggTrades(lines, header, loneCr))
+          const selection: Selection =
+            select === 'window'
+              ? { from: T0 + 1500, to: T0 + 9000 }
+              : select === 'other-market'
+                ? { markets: ['ETH'] }
+                : {}
+          const options = { source: 'binance-aggtrades' }
+          const direct = await written(path, options, selection, true)
+          const reference = await written(path, { ...options, fast: false }, selection, false)
+          // (A file of blank lines is no input at all: nothing to write either way.)
+          if (direct.direct) straight++
+          expect(reference.direct).toBe(false)
+          expect({ ...direct, direct: null }).toEqual({ ...reference, direct: null })
+        },
+      ),
+      { numRuns: 150 },
+    )
+    expect(straight).toBeGreaterThan(100)
   })
 })
 

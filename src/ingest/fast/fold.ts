@@ -125,7 +125,7 @@ export interface FoldResult {
  * of the same shape share V8's hidden class, and once one holds a null or an integer there, every
  * write of a double to this one would allocate.
  */
-class ScratchTrade implements TradeEvent {
+export class ScratchTrade implements TradeEvent {
   readonly kind = 'trade'
   readonly exchange: string
   readonly symbol: string
@@ -179,14 +179,14 @@ export class TradeFold implements RowSink {
   private hashedLength = 0
   // The event being placed. Fields rather than arguments: V8 boxes the doubles it passes to a
   // function it does not inline, an allocation per row (and, in parallel, GC work per thread).
-  private ts = Number.NaN
-  private price = Number.NaN
-  private amount = Number.NaN
+  protected ts = Number.NaN
+  protected price = Number.NaN
+  protected amount = Number.NaN
   /** NaN where the trade has no USD value. */
-  private usd = Number.NaN
-  private side = 0
-  private idNumber = Number.NaN
-  private idText: string | null = null
+  protected usd = Number.NaN
+  protected side = 0
+  protected idNumber = Number.NaN
+  protected idText: string | null = null
   private line = 0
   head: HeadEvents | null
   private headOpen: boolean
@@ -206,14 +206,15 @@ export class TradeFold implements RowSink {
     readonly layout: FastTrades,
     readonly input: number,
     readonly window: FoldWindow,
-    options: { head?: boolean; keepAllBadRows?: boolean } = {},
+    options: { head?: boolean; keepAllBadRows?: boolean; badRows?: BadRowTally } = {},
   ) {
     this.series = new SeriesBars(layout.exchange, layout.market)
     this.inverse = layout.instrument.contract === 'inverse'
     this.contractSize = layout.instrument.contractSize
     this.usdQuoted = layout.instrument.usdQuoted
     this.fromExtra = layout.notional === 'extra'
-    this.badRows = new BadRowTally(options.keepAllBadRows ? Number.POSITIVE_INFINITY : SAMPLES)
+    this.badRows =
+      options.badRows ?? new BadRowTally(options.keepAllBadRows ? Number.POSITIVE_INFINITY : SAMPLES)
     this.head = options.head ? { ts: [], price: [], amount: [], usd: [], side: [], id: [], line: [] } : null
     this.headOpen = options.head === true
     this.scratch = new ScratchTrade(layout)
@@ -375,22 +376,31 @@ export class TradeFold implements RowSink {
     if (window.excluded) return
     if (window.from !== undefined && ts + 1 <= window.from) return
     if (window.to !== undefined && ts >= window.to) return
+    this.keep()
+  }
+
+  /** The event being placed is in the timeline and the selection: into the bars. */
+  protected keep(): void {
     const series = this.series
     if (series.symbol === '') {
       series.symbol = this.layout.symbol
-      series.symbolTs = ts
+      series.symbolTs = this.ts
       series.symbolInput = this.input
     }
-    const scratch = this.scratch
-    scratch.ts = ts
-    scratch.price = price
-    scratch.amount = amount
+    this.fillScratch(this.scratch)
+    series.trade(this.scratch)
+  }
+
+  /** The event being placed, written into a reused event. */
+  protected fillScratch(scratch: TradeEvent): void {
+    scratch.ts = this.ts
+    scratch.price = this.price
+    scratch.amount = this.amount
     // Two stores, not `a ? null : b`: a value that may be null or a double is boxed first.
     const usd = this.usd
     if (Number.isNaN(usd)) scratch.notionalUsd = null
     else scratch.notionalUsd = usd
-    scratch.side = SIDES[side]!
-    series.trade(scratch)
+    scratch.side = SIDES[this.side]!
   }
 
   /** Is the event being placed the same as row k of the group (as dropDuplicates' identity)? */

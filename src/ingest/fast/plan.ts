@@ -23,7 +23,7 @@ import { type InputStats, Ledger } from '../ledger.js'
 import type { Member } from '../open.js'
 import { readEvents } from '../read.js'
 import { type FoldResult, type FoldWindow, SAMPLES, TradeFold } from './fold.js'
-import { FoldPool } from './pool.js'
+import { autoThreads, FoldPool } from './pool.js'
 import { type FoldTask, fastReaderOf, runFoldTask } from './task.js'
 
 /** What the consumer of the timeline folds into, and its selection (which the fold applies too). */
@@ -69,7 +69,8 @@ export interface FoldContext {
   target: FoldTarget
   ledger: Ledger
   options: SourceOptions
-  threads: number
+  /** Threads asked for; undefined: chosen from the cores and the work (`autoThreads`). */
+  threads: number | undefined
   sortWindow: number
   onBytes?: (n: number) => void
 }
@@ -95,6 +96,27 @@ const settle = (result: Promise<FoldResult>): Promise<Settled> =>
     (error: unknown) => ({ ok: false, error }),
   )
 
+/** The selection as it applies to one trade input of one series. */
+export function foldWindow(layout: FastTrades, selection: Selection): FoldWindow {
+  // --market and --exchange as they apply to the whole input (its one series); time per row.
+  const keeps = selects({ markets: selection.markets, exchanges: selection.exchanges })
+  const excluded =
+    keeps !== null &&
+    !keeps({
+      ts: 0,
+      exchange: layout.exchange,
+      symbol: layout.symbol,
+      market: layout.market,
+      kind: 'trade',
+      source: layout.source,
+      price: 0,
+      amount: 0,
+      notionalUsd: null,
+      side: 'unknown',
+    })
+  return { from: selection.from, to: selection.to, excluded }
+}
+
 export class FoldPlan {
   private readonly pool: FoldPool
   private readonly planned: Planned[] = []
@@ -109,7 +131,8 @@ export class FoldPlan {
     private readonly context: FoldContext,
   ) {
     const bytes = inputs.reduce((n, i) => n + (i.member.size ?? RANGE_BYTES), 0)
-    const threads = bytes >= WORKER_MIN_BYTES ? context.threads : 1
+    const threads =
+      context.threads === undefined ? autoThreads(bytes) : bytes >= WORKER_MIN_BYTES ? context.threads : 1
     this.pool = new FoldPool(threads)
     // Fewer compressed inputs than threads: each is inflated here (zlib on the thread pool) and
     // parsed by the workers in blocks, at the speed of inflate; more: each goes whole to a thread
@@ -118,25 +141,9 @@ export class FoldPlan {
     const compressed = inputs.filter((i) => i.member.path !== i.file || i.member.size === null)
     const inBlocks = this.pool.workerThreads >= 2 && compressed.length < threads
     const selection = context.target.selection
-    // --market and --exchange as they apply to the whole input (its one series); time per row.
-    const keeps = selects({ markets: selection.markets, exchanges: selection.exchanges })
     for (const input of inputs) {
       const layout = input.reader.fast!
-      const excluded =
-        keeps !== null &&
-        !keeps({
-          ts: 0,
-          exchange: layout.exchange,
-          symbol: layout.symbol,
-          market: layout.market,
-          kind: 'trade',
-          source: layout.source,
-          price: 0,
-          amount: 0,
-          notionalUsd: null,
-          side: 'unknown',
-        })
-      const window: FoldWindow = { from: selection.from, to: selection.to, excluded }
+      const window = foldWindow(layout, selection)
       const base = {
         input: input.stats.index,
         file: input.file,
@@ -403,6 +410,12 @@ export function joinRanges(
 
 /** An input's counts and bad rows, as the timeline would have left them. */
 function commit(fold: TradeFold, stats: InputStats, ledger: Ledger, layout: FastTrades): void {
+  commitCounts(fold, stats, layout)
+  addBadRows(fold, stats, ledger)
+}
+
+/** An input's counts (not its bad rows), as the timeline would have left them. */
+export function commitCounts(fold: TradeFold, stats: InputStats, layout: FastTrades): void {
   stats.rows = fold.rows
   stats.events = fold.events
   stats.duplicates = fold.duplicates
@@ -416,7 +429,10 @@ function commit(fold: TradeFold, stats: InputStats, ledger: Ledger, layout: Fast
     stats.markets.add(layout.market)
     stats.kinds.add('trade')
   }
-  // The first bad rows in line order go through the ledger (printed, sampled); the rest are counted.
+}
+
+/** The first bad rows in line order go through the ledger (printed, sampled); the rest are counted. */
+function addBadRows(fold: TradeFold, stats: InputStats, ledger: Ledger): void {
   const tally = fold.badRows
   const samples = [...tally.samples].sort((a, b) => a.line - b.line).slice(0, SAMPLES)
   const rest = new Map(tally.byCode)
