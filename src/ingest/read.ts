@@ -13,6 +13,7 @@ import type { Located } from '../timeline/event.js'
 import { reorder, requireOrder } from '../timeline/reorder.js'
 import { CSV_OPTIONS, csvErrorCode } from './fast/csv.js'
 import { fastEvents } from './fast/events.js'
+import { fastLineEvents } from './fast/ndjson.js'
 import type { InputStats, Ledger } from './ledger.js'
 
 export const PROBE_BYTES = 64 * 1024
@@ -36,6 +37,8 @@ export async function peek(stream: Readable, name: string, path: string): Promis
     const chunk = await new Promise<Buffer | null>((resolve, reject) => {
       const data = stream.read() as Buffer | null
       if (data !== null) return resolve(data)
+      // Ended already (a stream that reads synchronously can end before anyone listens).
+      if (stream.readableEnded) return resolve(null)
       const cleanup = () => {
         stream.off('readable', onReadable)
         stream.off('end', onEnd)
@@ -205,6 +208,15 @@ async function* parseRows(stream: Readable, options: ReadOptions): AsyncGenerato
     return
   }
   const batchSize = options.batchSize ?? 4096
+  if (options.fast !== false && reader.lineMode && reader.fastLine) {
+    const lines = reader as FileReader & { fastLine: NonNullable<FileReader['fastLine']> }
+    try {
+      yield* fastLineEvents(stream, lines, stats, ledger, options.onBytes, batchSize)
+    } catch (error) {
+      throw cannotRead(error, stats)
+    }
+    return
+  }
   if (options.onBytes) stream.on('data', (chunk: Buffer) => options.onBytes!(chunk.length))
   const rows = reader.lineMode ? wholeLines(stream) : csvRows(stream, options)
   let headerPending = reader.hasHeader

@@ -177,16 +177,8 @@ export function eventFromRecord(r: RecordLike): TimelineEvent {
   }
 }
 
-/**
- * One NDJSON line → event: the fast reader for the lines `cascade timeline` writes, and JSON.parse
- * for every other line (a differential test holds the two to the same events and errors).
- */
-export function eventFromJsonLine(line: string): TimelineEvent {
-  return fastTradeLine(line) ?? eventFromJsonLineGeneric(line)
-}
-
 /** One NDJSON line → event through JSON.parse; BAD_JSON when the line is not a JSON object. */
-export function eventFromJsonLineGeneric(line: string): TimelineEvent {
+export function eventFromJsonLine(line: string): TimelineEvent {
   let value: unknown
   try {
     value = JSON.parse(line)
@@ -199,47 +191,70 @@ export function eventFromJsonLineGeneric(line: string): TimelineEvent {
   return eventFromRecord(value as RecordLike)
 }
 
-// The fast reader of NDJSON trades and liquidations. It reads a line only when it is exactly what
-// the writer makes of a valid event — keys in the writer's order, no space, strings without
-// escapes, numbers that are JSON numbers, every value as eventFromRecord accepts it — and gives up
-// (null: JSON.parse reads the line) at anything else. A line of a million-line timeline took
-// JSON.parse, a record and the checks on it 3 µs; this takes a fraction of that.
+// The fast reader of NDJSON trades and liquidations (FileReader.fastLine), on the line's bytes. It
+// reads a line only when it is exactly what the writer makes of a valid event — keys in the
+// writer's order, no space, ASCII strings without escapes, JSON numbers, every value as
+// eventFromRecord accepts it — and gives up (null: the line is decoded and JSON.parse reads it)
+// at anything else. JSON.parse, a record and the checks on it took 3 µs a line.
 
-/** A JSON number's value where m / 10^k is exact (Clinger's fast path), else Number() of its text. */
 const POW10: readonly number[] = Array.from({ length: 23 }, (_, k) => 10 ** k)
+const ascii = (text: string) => Buffer.from(text, 'latin1')
+const TS = ascii('{"ts":')
+const EXCHANGE = ascii(',"exchange":')
+const SYMBOL = ascii(',"symbol":')
+const MARKET = ascii(',"market":')
+const KIND_TRADE = ascii(',"kind":"trade","source":')
+const KIND_LIQUIDATION = ascii(',"kind":"liquidation","source":')
+const PRICE = ascii(',"price":')
+const AMOUNT = ascii(',"amount":')
+const NOTIONAL = ascii(',"notionalUsd":')
+const NULL = ascii('null')
+const SIDE = ascii(',"side":')
+const ID = ascii(',"id":')
+const SIDES = ['buy', 'sell', 'unknown', 'long', 'short'] as const
 
-/** Reads one line; `at` is where it has got to. */
-class LineReader {
+/** Node's ASCII decoder without argument checks (what toString('latin1', …) calls). */
+type Latin1 = Buffer & { latin1Slice(start: number, end: number): string }
+
+/** Reads one line's bytes; `at` is where it has got to, `end` where the line ends. */
+class LineBytes {
+  b: Buffer = Buffer.alloc(0)
   at = 0
-  line = ''
+  end = 0
 
-  /** The literal `text` next (then past it). */
-  literal(text: string): boolean {
-    if (!this.line.startsWith(text, this.at)) return false
-    this.at += text.length
+  /** The bytes `text` next (then past them). */
+  literal(text: Uint8Array): boolean {
+    const b = this.b
+    const at = this.at
+    if (at + text.length > this.end) return false
+    for (let i = 0; i < text.length; i++) if (b[at + i] !== text[i]) return false
+    this.at = at + text.length
     return true
   }
 
-  /** As literal(), for long texts: V8 compares a slice with `===` many times faster than startsWith. */
-  longLiteral(text: string): boolean {
-    if (this.line.slice(this.at, this.at + text.length) !== text) return false
-    this.at += text.length
+  /** As literal(), for long texts (one memcmp). */
+  longLiteral(text: Buffer): boolean {
+    const at = this.at
+    if (at + text.length > this.end) return false
+    if (this.b.compare(text, 0, text.length, at, at + text.length) !== 0) return false
+    this.at = at + text.length
     return true
   }
 
   /** A JSON number next: its value, or NaN when there is none (or it is not finite). */
   number(): number {
-    const line = this.line
+    const b = this.b
+    const end = this.end
     const start = this.at
     let p = start
     let negative = false
-    if (line.charCodeAt(p) === 45) {
+    if (p < end && b[p] === 45) {
       negative = true
       p++
     }
     let m = 0
     let digits = 0
-    let c = line.charCodeAt(p)
+    let c = p < end ? b[p]! : -1
     if (c === 48) {
       p++
       digits = 1
@@ -247,64 +262,69 @@ class LineReader {
       while (c >= 48 && c <= 57) {
         m = m * 10 + (c - 48)
         digits++
-        c = line.charCodeAt(++p)
+        c = ++p < end ? b[p]! : -1
       }
       if (digits === 0) return Number.NaN
     }
     let decimals = 0
-    if (line.charCodeAt(p) === 46) {
-      c = line.charCodeAt(++p)
+    if (p < end && b[p] === 46) {
+      c = ++p < end ? b[p]! : -1
       while (c >= 48 && c <= 57) {
         m = m * 10 + (c - 48)
         decimals++
-        c = line.charCodeAt(++p)
+        c = ++p < end ? b[p]! : -1
       }
       if (decimals === 0) return Number.NaN
     }
+    // Clinger's fast path: m and 10^k exact, so m / 10^k rounds once, as Number() does.
     let exact = digits + decimals <= 15
-    c = line.charCodeAt(p)
+    c = p < end ? b[p]! : -1
     if (c === 101 || c === 69) {
       exact = false
-      c = line.charCodeAt(++p)
-      if (c === 43 || c === 45) c = line.charCodeAt(++p)
+      c = ++p < end ? b[p]! : -1
+      if (c === 43 || c === 45) c = ++p < end ? b[p]! : -1
       if (!(c >= 48 && c <= 57)) return Number.NaN
-      while (c >= 48 && c <= 57) c = line.charCodeAt(++p)
+      while (c >= 48 && c <= 57) c = ++p < end ? b[p]! : -1
     }
     this.at = p
-    const value = exact ? m / POW10[decimals]! : Number(line.slice(start, p))
-    if (exact) return negative ? -value : value
+    if (exact) {
+      const value = m / POW10[decimals]!
+      return negative ? -value : value
+    }
+    const value = Number((b as Latin1).latin1Slice(start, p))
     return Number.isFinite(value) ? value : Number.NaN
   }
 
-  /** A JSON string without escapes or control characters next: its text, or null. */
-  string(last: string): string | null {
-    const line = this.line
-    if (line.charCodeAt(this.at) !== 34) return null
-    const start = this.at + 1
-    let p = start
-    for (;;) {
-      const c = line.charCodeAt(p)
-      if (c === 34) break
-      // An escape, a control character or the end of the line: JSON.parse decides.
-      if (c === 92 || c < 0x20 || Number.isNaN(c)) return null
-      p++
+  /**
+   * A JSON string of printable ASCII without escapes next: where its text ends (the text starts
+   * after the quote at the old `at`), or -1.
+   */
+  string(): number {
+    const b = this.b
+    const end = this.end
+    if (this.at >= end || b[this.at] !== 34) return -1
+    for (let p = this.at + 1; p < end; p++) {
+      const c = b[p]!
+      if (c === 34) {
+        this.at = p + 1
+        return p
+      }
+      // An escape, a control character or anything not ASCII: JSON.parse decides.
+      if (c === 92 || c < 0x20 || c > 0x7e) return -1
     }
-    this.at = p + 1
-    // The same name as the line before: that string again (no copy of the line kept per event).
-    if (p - start === last.length && line.startsWith(last, start)) return last
-    return line.slice(start, p)
+    return -1
   }
 }
 
-const lineReader = new LineReader()
+const bytes = new LineBytes()
 
 /**
- * The text between a line's time and its price as last read, and what it held: every line of one
- * series and kind has the same, so one comparison reads all its names.
+ * The bytes between a line's time and its price as last read, and what they hold: every line of
+ * one series and kind has the same, so one comparison reads all its names.
  */
 const names = {
-  // (No line holds a raw NUL: nothing matches until a line's names have been read.)
-  text: '\u0000',
+  // (No line holds a NUL byte there: nothing matches until a line's names have been read.)
+  bytes: Buffer.from([0]),
   exchange: '',
   symbol: '',
   market: '',
@@ -312,21 +332,29 @@ const names = {
   trade: true,
 }
 
+/** A name (a JSON string) next: its text, or null (empty names are eventFromRecord's to refuse). */
+function name(r: LineBytes): string | null {
+  const start = r.at + 1
+  const end = r.string()
+  if (end <= start) return null
+  return (r.b as Latin1).latin1Slice(start, end)
+}
+
 /** The names of a line from `r.at` (just after the time) to just after `"price":`; false if unusual. */
-function readNames(r: LineReader): boolean {
+function readNames(r: LineBytes): boolean {
   const from = r.at
-  if (!r.literal(',"exchange":')) return false
-  const exchange = r.string(names.exchange)
-  if (!exchange || !r.literal(',"symbol":')) return false
-  const symbol = r.string(names.symbol)
-  if (!symbol || !r.literal(',"market":')) return false
-  const market = r.string(names.market)
-  if (!market) return false
-  const trade = r.literal(',"kind":"trade","source":')
-  if (!trade && !r.literal(',"kind":"liquidation","source":')) return false
-  const source = r.string(names.source)
-  if (!source || !r.literal(',"price":')) return false
-  names.text = r.line.slice(from, r.at)
+  if (!r.literal(EXCHANGE)) return false
+  const exchange = name(r)
+  if (exchange === null || !r.literal(SYMBOL)) return false
+  const symbol = name(r)
+  if (symbol === null || !r.literal(MARKET)) return false
+  const market = name(r)
+  if (market === null) return false
+  const trade = r.literal(KIND_TRADE)
+  if (!trade && !r.literal(KIND_LIQUIDATION)) return false
+  const source = name(r)
+  if (source === null || !r.literal(PRICE)) return false
+  names.bytes = Buffer.from(r.b.subarray(from, r.at))
   names.exchange = exchange
   names.symbol = symbol
   names.market = market
@@ -335,38 +363,49 @@ function readNames(r: LineReader): boolean {
   return true
 }
 
-function fastTradeLine(line: string): TradeEvent | LiquidationEvent | null {
-  const r = lineReader
-  r.line = line
-  r.at = 0
-  if (!r.literal('{"ts":')) return null
+/** A trade or liquidation line as `cascade timeline` writes it → its event; null for any other line. */
+export function eventFromLineBytes(
+  b: Buffer,
+  start: number,
+  end: number,
+): TradeEvent | LiquidationEvent | null {
+  const r = bytes
+  r.b = b
+  r.at = start
+  r.end = end
+  if (!r.literal(TS)) return null
   const ts = r.number()
   if (!(ts >= MS_2000 && ts < MS_2100)) return null
-  if (!r.longLiteral(names.text) && !readNames(r)) return null
+  if (!r.longLiteral(names.bytes) && !readNames(r)) return null
   const trade = names.trade
   const price = r.number()
-  if (Number.isNaN(price) || !r.literal(',"amount":')) return null
+  if (Number.isNaN(price) || !r.literal(AMOUNT)) return null
   const amount = r.number()
-  if (Number.isNaN(amount) || !r.literal(',"notionalUsd":')) return null
+  if (Number.isNaN(amount) || !r.literal(NOTIONAL)) return null
   let notionalUsd: number | null = null
-  if (!r.literal('null')) {
+  if (!r.literal(NULL)) {
     notionalUsd = r.number()
     if (Number.isNaN(notionalUsd)) return null
   } else if (!trade) return null
-  let side: string
-  if (r.literal(',"side":"buy"')) side = 'buy'
-  else if (r.literal(',"side":"sell"')) side = 'sell'
-  else if (r.literal(',"side":"long"')) side = 'long'
-  else if (r.literal(',"side":"short"')) side = 'short'
-  else if (r.literal(',"side":"unknown"')) side = 'unknown'
-  else return null
-  if (trade ? side === 'long' || side === 'short' : side !== 'long' && side !== 'short') return null
-  let id: string | null = null
-  if (r.literal(',"id":')) {
-    id = r.string('')
-    if (id === null) return null
+  if (!r.literal(SIDE)) return null
+  const sideStart = r.at + 1
+  const sideEnd = r.string()
+  if (sideEnd < 0) return null
+  const sideText = (b as Latin1).latin1Slice(sideStart, sideEnd)
+  const side = SIDES.find((s) => s === sideText)
+  if (
+    side === undefined ||
+    (trade ? side === 'long' || side === 'short' : side !== 'long' && side !== 'short')
+  )
+    return null
+  let id = ''
+  if (r.literal(ID)) {
+    const idStart = r.at + 1
+    const idEnd = r.string()
+    if (idEnd < 0) return null
+    id = (b as Latin1).latin1Slice(idStart, idEnd)
   }
-  if (!r.literal('}') || r.at !== line.length) return null
+  if (r.at !== end - 1 || b[r.at] !== 125) return null
   if (trade) {
     const event: TradeEvent = {
       ts,
@@ -514,7 +553,12 @@ export const cascadeTimeline: Source = {
   },
   open(probe): FileReader {
     if (firstJson(probe))
-      return { hasHeader: false, lineMode: true, row: (f) => eventFromJsonLine(f[0] ?? '') }
+      return {
+        hasHeader: false,
+        lineMode: true,
+        fastLine: eventFromLineBytes,
+        row: (f) => eventFromJsonLine(f[0] ?? ''),
+      }
     if (isTimelineCsvHeader(probe.lines[0])) return { hasHeader: true, row: (f) => eventFromCsvRow(f) }
     throw new FatalError(`${probe.name || '<stdin>'}: not a cascade timeline (${describeFirstLine(probe)})`)
   },
