@@ -61,8 +61,12 @@ const wanted = (job) => ONLY === null || ONLY.includes(job)
 const MB = 1e6
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null
 const CORES = Math.min(8, availableParallelism())
-/** Threads cascade chooses on its own for an input this big (fast/pool.ts autoThreads). */
-const cascadeThreads = (bytes) =>
+/**
+ * Threads for a job of this many bytes on both sides: what cascade chooses on a quiet machine
+ * (fast/pool.ts autoThreads: one per 48 MiB, at most the cores). cascade also leaves out cores
+ * other programs keep busy when it chooses on its own; the "threads" lines measure that default.
+ */
+const jobThreads = (bytes) =>
   Number(process.env.CASCADE_THREADS) || Math.max(1, Math.min(CORES, Math.floor(bytes / (48 << 20))))
 
 const median = (xs) => {
@@ -229,13 +233,17 @@ async function singleFiles(dir) {
     await gzipFile(csv, `${csv}.gz`)
     await zipFile(csv, csv.replace(/\.csv$/, '.zip'))
     const csvBytes = statSync(csv).size
-    const threads = cascadeThreads(csvBytes)
+    const threads = jobThreads(csvBytes)
     for (const [label, file] of [
       ['.csv', csv],
       ['.csv.gz', `${csv}.gz`],
       ['.zip', csv.replace(/\.csv$/, '.zip')],
     ]) {
-      const m = await measure(runs, () => cascade(['analyze', file, '--json', '--quiet']), expectRows(rows))
+      const m = await measure(
+        runs,
+        () => cascade(['analyze', file, '--json', '--quiet', '--threads', String(threads)]),
+        expectRows(rows),
+      )
       singles.push({ rows, label, bytes: statSync(file).size, csvBytes, ...m })
       log(`  ${label}: ${fmt(m.seconds)} s, peak RSS ${fmt(m.rss, 0)} MiB`)
     }
@@ -262,18 +270,25 @@ async function singleFiles(dir) {
   }
 }
 
-/** The default thread count against --threads 1 (the default must never be slower). */
+/**
+ * The default thread count against --threads 1 (the default must never be slower) and against all
+ * cores, the runs taken in turn so that the machine's load falls on all three alike.
+ */
 async function threadsAgainstOne(label, path, rows) {
-  const runs = runsFor(true)
-  const auto = await measure(runs, () => cascade(['analyze', path, '--json', '--quiet']), expectRows(rows))
-  const one = await measure(runs, () => cascade(['analyze', path, '--json', '--quiet', '--threads', '1']))
-  const bytes = statSync(path).isDirectory()
-    ? readdirSync(path).reduce((n, f) => n + statSync(join(path, f)).size, 0)
-    : statSync(path).size
+  const variants = [[], ['--threads', '1'], ['--threads', String(CORES)]]
+  const times = variants.map(() => [])
+  for (let i = 0; i < runsFor(true); i++) {
+    for (const [k, extra] of variants.entries()) {
+      const result = await cascade(['analyze', path, '--json', '--quiet', ...extra])
+      expectRows(rows)(result.stdout)
+      times[k].push(result.seconds)
+    }
+  }
+  const [auto, one, all] = times.map(median)
   notes.push(
-    `- threads, ${label}: default (${cascadeThreads(bytes)}) ${fmt(auto.seconds)} s, --threads 1 ${fmt(one.seconds)} s → ${fmt(auto.seconds / one.seconds)} ×`,
+    `- threads, ${label}: default ${fmt(auto)} s, --threads 1 ${fmt(one)} s (default/1 = ${fmt(auto / one)} ×), --threads ${CORES} ${fmt(all)} s`,
   )
-  log(`  default threads ${fmt(auto.seconds)} s, --threads 1 ${fmt(one.seconds)} s`)
+  log(`  default threads ${fmt(auto)} s, --threads 1 ${fmt(one)} s, --threads ${CORES} ${fmt(all)} s`)
 }
 
 async function folders(dir) {
@@ -287,17 +302,17 @@ async function folders(dir) {
   for (const name of readdirSync(folder))
     await zipFile(join(folder, name), join(zips, name.replace(/\.csv$/, '.zip')))
   const bytes = readdirSync(folder).reduce((n, f) => n + statSync(join(folder, f)).size, 0)
-  const threads = cascadeThreads(bytes)
+  const threads = jobThreads(bytes)
   const runs = runsFor(true)
   const csv = await measure(
     runs,
-    () => cascade(['analyze', folder, '--json', '--quiet']),
+    () => cascade(['analyze', folder, '--json', '--quiet', '--threads', String(threads)]),
     expectRows(days * rows),
   )
   log(`  .csv folder: ${fmt(csv.seconds)} s, peak RSS ${fmt(csv.rss, 0)} MiB`)
   const zip = await measure(
     runs,
-    () => cascade(['analyze', zips, '--json', '--quiet']),
+    () => cascade(['analyze', zips, '--json', '--quiet', '--threads', String(threads)]),
     expectRows(days * rows),
   )
   log(`  .zip folder: ${fmt(zip.seconds)} s, peak RSS ${fmt(zip.rss, 0)} MiB`)

@@ -38,12 +38,26 @@ export const WORKER_BYTES = 48 << 20
 
 /**
  * Threads cascade chooses for `bytes` of input (where --threads and CASCADE_THREADS are not
- * given): one per WORKER_BYTES of work, at most the cores this process may use (at most 8). Other
- * programs' load is not subtracted: the scheduler shares the cores among threads, so a second
- * thread still gets its share on a busy machine.
+ * given): one per WORKER_BYTES of work, at most the cores this process may use (at most 8) less
+ * those other programs keep busy right now. On a 2-core machine shared with other busy programs a
+ * second thread ran no faster and cost its start-up and the joining (measured: 60 daily files, 3.9 s
+ * with two threads, 3.6 s with one).
  */
 export function autoThreads(bytes: number): number {
-  return Math.max(1, Math.min(usableCores(), Math.floor(bytes / WORKER_BYTES)))
+  return Math.max(1, Math.min(usableCores() - busyCores(), Math.floor(bytes / WORKER_BYTES)))
+}
+
+/**
+ * Cores other programs are using at this moment: the tasks running or waiting to run (Linux's
+ * /proc/loadavg, fourth field), less this one. 0 where that cannot be read.
+ */
+export function busyCores(): number {
+  try {
+    const running = Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[3]?.split('/')[0])
+    return Number.isInteger(running) ? Math.max(0, running - 1) : 0
+  } catch {
+    return 0
+  }
 }
 
 /** Cores this process may use: its CPU affinity, and a container's CPU quota (cgroup v2) if lower. */
