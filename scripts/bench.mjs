@@ -1,24 +1,43 @@
 #!/usr/bin/env node
 /**
- * `npm run bench` (builds first): how fast `cascade analyze` reads, measured against DuckDB and
- * zlib in the same run (DESIGN §9, issue 5). Generates deterministic Binance USD-M aggTrades files
- * of 1 M, 3 M (≈ 200 MB) and 10 M rows into a temporary directory (deleted afterwards), runs
- * `cascade analyze --json` on each as .csv, .csv.gz and .zip, and prints wall time, MB/s, rows/s
- * and the child's peak RSS; the same 1-second bars in DuckDB (2 threads, read_csv + GROUP BY
- * second) and the ratio; inflating the .gz with zlib alone and the ratio; and `cascade analyze` of
- * one year of 1-minute cascade-bars (525,600 rows). Medians of several runs.
+ * `npm run bench` (builds first): cascade against DuckDB on the jobs users run (DESIGN §9, issues
+ * 5, 13 and 15). Generates deterministic Binance USD-M aggTrades data into a temporary directory
+ * (deleted afterwards) and times, end to end (process start to exit, median of several runs, with
+ * each process's peak RSS):
  *
- *   npm run bench                  # everything (a few minutes; ~2 GB of temporary files)
- *   npm run bench -- --quick       # the 1 M-row case only
- *   node scripts/bench.mjs --runs 5 --keep   # more runs; keep the temporary files
+ * - single files of 1 M, 3 M and 10 M rows as .csv, .csv.gz and .zip: `cascade analyze --json`;
+ *   DuckDB making the same 1-second bars from the .csv; zlib inflating the .gz alone;
+ * - a folder of 60 daily files of 200k rows (12 M rows), as .csv and as .zip: `cascade analyze DIR`;
+ *   DuckDB's bars over the glob of the .csv files; and a folder of 365 small days (memory);
+ * - `cascade timeline` of 1 M rows to NDJSON against DuckDB's COPY … TO (FORMAT JSON);
+ * - `cascade analyze` of that NDJSON against DuckDB's read_json → 1-second bars;
+ * - the pipe `cascade timeline F | cascade analyze -` against `cascade analyze F`;
+ * - the default thread count against --threads 1;
+ * - hostile input: 400k rows at one millisecond, zips of N copies of one day;
+ * - one year of 1-minute cascade-bars.
  *
- * Environment passed to cascade as is (CASCADE_THREADS=1 measures one thread).
+ * DuckDB always runs as a whole process too (scripts/bench-duckdb.mjs: start Node, load
+ * @duckdb/node-api, query, result), with the thread count cascade uses for the job.
+ *
+ *   npm run bench                       # everything (about 15 minutes; ~3 GB of temporary files)
+ *   npm run bench -- --quick            # small sizes, one run each (about 2 minutes)
+ *   node scripts/bench.mjs --runs 5 --keep --only folder,timeline
+ *
+ * Environment is passed to cascade as is (CASCADE_THREADS=1 measures one thread everywhere).
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs'
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import { availableParallelism, cpus, tmpdir } from 'node:os'
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  openSync,
+  readdirSync,
+  statSync,
+} from 'node:fs'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { fileURLToPath } from 'node:url'
@@ -26,74 +45,87 @@ import { createGunzip, createGzip } from 'node:zlib'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const BIN = join(ROOT, 'bin/cascade.js')
+const DUCK = join(ROOT, 'scripts/bench-duckdb.mjs')
+const GEN = join(ROOT, 'scripts/gen-aggtrades.mjs')
 const args = process.argv.slice(2)
 const quick = args.includes('--quick')
 const keep = args.includes('--keep')
-const runsArg = args.indexOf('--runs')
-const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : null
-const SIZES = quick ? [1_000_000] : [1_000_000, 3_000_000, 10_000_000]
+const option = (name) => {
+  const at = args.indexOf(name)
+  return at >= 0 ? args[at + 1] : undefined
+}
+const RUNS = option('--runs') ? Number(option('--runs')) : null
+const ONLY = option('--only')?.split(',') ?? null
+const runsFor = (heavy) => RUNS ?? (quick ? 1 : heavy ? 3 : 5)
+const wanted = (job) => ONLY === null || ONLY.includes(job)
 const MB = 1e6
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null
+const CORES = Math.min(8, availableParallelism())
+/**
+ * Threads for a job of this many bytes on both sides: what cascade chooses on a quiet machine
+ * (fast/pool.ts autoThreads: one per 48 MiB, at most the cores). cascade also leaves out cores
+ * other programs keep busy when it chooses on its own; the "threads" lines measure that default.
+ */
+const jobThreads = (bytes) =>
+  Number(process.env.CASCADE_THREADS) || Math.max(1, Math.min(CORES, Math.floor(bytes / (48 << 20))))
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b)
   const m = s.length >> 1
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
 }
-const fmt = (x, digits = 2) => x.toFixed(digits)
-const rowsLabel = (n) => `${n / 1e6} M`
+const fmt = (x, digits = 2) => (x === null || x === undefined ? '—' : x.toFixed(digits))
 const log = (text) => process.stderr.write(`${text}\n`)
 
-/** Run `cascade ARGS` as a user would; wall seconds, the child's peak RSS (MiB) and its stdout. */
-async function runCascade(cascadeArgs) {
-  // The child's own peak RSS: /usr/bin/time where there is one, else the child reports it at exit.
-  const command = TIME
-    ? [TIME, ['-f', 'RSS_KIB=%M', process.execPath, BIN, ...cascadeArgs]]
-    : [
-        process.execPath,
-        [
-          '--input-type=module',
-          '-e',
-          `process.on('exit', () => process.stderr.write('\\nRSS_KIB=' + process.resourceUsage().maxRSS + '\\n'))
-           const { main } = await import(${JSON.stringify(join(ROOT, 'dist/cli/main.js'))})
-           await main([process.argv[0], 'cascade', ...process.argv.slice(1)])`,
-          ...cascadeArgs,
-        ],
-      ]
+/**
+ * Run a process as a user would: wall seconds, its peak RSS (MiB) and stdout. `shell`: a pipeline
+ * (peak RSS then unknown).
+ */
+async function run(command, commandArgs, { shell = false, stdoutFile = null } = {}) {
+  const timed =
+    TIME && !shell ? [TIME, ['-f', 'RSS_KIB=%M', command, ...commandArgs]] : [command, commandArgs]
   const started = process.hrtime.bigint()
-  const child = spawn(command[0], command[1], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  // Output to a file, as a user's `> file` (collecting it here would slow the child down).
+  const stdout = stdoutFile === null ? 'pipe' : openSync(stdoutFile, 'w')
+  const child = spawn(timed[0], timed[1], {
+    stdio: ['ignore', stdout, 'pipe'],
     env: { ...process.env, NO_COLOR: '1' },
+    shell,
   })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (d) => {
-    stdout += d
+  let out = ''
+  let err = ''
+  child.stdout?.setEncoding('utf8').on('data', (d) => {
+    out += d
   })
   child.stderr.setEncoding('utf8').on('data', (d) => {
-    stderr += d
+    err += d
   })
   const [code] = await once(child, 'close')
+  if (typeof stdout === 'number') closeSync(stdout)
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
-  const rss = /RSS_KIB=(\d+)/.exec(stderr)
-  if (code !== 0 || !rss) throw new Error(`cascade ${cascadeArgs.join(' ')} exited with ${code}:\n${stderr}`)
-  return { seconds, rssMiB: Number(rss[1]) / 1024, stdout }
+  if (code !== 0) throw new Error(`${command} ${commandArgs.join(' ')} exited with ${code}:\n${err}`)
+  const rss = /RSS_KIB=(\d+)/.exec(err)
+  return { seconds, rssMiB: rss ? Number(rss[1]) / 1024 : null, stdout: out }
 }
 
-async function timed(fn) {
-  const started = process.hrtime.bigint()
-  const result = await fn()
-  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, result }
+/** Median wall time and the largest peak RSS of `runs` runs; `check` looks at each run's stdout. */
+async function measure(runs, start, check = () => {}) {
+  const times = []
+  const rss = []
+  for (let i = 0; i < runs; i++) {
+    const result = await start()
+    check(result.stdout)
+    times.push(result.seconds)
+    if (result.rssMiB !== null) rss.push(result.rssMiB)
+  }
+  return { seconds: median(times), rss: rss.length ? Math.max(...rss) : null, runs }
 }
 
-/** The 1-second bars `cascade bars` makes from USD-M aggTrades, in DuckDB. */
-export function duckdbBarsSql(csv) {
-  return `SELECT transact_time // 1000 * 1000 AS ts,
-    arg_min(price, agg_trade_id) AS open, max(price) AS high, min(price) AS low,
-    arg_max(price, agg_trade_id) AS close, sum(quantity) AS volume, sum(price * quantity) AS volumeUsd,
-    sum(CASE WHEN is_buyer_maker THEN 0 ELSE price * quantity END) AS takerBuyUsd, count(*) AS trades
-  FROM read_csv('${csv.replaceAll("'", "''")}', header = true)
-  GROUP BY ALL ORDER BY ts`
+const cascade = (cascadeArgs, options) => run(process.execPath, [BIN, ...cascadeArgs], options)
+const duckdb = (threads, ...duckArgs) => run(process.execPath, [DUCK, String(threads), ...duckArgs])
+
+function generate(rows, path, ...extra) {
+  execFileSync(process.execPath, [GEN, String(rows), path, ...extra])
 }
 
 async function gzipFile(from, to) {
@@ -110,13 +142,38 @@ async function zipFile(from, to) {
 
 /** Inflate a .gz with zlib alone (1 MiB chunks), discarding the text: the floor for .csv.gz. */
 async function inflateAlone(gz) {
+  const started = process.hrtime.bigint()
   let bytes = 0
   const gunzip = createGunzip({ chunkSize: 1 << 20 })
   gunzip.on('data', (chunk) => {
     bytes += chunk.length
   })
   await pipeline(createReadStream(gz, { highWaterMark: 1 << 20 }), gunzip)
-  return bytes
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, bytes }
+}
+
+const day = (i) => new Date(Date.UTC(2025, 0, 1) + i * 86_400_000).toISOString().slice(0, 10)
+
+/** `days` daily aggTrades files of `rows` rows each spread over the whole day, as Binance names them. */
+async function dailyFolder(dir, days, rows) {
+  await mkdir(dir, { recursive: true })
+  for (let i = 0; i < days; i++)
+    generate(
+      rows,
+      join(dir, `BTCUSDT-aggTrades-${day(i)}.csv`),
+      '--start',
+      day(i),
+      '--span',
+      '24',
+      '--seed',
+      String(i + 1),
+    )
+}
+
+/** The rows cascade read, from its --json report. */
+const rowsRead = (stdout) => JSON.parse(stdout).inputs.reduce((n, i) => n + i.rows, 0)
+const expectRows = (rows) => (stdout) => {
+  if (rowsRead(stdout) !== rows) throw new Error(`read ${rowsRead(stdout)} rows, expected ${rows}`)
 }
 
 /** One year of 1-minute cascade-bars of one series (deterministic random walk). */
@@ -159,8 +216,282 @@ async function writeYearOfBars(path) {
   await once(out, 'finish')
 }
 
-function verdict(ok) {
-  return ok ? 'met' : 'MISSED'
+/** Jobs measured against DuckDB: { job, cascade, duckdb, threads, target, goal }. */
+const jobs = []
+/** Other lines of the report. */
+const notes = []
+const singles = []
+
+async function singleFiles(dir) {
+  for (const rows of quick ? [1_000_000] : [1_000_000, 3_000_000, 10_000_000]) {
+    const runs = runsFor(rows >= 3_000_000)
+    const sizeDir = join(dir, `single-${rows}`)
+    await mkdir(sizeDir)
+    const csv = join(sizeDir, 'BTCUSDT-aggTrades-2026-02-05.csv')
+    log(`${rows / 1e6} M rows, one file: generating…`)
+    generate(rows, csv)
+    await gzipFile(csv, `${csv}.gz`)
+    await zipFile(csv, csv.replace(/\.csv$/, '.zip'))
+    const csvBytes = statSync(csv).size
+    const threads = jobThreads(csvBytes)
+    for (const [label, file] of [
+      ['.csv', csv],
+      ['.csv.gz', `${csv}.gz`],
+      ['.zip', csv.replace(/\.csv$/, '.zip')],
+    ]) {
+      const m = await measure(
+        runs,
+        () => cascade(['analyze', file, '--json', '--quiet', '--threads', String(threads)]),
+        expectRows(rows),
+      )
+      singles.push({ rows, label, bytes: statSync(file).size, csvBytes, ...m })
+      log(`  ${label}: ${fmt(m.seconds)} s, peak RSS ${fmt(m.rss, 0)} MiB`)
+    }
+    const duck = await measure(runs, () => duckdb(threads, 'bars', csv))
+    log(`  DuckDB (${threads} threads): ${fmt(duck.seconds)} s`)
+    const inflations = []
+    for (let run = 0; run < runs; run++) inflations.push((await inflateAlone(`${csv}.gz`)).seconds)
+    const inflate = median(inflations)
+    log(`  zlib inflate alone: ${fmt(inflate)} s`)
+    const plain = singles.find((s) => s.rows === rows && s.label === '.csv')
+    const goal = { 3000000: 0.8, 10000000: 1.0 }[rows]
+    jobs.push({
+      job: `one file, ${rows / 1e6} M rows (.csv, ${fmt(csvBytes / MB, 0)} MB)`,
+      cascade: plain,
+      duckdb: duck,
+      threads,
+      goal,
+    })
+    notes.push(
+      `- ${rows / 1e6} M rows: .csv.gz ${fmt(singles.find((s) => s.rows === rows && s.label === '.csv.gz').seconds)} s against zlib inflating alone ${fmt(inflate)} s`,
+    )
+    if (rows === 3_000_000 && wanted('threads')) await threadsAgainstOne('one file, 3 M rows', csv, rows)
+    if (!keep) await rm(sizeDir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * The default thread count against --threads 1 (the default must never be slower) and against all
+ * cores, the runs taken in turn so that the machine's load falls on all three alike.
+ */
+async function threadsAgainstOne(label, path, rows) {
+  const variants = [[], ['--threads', '1'], ['--threads', String(CORES)]]
+  const times = variants.map(() => [])
+  for (let i = 0; i < runsFor(true); i++) {
+    for (const [k, extra] of variants.entries()) {
+      const result = await cascade(['analyze', path, '--json', '--quiet', ...extra])
+      expectRows(rows)(result.stdout)
+      times[k].push(result.seconds)
+    }
+  }
+  const [auto, one, all] = times.map(median)
+  notes.push(
+    `- threads, ${label}: default ${fmt(auto)} s, --threads 1 ${fmt(one)} s (default/1 = ${fmt(auto / one)} ×), --threads ${CORES} ${fmt(all)} s`,
+  )
+  log(`  default threads ${fmt(auto)} s, --threads 1 ${fmt(one)} s, --threads ${CORES} ${fmt(all)} s`)
+}
+
+async function folders(dir) {
+  const days = quick ? 10 : 60
+  const rows = 200_000
+  const folder = join(dir, 'days-csv')
+  const zips = join(dir, 'days-zip')
+  log(`${days} daily files of ${rows / 1000}k rows: generating…`)
+  await dailyFolder(folder, days, rows)
+  await mkdir(zips)
+  for (const name of readdirSync(folder))
+    await zipFile(join(folder, name), join(zips, name.replace(/\.csv$/, '.zip')))
+  const bytes = readdirSync(folder).reduce((n, f) => n + statSync(join(folder, f)).size, 0)
+  const threads = jobThreads(bytes)
+  const runs = runsFor(true)
+  const csv = await measure(
+    runs,
+    () => cascade(['analyze', folder, '--json', '--quiet', '--threads', String(threads)]),
+    expectRows(days * rows),
+  )
+  log(`  .csv folder: ${fmt(csv.seconds)} s, peak RSS ${fmt(csv.rss, 0)} MiB`)
+  const zip = await measure(
+    runs,
+    () => cascade(['analyze', zips, '--json', '--quiet', '--threads', String(threads)]),
+    expectRows(days * rows),
+  )
+  log(`  .zip folder: ${fmt(zip.seconds)} s, peak RSS ${fmt(zip.rss, 0)} MiB`)
+  const duck = await measure(runs, () => duckdb(threads, 'bars', join(folder, '*.csv')))
+  log(`  DuckDB (${threads} threads): ${fmt(duck.seconds)} s, peak RSS ${fmt(duck.rss, 0)} MiB`)
+  const label = `${days} daily files, ${(days * rows) / 1e6} M rows (${fmt(bytes / MB, 0)} MB)`
+  jobs.push({ job: `folder of ${label}, .csv`, cascade: csv, duckdb: duck, threads, goal: 0.8 })
+  jobs.push({
+    job: `folder of ${label}, .zip (DuckDB on the .csv)`,
+    cascade: zip,
+    duckdb: duck,
+    threads,
+    goal: 1.0,
+  })
+  if (!quick && wanted('threads')) await threadsAgainstOne(`${days}-day folder`, folder, days * rows)
+  if (!keep) await rm(zips, { recursive: true, force: true })
+  // A year of small days: memory must not grow with the number of days.
+  const yearDays = quick ? 60 : 365
+  const small = join(dir, 'year-csv')
+  log(`${yearDays} small daily files (20k rows): generating…`)
+  await dailyFolder(small, yearDays, 20_000)
+  const year = await measure(
+    1,
+    () => cascade(['analyze', small, '--json', '--quiet']),
+    expectRows(yearDays * 20_000),
+  )
+  log(`  ${yearDays}-day folder: ${fmt(year.seconds)} s, peak RSS ${fmt(year.rss, 0)} MiB`)
+  notes.push(
+    `- ${yearDays} small daily files (20k rows each): ${fmt(year.seconds)} s, peak RSS ${fmt(year.rss, 0)} MiB; the ${days}-day folder peaked at ${fmt(csv.rss, 0)} MiB`,
+  )
+  jobs.memory = { year, days: csv, yearDays, dayCount: days }
+  if (!keep) await rm(small, { recursive: true, force: true })
+  return folder
+}
+
+async function pipelines(dir) {
+  const rows = quick ? 200_000 : 1_000_000
+  const sub = join(dir, 'pipe')
+  await mkdir(sub)
+  const csv = join(sub, 'BTCUSDT-aggTrades-2026-02-05.csv')
+  const ndjson = join(sub, 'timeline.ndjson')
+  generate(rows, csv)
+  const runs = runsFor(false)
+  log(`timeline of ${rows / 1e6} M rows…`)
+  const write = await measure(runs, () =>
+    run(process.execPath, [BIN, 'timeline', csv, '--quiet'], { stdoutFile: ndjson }),
+  )
+  const duckOut = join(sub, 'duckdb.ndjson')
+  const duckWrite = await measure(runs, () => duckdb(1, 'timeline', csv, duckOut))
+  log(`  cascade ${fmt(write.seconds)} s, DuckDB ${fmt(duckWrite.seconds)} s`)
+  jobs.push({
+    job: `\`cascade timeline\`, ${rows / 1e6} M rows → NDJSON`,
+    cascade: write,
+    duckdb: duckWrite,
+    threads: 1,
+    goal: 1.0,
+  })
+  const read = await measure(runs, () => cascade(['analyze', ndjson, '--json', '--quiet']), expectRows(rows))
+  const duckRead = await measure(runs, () => duckdb(1, 'bars-json', ndjson))
+  log(`  analyze NDJSON: cascade ${fmt(read.seconds)} s, DuckDB ${fmt(duckRead.seconds)} s`)
+  jobs.push({
+    job: `\`cascade analyze\` of that NDJSON (${rows / 1e6} M events)`,
+    cascade: read,
+    duckdb: duckRead,
+    threads: 1,
+    goal: 2.0,
+  })
+  const q = (path) => `'${path.replaceAll("'", "'\\''")}'`
+  const node = q(process.execPath)
+  const pipe = await measure(
+    runs,
+    () =>
+      run(`${node} ${q(BIN)} timeline ${q(csv)} --quiet | ${node} ${q(BIN)} analyze - --json --quiet`, [], {
+        shell: true,
+      }),
+    expectRows(rows),
+  )
+  const direct = await measure(runs, () => cascade(['analyze', csv, '--json', '--quiet']), expectRows(rows))
+  log(`  pipe ${fmt(pipe.seconds)} s, direct ${fmt(direct.seconds)} s`)
+  notes.push(
+    `- \`cascade timeline F | cascade analyze -\`, ${rows / 1e6} M rows: ${fmt(pipe.seconds)} s (target ≤ 3 s at 1 M rows); \`cascade analyze F\` ${fmt(direct.seconds)} s`,
+  )
+  jobs.pipe = pipe
+  if (!keep) await rm(sub, { recursive: true, force: true })
+}
+
+async function hostile(dir) {
+  const sub = join(dir, 'hostile')
+  await mkdir(sub)
+  const rows = quick ? 100_000 : 400_000
+  const same = join(sub, 'BTCUSDT-aggTrades-2026-09-17.csv')
+  let text = 'agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker\n'
+  for (let i = 0; i < rows; i++) text += `${i},100.0,0.1,${i},${i},1789655280294,false\n`
+  await writeFile(same, text)
+  const oneMs = await measure(
+    runsFor(false),
+    () => cascade(['analyze', same, '--json', '--quiet']),
+    expectRows(rows),
+  )
+  notes.push(`- ${rows / 1000}k rows at one millisecond: ${fmt(oneMs.seconds)} s (issue 15: < 2 s for 400k)`)
+  log(`  ${rows / 1000}k rows at one millisecond: ${fmt(oneMs.seconds)} s`)
+  const { default: yazl } = await import('yazl')
+  const dayText = await readFile(join(ROOT, 'fixtures/binance-aggtrades/BTCUSDT-aggTrades-2026-09-17.csv'))
+  const copies = []
+  for (const n of quick ? [100, 200] : [100, 200, 400, 800]) {
+    const zip = new yazl.ZipFile()
+    for (let k = 0; k < n; k++) zip.addBuffer(dayText, `copy${k}/BTCUSDT-aggTrades-2026-09-17.csv`)
+    zip.end()
+    const path = join(sub, `copies-${n}.zip`)
+    await pipeline(zip.outputStream, createWriteStream(path))
+    const m = await measure(runsFor(false), () => cascade(['analyze', path, '--json', '--quiet']))
+    copies.push(`${n}: ${fmt(m.seconds)} s`)
+  }
+  notes.push(`- a zip of N copies of one day (issue 15: linear): ${copies.join(', ')}`)
+  log(`  copies ${copies.join(', ')}`)
+  if (!keep) await rm(sub, { recursive: true, force: true })
+}
+
+async function yearOfBars(dir) {
+  const bars = join(dir, 'bars-2025-1m.csv')
+  await writeYearOfBars(bars)
+  const m = await measure(
+    runsFor(true),
+    () => cascade(['analyze', bars, '--json', '--quiet']),
+    expectRows(525_600),
+  )
+  notes.push(
+    `- one year of 1-minute cascade-bars (525,600 rows, ${fmt(statSync(bars).size / MB, 0)} MB): ${fmt(m.seconds)} s, peak RSS ${fmt(m.rss, 0)} MiB`,
+  )
+}
+
+function report() {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU'
+  const lines = ['']
+  lines.push(
+    `cascade bench — Node ${process.version}, ${availableParallelism()} cores (${cpu}), load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} at the end${quick ? ', QUICK' : ''}`,
+  )
+  lines.push(
+    'Wall time end to end (process start to exit), median; peak RSS of the process. DuckDB as a whole process.',
+  )
+  if (jobs.length > 0) {
+    lines.push('')
+    lines.push(
+      '| job | threads | cascade s | DuckDB s | ratio | target | cascade peak MiB | DuckDB peak MiB |',
+    )
+    lines.push('|---|---:|---:|---:|---:|---|---:|---:|')
+    for (const j of jobs) {
+      const ratio = j.cascade.seconds / j.duckdb.seconds
+      const target = j.goal === undefined ? '' : `≤ ${fmt(j.goal, 1)} × ${ratio <= j.goal ? 'met' : 'MISSED'}`
+      lines.push(
+        `| ${j.job} | ${j.threads} | ${fmt(j.cascade.seconds)} | ${fmt(j.duckdb.seconds)} | ${fmt(ratio)} × | ${target} | ${fmt(j.cascade.rss, 0)} | ${fmt(j.duckdb.rss, 0)} |`,
+      )
+    }
+  }
+  if (singles.length > 0) {
+    lines.push('')
+    lines.push('| rows | input | file MB | seconds | MB/s | rows/s | peak RSS MiB | runs |')
+    lines.push('|---:|---|---:|---:|---:|---:|---:|---:|')
+    for (const r of singles) {
+      lines.push(
+        `| ${r.rows / 1e6} M | ${r.label} | ${fmt(r.bytes / MB, 1)} | ${fmt(r.seconds)} | ${fmt(r.csvBytes / MB / r.seconds, 0)} | ` +
+          `${fmt(r.rows / r.seconds / 1e6, 2)} M | ${fmt(r.rss, 0)} | ${r.runs} |`,
+      )
+    }
+  }
+  if (jobs.memory) {
+    const { year, days, yearDays, dayCount } = jobs.memory
+    const growth = year.rss / days.rss - 1
+    notes.push(
+      `- ${yearDays}-day folder peak RSS within 20 % of the ${dayCount}-day folder's: ${fmt(growth * 100, 0)} % — ${growth <= 0.2 ? 'met' : 'MISSED'}; ${dayCount}-day folder ≤ 300 MiB: ${fmt(days.rss, 0)} MiB — ${days.rss <= 300 ? 'met' : 'MISSED'}`,
+    )
+  }
+  if (jobs.pipe && !quick)
+    notes.push(`- pipe of 1 M rows ≤ 3 s: ${jobs.pipe.seconds <= 3 ? 'met' : 'MISSED'}`)
+  lines.push('')
+  lines.push(...notes)
+  process.stdout.write(`${lines.join('\n')}\n`)
 }
 
 async function main() {
@@ -168,165 +499,16 @@ async function main() {
     throw new Error('build first: npm run build (npm run bench does)')
   const dir = await mkdtemp(join(tmpdir(), 'cascade-bench-'))
   log(`cascade bench: temporary files in ${dir}${keep ? ' (kept)' : ''}`)
-  const table = []
-  const duck = new Map()
-  const inflate = new Map()
-  let duckdb = null
   try {
-    try {
-      const { DuckDBInstance } = await import('@duckdb/node-api')
-      const instance = await DuckDBInstance.create(':memory:', { threads: '2' })
-      duckdb = await instance.connect()
-    } catch (error) {
-      log(`DuckDB not available (${error.message}); its comparison is left out`)
-    }
-    for (const rows of SIZES) {
-      const runs = RUNS ?? (rows >= 3_000_000 ? 3 : 5)
-      // A directory per size: the files keep Binance's names (the symbol comes from the name).
-      const sizeDir = join(dir, String(rows))
-      await mkdir(sizeDir)
-      const csv = join(sizeDir, 'BTCUSDT-aggTrades-2026-02-05.csv')
-      log(`${rowsLabel(rows)} rows: generating…`)
-      execFileSync(process.execPath, [join(ROOT, 'scripts/gen-aggtrades.mjs'), String(rows), csv])
-      await gzipFile(csv, `${csv}.gz`)
-      await zipFile(csv, csv.replace(/\.csv$/, '.zip'))
-      const csvBytes = statSync(csv).size
-      for (const [label, file] of [
-        ['.csv', csv],
-        ['.csv.gz', `${csv}.gz`],
-        ['.zip', csv.replace(/\.csv$/, '.zip')],
-      ]) {
-        const times = []
-        const rss = []
-        for (let run = 0; run < runs; run++) {
-          const result = await runCascade(['analyze', file, '--json', '--quiet'])
-          const report = JSON.parse(result.stdout)
-          if (report.inputs[0].rows !== rows)
-            throw new Error(`${file}: read ${report.inputs[0].rows} rows, expected ${rows}`)
-          times.push(result.seconds)
-          rss.push(result.rssMiB)
-        }
-        const seconds = median(times)
-        table.push({
-          rows,
-          label,
-          bytes: statSync(file).size,
-          csvBytes,
-          seconds,
-          rss: Math.max(...rss),
-          runs,
-        })
-        log(`  ${label}: ${fmt(seconds)} s, peak RSS ${fmt(Math.max(...rss), 0)} MiB`)
-      }
-      if (duckdb) {
-        const times = []
-        for (let run = 0; run < runs; run++) {
-          const { seconds, result } = await timed(() => duckdb.runAndReadAll(duckdbBarsSql(csv)))
-          if (result.currentRowCount === 0) throw new Error('DuckDB made no bars')
-          times.push(seconds)
-        }
-        duck.set(rows, median(times))
-        log(`  DuckDB: ${fmt(median(times))} s`)
-      }
-      const times = []
-      for (let run = 0; run < runs; run++) {
-        const { seconds, result } = await timed(() => inflateAlone(`${csv}.gz`))
-        if (result !== csvBytes) throw new Error('zlib inflated a different length')
-        times.push(seconds)
-      }
-      inflate.set(rows, median(times))
-      log(`  zlib inflate alone: ${fmt(median(times))} s`)
-      if (!keep) await rm(sizeDir, { recursive: true, force: true })
-    }
-    let year = null
-    if (!quick) {
-      const bars = join(dir, 'bars-2025-1m.csv')
-      await writeYearOfBars(bars)
-      const times = []
-      const rss = []
-      for (let run = 0; run < (RUNS ?? 3); run++) {
-        const result = await runCascade(['analyze', bars, '--json', '--quiet'])
-        if (JSON.parse(result.stdout).inputs[0].rows !== 525_600)
-          throw new Error('the year of bars was not read whole')
-        times.push(result.seconds)
-        rss.push(result.rssMiB)
-      }
-      year = { seconds: median(times), rss: Math.max(...rss), bytes: statSync(bars).size }
-    }
-    report(table, duck, inflate, year)
+    if (wanted('single')) await singleFiles(dir)
+    if (wanted('folder')) await folders(dir)
+    if (wanted('timeline')) await pipelines(dir)
+    if (wanted('hostile')) await hostile(dir)
+    if (wanted('bars') && !quick) await yearOfBars(dir)
+    report()
   } finally {
     if (!keep) await rm(dir, { recursive: true, force: true })
   }
-}
-
-function report(table, duck, inflate, year) {
-  const cpu = cpus()[0]?.model ?? 'unknown CPU'
-  const threads = process.env.CASCADE_THREADS ?? `default (${Math.min(8, availableParallelism())})`
-  const lines = []
-  lines.push('')
-  lines.push(
-    `cascade bench — Node ${process.version}, ${availableParallelism()} cores (${cpu}), cascade threads ${threads}`,
-  )
-  lines.push(
-    '`cascade analyze FILE --json`, wall time end to end (process start to exit), median; MB/s of CSV text',
-  )
-  lines.push('')
-  lines.push('| rows | input | file MB | seconds | MB/s | rows/s | peak RSS MiB | runs |')
-  lines.push('|---:|---|---:|---:|---:|---:|---:|---:|')
-  for (const r of table) {
-    lines.push(
-      `| ${rowsLabel(r.rows)} | ${r.label} | ${fmt(r.bytes / MB, 1)} | ${fmt(r.seconds)} | ${fmt(r.csvBytes / MB / r.seconds, 0)} | ` +
-        `${fmt(r.rows / r.seconds / 1e6, 2)} M | ${fmt(r.rss, 0)} | ${r.runs} |`,
-    )
-  }
-  lines.push('')
-  const find = (rows, label) => table.find((r) => r.rows === rows && r.label === label)
-  for (const rows of [...new Set(table.map((r) => r.rows))]) {
-    const plain = find(rows, '.csv')
-    const gz = find(rows, '.csv.gz')
-    const parts = []
-    if (duck.has(rows)) {
-      parts.push(
-        `DuckDB 1-second bars ${fmt(duck.get(rows))} s → cascade/DuckDB ${fmt(plain.seconds / duck.get(rows))}`,
-      )
-    }
-    parts.push(
-      `zlib inflate alone ${fmt(inflate.get(rows))} s → cascade .csv.gz/inflate ${fmt(gz.seconds / inflate.get(rows))}`,
-    )
-    lines.push(`- ${rowsLabel(rows)} rows: ${parts.join('; ')}`)
-  }
-  if (year) {
-    lines.push(
-      `- one year of 1-minute cascade-bars (525,600 rows, ${fmt(year.bytes / MB, 0)} MB): ${fmt(year.seconds)} s, peak RSS ${fmt(year.rss, 0)} MiB`,
-    )
-  }
-  lines.push('')
-  lines.push('Targets (issue 5):')
-  const three = find(3_000_000, '.csv')
-  if (three && duck.has(3_000_000)) {
-    const ratio = three.seconds / duck.get(3_000_000)
-    lines.push(`- 3 M-row CSV ≤ 0.6 × DuckDB: ${fmt(ratio)} × — ${verdict(ratio <= 0.6)}`)
-  }
-  const threeGz = find(3_000_000, '.csv.gz')
-  if (threeGz) {
-    const ratio = threeGz.seconds / inflate.get(3_000_000)
-    lines.push(`- 3 M-row .csv.gz ≤ 1.2 × zlib inflate alone: ${fmt(ratio)} × — ${verdict(ratio <= 1.2)}`)
-  }
-  const ten = table.filter((r) => r.rows === 10_000_000)
-  const one = table.filter((r) => r.rows === 1_000_000)
-  if (ten.length > 0) {
-    const peak = Math.max(...ten.map((r) => r.rss))
-    const growth = Math.max(...ten.map((r) => r.rss / one.find((o) => o.label === r.label).rss))
-    lines.push(
-      `- peak RSS ≤ 150 MB for 10 M rows: ${fmt(peak * 1.048576, 0)} MB — ${verdict(peak * 1.048576 <= 150)}`,
-    )
-    lines.push(
-      `- 10 M-row RSS within 20 % of 1 M: ${fmt((growth - 1) * 100, 0)} % — ${verdict(growth <= 1.2)}`,
-    )
-  }
-  if (year)
-    lines.push(`- a year of 1-minute bars ≤ 2 s: ${fmt(year.seconds)} s — ${verdict(year.seconds <= 2)}`)
-  process.stdout.write(`${lines.join('\n')}\n`)
 }
 
 await main()

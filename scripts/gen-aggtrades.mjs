@@ -4,7 +4,10 @@ import { once } from 'node:events'
  * Writes a deterministic Binance USD-M aggTrades CSV (with header, as files from 2022-08-11 on)
  * for streaming, memory and speed tests. The same N and seed always give the same bytes.
  *
- *   node scripts/gen-aggtrades.mjs 1000000 /tmp/BTCUSDT-aggTrades-2026-02-05.csv [--seed 42] [--start 2026-02-05]
+ *   node scripts/gen-aggtrades.mjs 1000000 /tmp/BTCUSDT-aggTrades-2026-02-05.csv [--seed 42] [--start 2026-02-05] [--span 24]
+ *
+ * --span H spreads the rows over about H hours (a whole day's file: --span 24); without it rows
+ * come about 4 per 10 ms, as on a busy day.
  *
  * Rows look like the real ones (FORMATS.md §1.2): 3454067270,76988.7,0.037,8089233297,8089233297,1789655280294,false
  * Ids are contiguous, trade ids advance by 1–4 per row, time never goes back, the price walks in 0.1 ticks.
@@ -13,7 +16,7 @@ import { createWriteStream } from 'node:fs'
 
 function usage(message) {
   process.stderr.write(
-    `gen-aggtrades: ${message}\nusage: node scripts/gen-aggtrades.mjs ROWS OUT.csv [--seed N] [--start YYYY-MM-DD]\n`,
+    `gen-aggtrades: ${message}\nusage: node scripts/gen-aggtrades.mjs ROWS OUT.csv [--seed N] [--start YYYY-MM-DD] [--span HOURS]\n`,
   )
   process.exit(2)
 }
@@ -29,11 +32,21 @@ const option = (name, fallback) => {
 }
 const seed = Number(option('--seed', '20260205'))
 const start = Date.parse(`${option('--start', '2026-02-05')}T00:00:00Z`)
+const spanHours = option('--span', null)
 const [rowsText, out] = args
 const rows = Number(rowsText)
 if (!Number.isInteger(rows) || rows < 0) usage('ROWS must be a whole number')
 if (!out) usage('give the output path')
 if (!Number.isFinite(start)) usage('--start must be a date')
+if (spanHours !== null && !(Number(spanHours) > 0)) usage('--span must be a positive number of hours')
+// The widest step between rows that aren't at the same time: 40 ms, or what fills the span (a step
+// is 0 with probability 0.6, else 1 + floor(random * wide): mean 0.4 * (1 + (wide - 1) / 2) ms).
+const wide =
+  spanHours === null
+    ? 40
+    : Math.max(1, Math.round(((0.99 * Number(spanHours) * 3_600_000) / rows / 0.4 - 1) * 2 + 1))
+// Rows stay inside the span (daily files must not overlap the next day's).
+const end = spanHours === null ? Number.POSITIVE_INFINITY : start + Number(spanHours) * 3_600_000 - 1
 
 /** mulberry32: small, fast and the same everywhere. */
 function prng(a) {
@@ -59,7 +72,7 @@ for (let done = 0; done < rows; ) {
   let text = ''
   for (let i = 0; i < n; i++) {
     // ~4 trades per 10 ms keeps a million rows inside one day, like a busy day's file.
-    ts += random() < 0.6 ? 0 : 1 + Math.floor(random() * 40)
+    ts = Math.min(end, ts + (random() < 0.6 ? 0 : 1 + Math.floor(random() * wide)))
     tenths += Math.floor(random() * 7) - 3
     if (tenths < 10) tenths = 10
     const quantity = 1 + Math.floor(random() * (random() < 0.05 ? 50_000 : 1_500))

@@ -300,28 +300,50 @@ export class BarColumns {
     for (const flag of FLAG_NAMES) this[flag] = other[flag]
   }
 
-  /** Layers that follow each other in time (none shares a bucket) as one, copied once. */
+  /**
+   * Layers that share no bucket as one, copied once, in time order. They may come in any order and
+   * interleave (daily files read out of order, joined to a block of others): each run of rows that
+   * comes before every other layer's next row is copied whole.
+   */
   static concat(layers: readonly BarColumns[]): BarColumns {
-    const ordered = [...layers].filter((l) => l.length > 0).sort((a, b) => a.time[0]! - b.time[0]!)
+    const parts = layers.filter((l) => l.length > 0)
     const durationMs = layers[0]?.durationMs ?? 1000
-    const length = ordered.reduce((n, l) => n + l.length, 0)
+    const length = parts.reduce((n, l) => n + l.length, 0)
     const out = new BarColumns(durationMs, Math.max(length, 1))
     // An optional column exists in the result when some layer has it.
-    const held = ordered.map((layer) => layer.columns())
+    const held = parts.map((layer) => layer.columns())
     const columns = out
       .columns()
       .map((column, c) => column ?? (held.some((h) => h[c] !== null) ? out.column(c) : null))
+    for (const layer of layers) for (const flag of FLAG_NAMES) out[flag] ||= layer[flag]
+    const next = parts.map(() => 0)
     let at = 0
-    for (const [k, layer] of ordered.entries()) {
-      if (at > 0 && layer.time[0]! <= out.time[at - 1]!) throw new Error('BarColumns.concat: buckets overlap')
+    for (;;) {
+      // The layer with the earliest next row, and the earliest next row of all the others.
+      let k = -1
+      let others = Number.POSITIVE_INFINITY
+      for (let j = 0; j < parts.length; j++) {
+        if (next[j]! >= parts[j]!.length) continue
+        const t = parts[j]!.time[next[j]!]!
+        if (k < 0 || t < parts[k]!.time[next[k]!]!) {
+          if (k >= 0) others = Math.min(others, parts[k]!.time[next[k]!]!)
+          k = j
+        } else others = Math.min(others, t)
+      }
+      if (k < 0) break
+      const layer = parts[k]!
+      const from = next[k]!
+      const to = others === Number.POSITIVE_INFINITY ? layer.length : layer.lowerBound(others)
+      if ((to < layer.length && layer.time[to] === others) || layer.time[from] === others)
+        throw new Error('BarColumns.concat: buckets overlap')
       held[k]!.forEach((column, c) => {
         const into = columns[c]
         if (!into) return
-        if (column) into.set(column.subarray(0, layer.length), at)
-        else into.fill(DEFAULTS[c]!, at, at + layer.length)
+        if (column) into.set(column.subarray(from, to), at)
+        else into.fill(DEFAULTS[c]!, at, at + to - from)
       })
-      at += layer.length
-      for (const flag of FLAG_NAMES) out[flag] ||= layer[flag]
+      at += to - from
+      next[k] = to
     }
     out.length = length
     return out
@@ -462,7 +484,21 @@ export class BarColumns {
   }
 
   private grow(): void {
-    const capacity = Math.max(INITIAL_CAPACITY, this.capacity * 2)
+    this.reserve(Math.max(INITIAL_CAPACITY, this.capacity * 2))
+  }
+
+  /** Rows the layer holds before its columns must grow. */
+  get room(): number {
+    return this.capacity
+  }
+
+  /**
+   * Room for `capacity` rows, in one copy: a layer joined from many parts (daily files) whose final
+   * length can be foreseen grows once rather than by doubling (a doubling step holds three times
+   * the old rows at once).
+   */
+  reserve(capacity: number): void {
+    if (capacity <= this.capacity) return
     const length = this.length
     this.setColumns(
       this.columns().map((old) => {

@@ -89,7 +89,7 @@ export function addInputOptions(command: Command): Command {
     )
     .option(
       '--threads <n>',
-      'threads that parse big trade files (default: the cores available, or CASCADE_THREADS)',
+      'threads that parse big trade files (default: CASCADE_THREADS, else one per 48 MiB of input, up to the cores not busy)',
     )
     .addOption(new Option('--no-progress', 'never show a progress bar'))
     .option('-q, --quiet', 'print no summary or warnings on stderr (errors still)')

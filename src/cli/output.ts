@@ -50,8 +50,8 @@ export class Output {
       })
   }
 
-  /** Write text (whole records for `records`); resolves when the stream can take more. */
-  async write(text: string): Promise<void> {
+  /** Write text or bytes (whole records for `records`); resolves when the stream can take more. */
+  async write(text: string | Uint8Array): Promise<void> {
     if (this.closed) throw new PipeClosed()
     if (this.failure) throw this.failure
     if (text.length === 0) return
@@ -67,8 +67,9 @@ export class Output {
     if (this.failure) throw this.failure
   }
 
-  private writeFile(file: FileTarget, text: string): void {
-    const bytes = Buffer.from(text)
+  private writeFile(file: FileTarget, text: string | Uint8Array): void {
+    const bytes =
+      typeof text === 'string' ? Buffer.from(text) : Buffer.from(text.buffer, text.byteOffset, text.length)
     let done = 0
     try {
       while (done < bytes.length) {

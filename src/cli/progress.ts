@@ -15,6 +15,11 @@ export interface ProgressState {
   totalBytes: number | null
   rows: number
   elapsedMs: number
+  /**
+   * Bytes per second measured while reading (recent, from the first bytes on), for the time left;
+   * null until measured. Absent: bytes over the elapsed time.
+   */
+  byteRate?: number | null
 }
 
 export interface RenderOptions {
@@ -68,8 +73,8 @@ export function renderProgress(state: ProgressState, options: RenderOptions): st
     )
   } else parts.push(formatBytes(state.bytes))
   parts.push(`${formatRate(rowRate)} rows/s`)
-  if (total !== null && done !== null && state.bytes > 0 && seconds > 0) {
-    const byteRate = state.bytes / seconds
+  const byteRate = state.byteRate === undefined ? (seconds > 0 ? state.bytes / seconds : 0) : state.byteRate
+  if (total !== null && done !== null && state.bytes > 0 && byteRate !== null && byteRate > 0) {
     parts.push(`ETA ${formatClock(((total - Math.min(state.bytes, total)) / byteRate) * 1000)}`)
   } else parts.push(`${formatClock(state.elapsedMs)} elapsed`)
   const label = 'reading'
@@ -112,8 +117,18 @@ type Write = NodeJS.WriteStream['write']
 
 const ERASE = '\r\x1b[2K'
 
+/** The time left comes from the throughput of about this many recent ms. */
+const RATE_WINDOW_MS = 3000
+
 export class Progress {
   private bytes = 0
+  /**
+   * (time, bytes) seen at each tick since bytes began to come, the oldest within RATE_WINDOW_MS
+   * kept: the throughput is measured over them. Not from the start: starting up, opening the
+   * inputs and the worker threads take a while before the first bytes, and counting that time
+   * made the first estimate of a 1-second read 10 s.
+   */
+  private readonly samples: { at: number; bytes: number }[] = []
   private source: ProgressSource | null = null
   private readonly started: number
   private readonly now: () => number
@@ -169,12 +184,28 @@ export class Progress {
   state(): ProgressState {
     let rows = 0
     for (const input of this.source?.inputs ?? []) rows += input.rows
+    const now = this.now()
     return {
       bytes: this.bytes,
       totalBytes: this.source?.totalBytes ?? null,
       rows,
-      elapsedMs: this.now() - this.started,
+      elapsedMs: now - this.started,
+      byteRate: this.measure(now),
     }
+  }
+
+  /** Bytes per second over the recent samples; null until bytes have come over some time. */
+  private measure(now: number): number | null {
+    const samples = this.samples
+    if (this.bytes > 0) {
+      const last = samples.at(-1)
+      if (!last || last.bytes !== this.bytes || last.at !== now) samples.push({ at: now, bytes: this.bytes })
+    }
+    // Keep one sample at or before the window's start, so the window is always covered.
+    while (samples.length > 2 && samples[1]!.at <= now - RATE_WINDOW_MS) samples.shift()
+    const first = samples[0]
+    if (!first || now - first.at <= 0 || this.bytes === first.bytes) return null
+    return ((this.bytes - first.bytes) / (now - first.at)) * 1000
   }
 
   /** Redraw (after the delay). */

@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream'
 import { FatalError, UnclaimedFile } from '../errors.js'
 import { detectSource, sourceById } from '../sources/index.js'
 import {
+  type FastTrades,
   type FileReader,
   headerLineCount,
   type Probe,
@@ -15,9 +16,11 @@ import {
   type SourceOptions,
 } from '../sources/source.js'
 import type { Located } from '../timeline/event.js'
+import type { Selection } from '../timeline/filter.js'
 import { dropDuplicates, mergeSorted } from '../timeline/merge.js'
+import { type EventEncoder, timelineLines } from './fast/lines.js'
 import { besideTrades, canFold, type FoldInput, FoldPlan, type FoldTarget } from './fast/plan.js'
-import { defaultThreads } from './fast/pool.js'
+import { threadsFromEnv } from './fast/pool.js'
 import { type BadRow, type InputStats, Ledger } from './ledger.js'
 import { DEFAULT_MAX_LINE_BYTES } from './lines.js'
 import {
@@ -61,9 +64,19 @@ export interface IngestOptions extends SourceOptions {
    * has been read to the end; the events are the other inputs'.
    */
   fold?: FoldTarget
+  /**
+   * The caller writes the timeline's events as text and needs nothing else of them (`cascade
+   * timeline`): where a single ordered trade input with a fast path makes the whole timeline, its
+   * kept rows are handed to `encoder` one by one as a reused event, without an event object each
+   * (fast/lines.ts), and its bytes come in `Ingestion.text`, `events` then being empty.
+   */
+  lines?: { selection: Selection; encoder: EventEncoder }
   /** The fast path (DESIGN §9); default on unless CASCADE_FAST=0. Off: csv-parse reads everything. */
   fast?: boolean
-  /** Worker threads for folding (default CASCADE_THREADS, else the cores available, at most 8). */
+  /**
+   * Threads for folding (default CASCADE_THREADS, else chosen from the cores this process may use
+   * and the bytes to read: fast/pool.ts `autoThreads`).
+   */
   threads?: number
   /** `--max-line-bytes`: a longer line of a CSV or NDJSON input is a LINE_TOO_LONG bad row (lines.ts). */
   maxLineBytes?: number
@@ -78,6 +91,8 @@ export interface Ingestion {
   skippedFiles: SkippedFile[]
   /** The timeline, in time-ordered batches. Read it once. */
   events: AsyncIterable<Located[]>
+  /** With `lines`, where it applies: the timeline already written, as bytes. Read it once. */
+  text: AsyncIterable<Buffer> | null
   /** Total bytes of the inputs where known (plain files), for progress. */
   totalBytes: number | null
   close(): Promise<void>
@@ -137,12 +152,15 @@ async function ingestFiles(
   }
   // In the order of the walk: the files to read, and those the walk left out (listed in place).
   const members: ({ member: Member; file: InputFile; index: number } | { left: InputFile })[] = []
-  for (const file of files) {
-    if (file.skip !== undefined) {
+  // Opened a few at a time (each waits on the disk): a folder of daily files, or a zip of them.
+  for await (const { file, inFile } of inOrder(files, async (file) => ({
+    file,
+    inFile: file.skip === undefined ? await membersOf(file.path, temp) : null,
+  }))) {
+    if (inFile === null) {
       members.push({ left: file })
       continue
     }
-    const inFile = await membersOf(file.path, temp)
     if (inFile.length === 0) {
       if (file.named) throw new FatalError(`${shown(file)}: the zip holds no file to read`)
       skip(file.path, 'a zip with no file to read')
@@ -170,7 +188,23 @@ async function ingestFiles(
   let totalBytes: number | null = 0
   /** Zips named on the command line, and whether a member of each was read. */
   const namedZips = new Map<InputFile, { read: boolean; first?: UnclaimedFile }>()
-  for (const entry of members) {
+  type Peeked = { probe: Probe; stream: Readable } | { error: unknown }
+  // Peeked a few at a time (each waits on the disk); errors are taken at their member's turn.
+  const peekedAhead = inOrder(
+    members,
+    async (entry) => {
+      if ('left' in entry) return { entry, peeked: null }
+      const { member } = entry
+      const peeked: Peeked = await peek(await member.open(), member.name, member.path).catch(
+        (error: unknown) => ({ error }),
+      )
+      return { entry, peeked }
+    },
+    ({ peeked }) => {
+      if (peeked && 'stream' in peeked) peeked.stream.destroy()
+    },
+  )
+  for await (const { entry, peeked } of peekedAhead) {
     if ('left' in entry) {
       skip(entry.left.path, entry.left.skip!)
       continue
@@ -184,7 +218,8 @@ async function ingestFiles(
     let stream: Readable
     let source: Source
     try {
-      ;({ probe, stream } = await peek(await member.open(), member.name, member.path))
+      if (!peeked || 'error' in peeked) throw peeked?.error
+      ;({ probe, stream } = peeked)
       if (probe.lines.length === 0 && probe.binary === undefined) {
         warnings.push(`${member.path}: empty file, nothing to read`)
         stream.destroy()
@@ -246,6 +281,41 @@ async function ingestFiles(
     )
   if (skippedFiles.length > 0) warnings.unshift(skippedLine(skippedFiles))
 
+  const only = detected.length === 1 ? detected[0]! : null
+  if (
+    options.lines &&
+    fast &&
+    !options.strict &&
+    only?.reader.fast &&
+    !only.reader.unordered &&
+    !only.reader.lineMode &&
+    !only.reader.wholeFile &&
+    !only.reader.document &&
+    // Suspect prints are judged with the rows after them: the text would have to wait for them.
+    suspectRule === null
+  ) {
+    const reader = only.reader as FileReader & { fast: FastTrades }
+    return {
+      inputs,
+      ledger,
+      warnings,
+      skippedFiles,
+      events: noEvents(),
+      text: timelineLines(only.stream, reader, {
+        stats: only.stats,
+        ledger,
+        selection: options.lines.selection,
+        encoder: options.lines.encoder,
+        maxLineBytes,
+      }),
+      totalBytes,
+      close: async () => {
+        only.stream.destroy()
+        await removeTemp(temp)
+      },
+    }
+  }
+
   // Which inputs fold straight into bars (fast/plan.ts): all foldable ones, when every other
   // input holds only what fills other bar columns than trades.
   const foldable = (d: Detected) => canFold(d.reader, d.member)
@@ -305,7 +375,7 @@ async function ingestFiles(
             exchange: options.exchange,
             market: options.market,
           },
-          threads: options.threads ?? defaultThreads(),
+          threads: options.threads ?? threadsFromEnv(),
           suspectRule,
           sortWindow: options.sortWindow ?? DEFAULT_SORT_WINDOW,
           maxLineBytes,
@@ -327,11 +397,52 @@ async function ingestFiles(
     warnings,
     skippedFiles,
     events,
+    text: null,
     totalBytes,
     close: async () => {
       await plan?.close()
       await removeTemp(temp)
     },
+  }
+}
+
+async function* noEvents(): AsyncGenerator<Located[]> {}
+
+/** How many inputs are opened and peeked at once. */
+const OPEN_AHEAD = 8
+
+/**
+ * `open` of each item, up to OPEN_AHEAD at once, the results in the items' order; an error comes
+ * at its item's turn. Results opened ahead and never taken (an error, the caller stopping) are
+ * handed to `drop`.
+ */
+async function* inOrder<T, R>(
+  items: readonly T[],
+  open: (item: T) => Promise<R>,
+  drop?: (result: R) => void,
+): AsyncGenerator<R> {
+  type Settled = { ok: true; value: R } | { ok: false; error: unknown }
+  const ahead: Promise<Settled>[] = []
+  let next = 0
+  const openNext = () => {
+    const item = items[next++]!
+    ahead.push(
+      open(item).then(
+        (value): Settled => ({ ok: true, value }),
+        (error: unknown): Settled => ({ ok: false, error }),
+      ),
+    )
+  }
+  try {
+    while (next < items.length && ahead.length < OPEN_AHEAD) openNext()
+    while (ahead.length > 0) {
+      const settled = await ahead.shift()!
+      if (next < items.length) openNext()
+      if (!settled.ok) throw settled.error
+      yield settled.value
+    }
+  } finally {
+    for (const settled of await Promise.all(ahead.splice(0))) if (settled.ok) drop?.(settled.value)
   }
 }
 

@@ -13,6 +13,7 @@ import { sortWhole, TimeOrder, type WholeFileOptions } from '../timeline/reorder
 import { documentItems } from './document.js'
 import { CSV_OPTIONS, type CsvItem, csvItems } from './fast/csv.js'
 import { fastEvents } from './fast/events.js'
+import { fastLineEvents } from './fast/ndjson.js'
 import type { InputStats, Ledger } from './ledger.js'
 import { DEFAULT_MAX_LINE_BYTES, LINE_TOO_LONG, LineLimit, TooLong, tooLongMessage } from './lines.js'
 
@@ -37,6 +38,8 @@ export async function peek(stream: Readable, name: string, path: string): Promis
     const chunk = await new Promise<Buffer | null>((resolve, reject) => {
       const data = stream.read() as Buffer | null
       if (data !== null) return resolve(data)
+      // Ended already (a stream that reads synchronously can end before anyone listens).
+      if (stream.readableEnded) return resolve(null)
       const cleanup = () => {
         stream.off('readable', onReadable)
         stream.off('end', onEnd)
@@ -269,6 +272,15 @@ async function* parseRows(
     return
   }
   const batchSize = options.batchSize ?? 4096
+  if (options.fast !== false && reader.lineMode && reader.fastLine) {
+    const lines = reader as FileReader & { fastLine: NonNullable<FileReader['fastLine']> }
+    try {
+      yield* fastLineEvents(stream, lines, { stats, ledger, order, maxLineBytes, onBytes: options.onBytes })
+    } catch (error) {
+      throw cannotRead(error, stats)
+    }
+    return
+  }
   // A document counts its own bytes as it reads them whole.
   const items = reader.document
     ? documentItems(stream, reader.document, { path: stats.path, onBytes: options.onBytes })

@@ -92,6 +92,12 @@ export interface FileReader {
    */
   fast?: FastTrades
   /**
+   * Line-mode sources: the event a line's bytes describe, read without decoding the line, where the
+   * line is one the source reads fast; null for every other line, which then goes to `row()`. Must
+   * give exactly the event `row()` gives for that line (and a line it cannot read, null).
+   */
+  fastLine?: (bytes: Buffer, start: number, end: number) => TimelineEvent | null
+  /**
    * One row → one event, a `Skip`, or a thrown `RowError`. `fields` is reused by the caller only
    * after this returns; the event must not keep it.
    */

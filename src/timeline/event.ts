@@ -129,6 +129,56 @@ export function identityOf(event: TimelineEvent): string {
   }
 }
 
+/** Equal as `${x}` and `${y}` are: the same value, NaN equal to NaN. */
+const same = (x: unknown, y: unknown) =>
+  x === y || (typeof x === 'number' && typeof y === 'number' && Number.isNaN(x) && Number.isNaN(y))
+
+/**
+ * Do two events (of one timestamp) have the same identity? The fields `identityOf` names, compared
+ * as values: what the duplicate check needs per pair, without a string per event (names holding
+ * the `|` that identityOf joins with cannot make two different events alike).
+ */
+export function sameIdentity(a: TimelineEvent, b: TimelineEvent): boolean {
+  if (a.kind !== b.kind || a.source !== b.source || a.symbol !== b.symbol) return false
+  switch (a.kind) {
+    case 'trade':
+    case 'liquidation': {
+      const o = b as typeof a
+      return (
+        same(a.price, o.price) &&
+        same(a.amount, o.amount) &&
+        a.side === o.side &&
+        (a.id ?? '') === (o.id ?? '')
+      )
+    }
+    case 'open_interest': {
+      const o = b as typeof a
+      return same(a.openInterest, o.openInterest) && same(a.openInterestUsd, o.openInterestUsd)
+    }
+    case 'funding':
+      return same(a.fundingRate, (b as typeof a).fundingRate)
+    case 'bar': {
+      const o = b as typeof a
+      const aBase = a.liqLongBase !== undefined || a.liqShortBase !== undefined
+      const oBase = o.liqLongBase !== undefined || o.liqShortBase !== undefined
+      return (
+        same(a.durationMs, o.durationMs) &&
+        same(a.open, o.open) &&
+        same(a.high, o.high) &&
+        same(a.low, o.low) &&
+        same(a.close, o.close) &&
+        same(a.volume, o.volume) &&
+        same(a.liqLongUsd, o.liqLongUsd) &&
+        same(a.liqShortUsd, o.liqShortUsd) &&
+        same(a.openInterestUsd, o.openInterestUsd) &&
+        same(a.openInterest, o.openInterest) &&
+        aBase === oBase &&
+        (!aBase || (same(a.liqLongBase, o.liqLongBase) && same(a.liqShortBase, o.liqShortBase)))
+      )
+    }
+  }
+}
+
 /** Figures only some bar sources fill (base-unit OI and liquidations), kept out of the identity when absent. */
 function barExtras(event: BarEvent): string {
   const oi = event.openInterest === null ? '' : `|oi=${event.openInterest}`

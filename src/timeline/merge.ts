@@ -2,7 +2,7 @@
  * The timeline: sorted batches of events from every input merged into one time-ordered stream
  * (k-way merge, as tardis-node's `combine`), with exact duplicates removed and counted.
  */
-import { identityOf, type Located } from './event.js'
+import { identityOf, type Located, sameIdentity } from './event.js'
 import { MinHeap } from './heap.js'
 
 /** Event order: time, then input order, then line, so equal timestamps keep the files' order. */
@@ -81,10 +81,15 @@ export async function* mergeSorted(
   if (out.length > 0) yield out
 }
 
+/** A group of one timestamp longer than this is looked up by identity string rather than scanned. */
+const SCAN_GROUP = 8
+
 /**
- * Drop exact duplicates (same source, symbol and fields at the same timestamp) from a
- * time-ordered stream, telling `onDuplicate` which input each dropped event came from.
+ * Drop exact duplicates (same source, symbol and fields at the same timestamp: `sameIdentity`)
+ * from a time-ordered stream, telling `onDuplicate` which input each dropped event came from.
  * Binance writes every liquidationSnapshot row twice; overlapping files repeat whole days.
+ * Events of a timestamp are compared field by field; a big group (a busy millisecond) is indexed by
+ * identity string, so that it costs linear time.
  */
 export async function* dropDuplicates(
   batches: AsyncIterable<Located[]>,
@@ -92,27 +97,46 @@ export async function* dropDuplicates(
 ): AsyncGenerator<Located[]> {
   let groupTs = Number.NaN
   let group: Located[] = []
-  let seen: Set<string> | null = null
+  let index: Map<string, Located[]> | null = null
+  const indexed = (event: Located) => {
+    const key = identityOf(event)
+    const bucket = index!.get(key)
+    if (bucket) bucket.push(event)
+    else index!.set(key, [event])
+  }
   for await (const batch of batches) {
     const kept: Located[] = []
     for (const event of batch) {
       if (event.ts !== groupTs) {
         groupTs = event.ts
         group = [event]
-        seen = null
+        index = null
         kept.push(event)
         continue
       }
-      // Same timestamp as the previous event: build the identities of the group lazily.
-      if (seen === null) seen = new Set(group.map(identityOf))
-      const id = identityOf(event)
-      if (seen.has(id)) {
-        onDuplicate(event)
+      let duplicate = false
+      if (index === null && group.length <= SCAN_GROUP) {
+        for (const other of group) {
+          if (sameIdentity(other, event)) {
+            duplicate = true
+            break
+          }
+        }
       } else {
-        seen.add(id)
-        group.push(event)
-        kept.push(event)
+        if (index === null) {
+          index = new Map()
+          for (const other of group) indexed(other)
+        }
+        const bucket = index.get(identityOf(event))
+        if (bucket) for (const other of bucket) if (sameIdentity(other, event)) duplicate = true
       }
+      if (duplicate) {
+        onDuplicate(event)
+        continue
+      }
+      group.push(event)
+      if (index !== null) indexed(event)
+      kept.push(event)
     }
     if (kept.length > 0) yield kept
   }

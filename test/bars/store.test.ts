@@ -258,3 +258,34 @@ describe('columns held only once used', () => {
     expect(BarColumns.concat([trades, liqOnly]).bytes).toBe(11 * 8 * 3)
   })
 })
+
+describe('BarColumns.concat: layers that share no bucket, in any order', () => {
+  const layer = (seconds: number[]) => {
+    const bars = new BarColumns(1000)
+    for (const s of seconds) bars.close[bars.slot(s * 1000)] = s
+    bars.hasPrice = true
+    return bars
+  }
+
+  it('interleaved runs (a block of days with a day read late in its gap) come out in time order', () => {
+    const joined = BarColumns.concat([layer([1, 2, 7, 8]), layer([]), layer([9]), layer([3, 5])])
+    expect([...joined.time.subarray(0, joined.length)]).toEqual([1, 2, 3, 5, 7, 8, 9].map((s) => s * 1000))
+    expect([...joined.close.subarray(0, joined.length)]).toEqual([1, 2, 3, 5, 7, 8, 9])
+    expect(joined.hasPrice).toBe(true)
+  })
+
+  it('a bucket held by two layers is refused', () => {
+    expect(() => BarColumns.concat([layer([1, 4]), layer([2, 4])])).toThrow(/buckets overlap/)
+    expect(() => BarColumns.concat([layer([1, 2]), layer([2])])).toThrow(/buckets overlap/)
+  })
+
+  it('reserve grows once, keeping the rows', () => {
+    const bars = layer([1, 2])
+    bars.reserve(10_000)
+    expect(bars.room).toBe(10_000)
+    expect([...bars.close.subarray(0, bars.length)]).toEqual([1, 2])
+    bars.append(layer([3]))
+    expect(bars.room).toBe(10_000)
+    expect([...bars.close.subarray(0, bars.length)]).toEqual([1, 2, 3])
+  })
+})

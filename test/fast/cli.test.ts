@@ -86,4 +86,24 @@ describe('fast path and threads: byte-identical output', () => {
     await same(['analyze', plain, '--json', '--from', '2026-02-05T00:10', '--to', '2026-02-05T00:20'])
     await same(['analyze', plain, 'fixtures/scenarios/2021-05-19/', '--json', '--market', 'BTC-USDT-PERP'])
   }, 180_000) // six runs of the CLI: room for a loaded machine (no timing is asserted)
+
+  it('a zip of many copies of one day, stored and deflated (issue 15: N copies cost N² before)', async () => {
+    const day = await readFile('fixtures/binance-aggtrades/BTCUSDT-aggTrades-2026-09-17.csv')
+    const zip = new yazl.ZipFile()
+    for (let k = 0; k < 60; k++)
+      zip.addBuffer(day, `copy${String(k).padStart(2, '0')}/BTCUSDT-aggTrades-2026-09-17.csv`, {
+        compress: k % 2 === 0,
+      })
+    zip.end()
+    const chunks: Buffer[] = []
+    for await (const chunk of zip.outputStream as AsyncIterable<Buffer>) chunks.push(chunk)
+    const copies = join(dir, 'copies.zip')
+    await writeFile(copies, Buffer.concat(chunks))
+    const json = JSON.parse(await same(['analyze', copies, '--json']))
+    const rows = day.toString().trim().split('\n').length - 1
+    expect(json.inputs).toHaveLength(60)
+    expect(json.inputs[0]).toMatchObject({ rows, events: rows, duplicates: 0 })
+    for (const input of json.inputs.slice(1))
+      expect(input).toMatchObject({ rows, events: 0, duplicates: rows })
+  })
 })

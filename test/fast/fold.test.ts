@@ -17,6 +17,7 @@ import { BarStore } from '../../src/bars/index.js'
 import { joinRanges } from '../../src/ingest/fast/plan.js'
 import { runFoldTask } from '../../src/ingest/fast/task.js'
 import { DEFAULT_MAX_LINE_BYTES, type IngestOptions, ingest } from '../../src/ingest/index.js'
+import { TimelineEncoder } from '../../src/report/timeline-bytes.js'
 import type { Selection } from '../../src/timeline/filter.js'
 import { filterEvents } from '../../src/timeline/filter.js'
 import { DEFAULT_SUSPECT_RULE } from '../../src/timeline/suspect.js'
@@ -405,5 +406,136 @@ describe('fold straight into bars = timeline folded into bars', () => {
       ),
       { numRuns: 60 },
     )
+  })
+})
+
+describe('many inputs of one series (joined as each finishes, in input order)', () => {
+  it('days in any order, now and then one overlapping another: the bars the timeline makes', async () => {
+    const DAY = 86_400_000
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            lines: fc.array(line, { minLength: 0, maxLength: 25 }),
+            // Which day the file holds (files come in the order listed, days in any order).
+            day: fc.integer({ min: 0, max: 7 }),
+            // Now and then a file reaches a little into the next day.
+            late: fc.constantFrom(0, 0, 0, DAY - 1500),
+          }),
+          { minLength: 1, maxLength: 7 },
+        ),
+        async (files) => {
+          const paths: string[] = []
+          for (const [k, f] of files.entries()) {
+            const text = aggTrades(f.lines, true, false).replace(
+              /,(\d{13}),/g,
+              (_, t: string) => `,${Number(t) - T0 + T0 + f.day * DAY + f.late},`,
+            )
+            paths.push(await write(`BTCUSDT-aggTrades-2026-02-${String(10 + k).padStart(2, '0')}.csv`, text))
+          }
+          const folded = await outcome(paths, { threads: 1 })
+          const reference = await outcome(paths, { fast: false })
+          expect(folded).toEqual(reference)
+        },
+      ),
+      { numRuns: 60 },
+    )
+  })
+})
+
+describe('cascade timeline straight from the rows = its events written', () => {
+  /** The bytes, counts and bad rows of a timeline written from the events, or from the rows. */
+  async function written(path: string, options: IngestOptions, selection: Selection, direct: boolean) {
+    const encoder = new TimelineEncoder('csv')
+    const ingestion = await ingest([path], {
+      ...options,
+      lines: direct ? { selection, encoder } : undefined,
+    })
+    const parts: Buffer[] = []
+    try {
+      if (ingestion.text) for await (const bytes of ingestion.text) parts.push(bytes)
+      for await (const batch of filterEvents(ingestion.events, selection)) {
+        for (const event of batch) encoder.add(event)
+        parts.push(encoder.take())
+      }
+    } finally {
+      await ingestion.close()
+    }
+    return {
+      direct: ingestion.text !== null,
+      text: Buffer.concat(parts).toString(),
+      inputs: ingestion.inputs.map(({ symbols, markets, kinds, skipReasons, ...rest }) => ({
+        ...rest,
+        symbols: [...symbols],
+        markets: [...markets],
+        kinds: [...kinds],
+        skipReasons: [...skipReasons],
+      })),
+      badRows: {
+        total: ingestion.ledger.total,
+        byCode: ingestion.ledger.byCodeObject(),
+        samples: ingestion.ledger.samples(),
+      },
+    }
+  }
+
+  it('any trouble, any selection: the same lines, counts and bad rows', async () => {
+    let straight = 0
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(line, { maxLength: 120 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.constantFrom('none', 'window', 'other-market'),
+        async (lines, header, loneCr, select) => {
+          const path = await write('BTCUSDT-aggTrades-2026-02-05.csv', aggTrades(lines, header, loneCr))
+          const selection: Selection =
+            select === 'window'
+              ? { from: T0 + 1500, to: T0 + 9000 }
+              : select === 'other-market'
+                ? { markets: ['ETH'] }
+                : {}
+          // Straight from the rows only with --keep-suspect-prints (suspect prints need the rows after them).
+          const options = { source: 'binance-aggtrades', suspectJumpPct: null }
+          const direct = await written(path, options, selection, true)
+          const reference = await written(path, { ...options, fast: false }, selection, false)
+          // (A file of blank lines is no input at all: nothing to write either way.)
+          if (direct.direct) straight++
+          expect(reference.direct).toBe(false)
+          expect({ ...direct, direct: null }).toEqual({ ...reference, direct: null })
+        },
+      ),
+      { numRuns: 150 },
+    )
+    expect(straight).toBeGreaterThan(100)
+  })
+})
+
+describe('rows sharing one timestamp (issue 15: the duplicate check was quadratic)', () => {
+  it('thousands of trades at one millisecond: duplicates counted as the timeline counts them', async () => {
+    // 3,000 distinct trades at one time, then 1,000 of them again in a scattered order, and rows
+    // that differ from an earlier one in one field only (not duplicates); ids with letters too.
+    const ts = T0 + 294
+    const distinct = Array.from({ length: 3000 }, (_, k) => {
+      const id = k % 7 === 0 ? `x${k}` : String(1000 + k)
+      return `${id},${76900 + (k % 13)}.${k % 10},${((k % 50) + 1) / 1000},1,1,${ts},${k % 2 === 0}`
+    })
+    const again = Array.from({ length: 1000 }, (_, k) => distinct[(k * 1777) % 3000]!)
+    const nearly = Array.from({ length: 500 }, (_, k) => {
+      const [id, price, qty, , , time, maker] = distinct[(k * 31) % 3000]!.split(',')
+      // Another side, another size, or another price: each a different trade.
+      if (k % 3 === 0) return `${id},${price},${qty},1,1,${time},${maker === 'true' ? 'false' : 'true'}`
+      if (k % 3 === 1) return `${id},${price},${Number(qty) + 1},1,1,${time},${maker}`
+      return `${id},${Number(price) + 1000},${qty},1,1,${time},${maker}`
+    })
+    // The next millisecond repeats the first rows: a new group, so none of them is a duplicate.
+    const next = distinct.slice(0, 20).map((row) => row.replace(`,${ts},`, `,${ts + 1},`))
+    const rows = [...distinct, ...again, ...nearly, ...next]
+    const path = await write('BTCUSDT-aggTrades-2026-02-05.csv', `${HEADER}\n${rows.join('\n')}\n`)
+    const folded = await outcome([path], { threads: 1 })
+    const reference = await outcome([path], { fast: false })
+    expect(folded).toEqual(reference)
+    expect(folded.inputs[0]).toMatchObject({ rows: 4520, events: 3520, duplicates: 1000, badRows: 0 })
+    expect(folded.series[0]!.counts.trade).toBe(3520)
   })
 })

@@ -64,7 +64,12 @@ export interface Outcome {
 }
 
 /** Everything readEvents makes of a stream: events, bad rows (file order) and counts. */
-export async function readStream(stream: Readable, reader: FileReader, path = 'test.csv'): Promise<Outcome> {
+export async function readStream(
+  stream: Readable,
+  reader: FileReader,
+  path = 'test.csv',
+  fast = true,
+): Promise<Outcome> {
   const stats = newStats(path)
   const ledger = new Ledger()
   const events: Located[] = []
@@ -74,6 +79,7 @@ export async function readStream(stream: Readable, reader: FileReader, path = 't
     reader,
     sortWindow: 1_000_000,
     batchSize: 5,
+    fast,
   })) {
     events.push(...batch)
   }

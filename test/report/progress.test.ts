@@ -76,6 +76,30 @@ function fakeTerminal(isTTY: boolean) {
 }
 
 describe('Progress', () => {
+  it('measures the throughput over the last seconds once bytes come', () => {
+    const { stream, written } = fakeTerminal(true)
+    let now = 0
+    const progress = new Progress(stream, { now: () => now, delayMs: 0, intervalMs: 0 })
+    progress.track({ totalBytes: 200e6, inputs: [{ rows: 0 }] })
+    progress.tick()
+    expect(written.at(-1)).toMatch(/0:00 elapsed$/) // no bytes yet: no estimate
+    // 10 MB a second for 4 s: 160 MB more take 16 s.
+    for (let step = 0; step < 8; step++) {
+      now += 500
+      progress.onBytes(5e6)
+      progress.tick()
+    }
+    expect(written.at(-1)).toMatch(/40\.0 MB of 200 MB .* ETA 0:16$/)
+    // Then 20 MB a second for 3 s: the estimate follows (100 MB more at 20 MB/s), where the
+    // average since the start (100 MB in 7 s) would say 7 s.
+    for (let step = 0; step < 6; step++) {
+      now += 500
+      progress.onBytes(10e6)
+      progress.tick()
+    }
+    expect(written.at(-1)).toMatch(/100 MB of 200 MB .* ETA 0:05$/)
+  })
+
   it('is never started in a pipe, with --no-progress or with --quiet', () => {
     const pipe = fakeTerminal(false)
     expect(Progress.start({}, pipe.stream)).toBeNull()
@@ -90,16 +114,20 @@ describe('Progress', () => {
     let now = 1_000
     const progress = new Progress(stream, { now: () => now, delayMs: 500, intervalMs: 0 })
     const inputs = [{ rows: 0 }]
-    progress.track({ totalBytes: 1000, inputs })
+    progress.track({ totalBytes: 10_000, inputs })
+    // Starting up takes 0.45 s; then bytes come at 2,000 a second.
+    now += 450
     progress.onBytes(100)
-    inputs[0]!.rows = 50
-    now += 400
     progress.tick()
     expect(written).toEqual([]) // not before half a second
-    now += 600 // 1 s in: 100 of 1000 bytes, 50 rows/s, 9 s left
+    now += 150
+    progress.onBytes(300)
+    inputs[0]!.rows = 60
+    // 0.6 s in: 400 of 10,000 bytes, 100 rows/s. The time left comes from the 300 bytes in the last
+    // 0.15 s (9,600 more take 4.8 s), not from 400 bytes in 0.6 s (14.4 s).
     progress.tick()
     expect(written).toEqual([
-      `\r\u001b[2Kreading ${'━'.repeat(4)}${'─'.repeat(36)}   10%  100 B of 1.00 kB  50 rows/s  ETA 0:09`,
+      `\r\u001b[2Kreading ${'━'.repeat(1)}╸${'─'.repeat(38)}    4%  400 B of 10.0 kB  100 rows/s  ETA 0:05`,
     ])
     stream.write('file.csv:7: BAD_NUMBER price "x"\n')
     expect(written.slice(1)).toEqual(['\r\u001b[2K', 'file.csv:7: BAD_NUMBER price "x"\n'])

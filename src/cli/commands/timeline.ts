@@ -5,8 +5,16 @@
  *   cascade timeline data/ --market BTC --from 2021-05-19T12:00 --to 2021-05-19T14:00 --csv
  */
 import type { Command } from 'commander'
-import { eventCsv, eventNdjson, timelineCsvHeader } from '../../report/timeline.js'
-import { addInputOptions, finish, type InputOptions, nothingMatched, openTimeline } from '../common.js'
+import { timelineCsvHeader } from '../../report/timeline.js'
+import { TimelineEncoder } from '../../report/timeline-bytes.js'
+import {
+  addInputOptions,
+  finish,
+  type InputOptions,
+  nothingMatched,
+  openTimeline,
+  selectionOf,
+} from '../common.js'
 import { Output } from '../output.js'
 
 interface TimelineOptions extends InputOptions {
@@ -29,17 +37,24 @@ export function timelineCommand(program: Command): void {
       '\nExample:\n  cascade timeline BTCUSDT-aggTrades-2021-05-19.zip BTCUSDT-metrics-2021-05-19.zip > events.ndjson\n',
     )
     .action(async (paths: string[], options: TimelineOptions) => {
-      const ingestion = await openTimeline(paths, options)
+      const encoder = new TimelineEncoder(options.csv ? 'csv' : 'ndjson')
+      // A single trade file is written straight from its rows (no event objects), where it can be.
+      const ingestion = await openTimeline(paths, options, {
+        lines: { selection: selectionOf(options), encoder },
+      })
       // Records: a late error leaves what was written before it, whole lines only.
       const out = new Output('records')
       let written = 0
       try {
-        const format = options.csv ? eventCsv : eventNdjson
         if (options.csv) await out.write(timelineCsvHeader())
+        if (ingestion.text)
+          for await (const bytes of ingestion.text) {
+            await out.write(bytes)
+            written += bytes.length
+          }
         for await (const batch of ingestion.selected) {
-          let text = ''
-          for (const event of batch) text += format(event)
-          await out.write(text)
+          for (const event of batch) encoder.add(event)
+          await out.write(encoder.take())
           written += batch.length
         }
       } finally {

@@ -59,6 +59,12 @@ const SELL = 1
 const UNKNOWN = 2
 const SIDES = ['buy', 'sell', 'unknown'] as const
 
+/** A group longer than this is looked up in a hash table rather than scanned. */
+const SCAN_GROUP = 8
+/** A double's two 32-bit words, for hashing. */
+const HASH_BITS = new Float64Array(1)
+const HASH_WORDS = new Int32Array(HASH_BITS.buffer)
+
 const sideIndex = (side: TradeEvent['side']) => (side === 'buy' ? BUY : side === 'sell' ? SELL : UNKNOWN)
 
 /** A trade id as a duplicate-check key: a number for canonical whole numbers, else the text. */
@@ -127,7 +133,7 @@ export interface FoldResult {
  * of the same shape share V8's hidden class, and once one holds a null or an integer there, every
  * write of a double to this one would allocate.
  */
-class ScratchTrade implements TradeEvent {
+export class ScratchTrade implements TradeEvent {
   readonly kind = 'trade'
   readonly exchange: string
   readonly symbol: string
@@ -172,16 +178,23 @@ export class TradeFold implements RowSink {
   private groupAmount = new Float64Array(16)
   private groupSide = new Uint8Array(16)
   private groupLength = 0
+  /**
+   * A hash table over the group (open addressing, group index + 1 per slot, 0 empty), built once
+   * the group outgrows a short scan: busy seconds hold thousands of trades at one timestamp, and a
+   * scan of the whole group per row made them quadratic. `hashedLength` rows of the group are in it.
+   */
+  private groupTable = new Int32Array(0)
+  private hashedLength = 0
   // The event being placed. Fields rather than arguments: V8 boxes the doubles it passes to a
   // function it does not inline, an allocation per row (and, in parallel, GC work per thread).
-  private ts = Number.NaN
-  private price = Number.NaN
-  private amount = Number.NaN
+  protected ts = Number.NaN
+  protected price = Number.NaN
+  protected amount = Number.NaN
   /** NaN where the trade has no USD value. */
-  private usd = Number.NaN
-  private side = 0
-  private idNumber = Number.NaN
-  private idText: string | null = null
+  protected usd = Number.NaN
+  protected side = 0
+  protected idNumber = Number.NaN
+  protected idText: string | null = null
   private line = 0
   head: HeadEvents | null
   private headOpen: boolean
@@ -203,14 +216,15 @@ export class TradeFold implements RowSink {
     readonly layout: FastTrades,
     readonly input: number,
     readonly window: FoldWindow,
-    options: { head?: boolean; keepAllBadRows?: boolean } = {},
+    options: { head?: boolean; keepAllBadRows?: boolean; badRows?: BadRowTally } = {},
   ) {
     this.series = new SeriesBars(layout.exchange, layout.market)
     this.inverse = layout.instrument.contract === 'inverse'
     this.contractSize = layout.instrument.contractSize
     this.usdQuoted = layout.instrument.usdQuoted
     this.fromExtra = layout.notional === 'extra'
-    this.badRows = new BadRowTally(options.keepAllBadRows ? Number.POSITIVE_INFINITY : SAMPLES)
+    this.badRows =
+      options.badRows ?? new BadRowTally(options.keepAllBadRows ? Number.POSITIVE_INFINITY : SAMPLES)
     this.head = options.head ? { ts: [], price: [], amount: [], usd: [], side: [], id: [], line: [] } : null
     this.headOpen = options.head === true
     this.scratch = new ScratchTrade(layout)
@@ -348,19 +362,20 @@ export class TradeFold implements RowSink {
     const idText = this.idText
     let n = this.groupLength
     if (ts === this.groupTs) {
-      for (let k = 0; k < n; k++) {
-        if (
-          this.groupPrice[k] === price &&
-          this.groupAmount[k] === amount &&
-          this.groupSide[k] === side &&
-          (idText === null ? this.groupIdNumber[k] === idNumber : this.groupIdText[k] === idText)
-        ) {
-          this.duplicates++
-          return
+      if (n <= SCAN_GROUP) {
+        for (let k = 0; k < n; k++) {
+          if (this.sameAsGroupRow(k)) {
+            this.duplicates++
+            return
+          }
         }
+      } else if (this.inGroupTable()) {
+        this.duplicates++
+        return
       }
     } else {
       this.groupTs = ts
+      this.hashedLength = 0
       n = 0
     }
     if (n === this.groupPrice.length) this.growGroup()
@@ -375,22 +390,97 @@ export class TradeFold implements RowSink {
     if (window.excluded) return
     if (window.from !== undefined && ts + 1 <= window.from) return
     if (window.to !== undefined && ts >= window.to) return
+    this.keep()
+  }
+
+  /** The event being placed is in the timeline and the selection: into the bars. */
+  protected keep(): void {
     const series = this.series
     if (series.symbol === '') {
       series.symbol = this.layout.symbol
-      series.symbolTs = ts
+      series.symbolTs = this.ts
       series.symbolInput = this.input
     }
-    const scratch = this.scratch
-    scratch.ts = ts
-    scratch.price = price
-    scratch.amount = amount
+    this.fillScratch(this.scratch)
+    series.trade(this.scratch)
+  }
+
+  /** The event being placed, written into a reused event. */
+  protected fillScratch(scratch: TradeEvent): void {
+    scratch.ts = this.ts
+    scratch.price = this.price
+    scratch.amount = this.amount
     // Two stores, not `a ? null : b`: a value that may be null or a double is boxed first.
     const usd = this.usd
     if (Number.isNaN(usd)) scratch.notionalUsd = null
     else scratch.notionalUsd = usd
-    scratch.side = SIDES[side]!
-    series.trade(scratch)
+    scratch.side = SIDES[this.side]!
+  }
+
+  /** Is the event being placed the same as row k of the group (as dropDuplicates' identity)? */
+  private sameAsGroupRow(k: number): boolean {
+    return (
+      this.groupPrice[k] === this.price &&
+      this.groupAmount[k] === this.amount &&
+      this.groupSide[k] === this.side &&
+      (this.idText === null ? this.groupIdNumber[k] === this.idNumber : this.groupIdText[k] === this.idText)
+    )
+  }
+
+  /**
+   * Is the event being placed already in the group? Looked up in the group's hash table, which is
+   * first brought up to date (rows added since, or the whole group after a new timestamp).
+   */
+  private inGroupTable(): boolean {
+    const n = this.groupLength
+    // At most half full, so that probes stay short; rebuilt for a new group at a size of its own
+    // (clearing a table left by a far bigger group would cost that group's size again).
+    const length = this.groupTable.length
+    if (length < 2 * (n + 1) || (this.hashedLength === 0 && length > 64 && length > 8 * (n + 1))) {
+      let size = 64
+      while (size < 4 * (n + 1)) size *= 2
+      this.groupTable = new Int32Array(size)
+      this.hashedLength = 0
+    } else if (this.hashedLength === 0) this.groupTable.fill(0)
+    const table = this.groupTable
+    const mask = table.length - 1
+    for (let k = this.hashedLength; k < n; k++) {
+      let slot = this.rowHash(this.groupPrice[k]!, this.groupAmount[k]!, this.groupSide[k]!, k) & mask
+      while (table[slot] !== 0) slot = (slot + 1) & mask
+      table[slot] = k + 1
+    }
+    this.hashedLength = n
+    let slot = this.rowHash(this.price, this.amount, this.side, -1) & mask
+    for (;;) {
+      const entry = table[slot]!
+      if (entry === 0) return false
+      if (this.sameAsGroupRow(entry - 1)) return true
+      slot = (slot + 1) & mask
+    }
+  }
+
+  /**
+   * A hash of a row's identity: of group row k, or (k < 0) of the event being placed. Equal rows
+   * hash alike: prices and amounts are compared as doubles (+0 and -0 are equal: both hash as 0).
+   */
+  private rowHash(price: number, amount: number, side: number, k: number): number {
+    const bits = HASH_BITS
+    const words = HASH_WORDS
+    let h = side + 0x9e3779b9
+    bits[0] = price === 0 ? 0 : price
+    h = Math.imul(h ^ words[0]!, 0x85ebca6b) ^ words[1]!
+    bits[0] = amount === 0 ? 0 : amount
+    h = Math.imul(h ^ words[0]!, 0xc2b2ae35) ^ words[1]!
+    const text = k < 0 ? this.idText : this.groupIdText[k]!
+    if (text === null) {
+      bits[0] = k < 0 ? this.idNumber : this.groupIdNumber[k]!
+      h = Math.imul(h ^ words[0]!, 0x27d4eb2f) ^ words[1]!
+    } else {
+      for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193)
+    }
+    h ^= h >>> 16
+    h = Math.imul(h, 0x7feb352d)
+    return h ^ (h >>> 15)
   }
 
   private growGroup(): void {
@@ -429,6 +519,7 @@ export class TradeFold implements RowSink {
     this.groupAmount.set(group.amount)
     this.groupSide.set(group.side)
     this.groupLength = n
+    this.hashedLength = 0
   }
 
   result(scan: { line: number; headerPending: boolean }, bailed = false): FoldResult {

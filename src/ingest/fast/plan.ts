@@ -29,7 +29,7 @@ import type { Member } from '../open.js'
 import { readEvents } from '../read.js'
 import { judged } from '../suspect.js'
 import { type FoldResult, type FoldWindow, SAMPLES, TradeFold } from './fold.js'
-import { FoldPool } from './pool.js'
+import { autoThreads, FoldPool } from './pool.js'
 import { type FoldTask, fastReaderOf, runFoldTask } from './task.js'
 
 /** What the consumer of the timeline folds into, and its selection (which the fold applies too). */
@@ -75,7 +75,8 @@ export interface FoldContext {
   target: FoldTarget
   ledger: Ledger
   options: SourceOptions
-  threads: number
+  /** Threads asked for; undefined: chosen from the cores and the work (`autoThreads`). */
+  threads: number | undefined
   sortWindow: number
   /** Lines longer than this are LINE_TOO_LONG bad rows (lines.ts). */
   maxLineBytes: number
@@ -107,16 +108,43 @@ const settle = (result: Promise<FoldResult>): Promise<Settled> =>
     (error: unknown) => ({ ok: false, error }),
   )
 
+/** The selection as it applies to one trade input of one series. */
+export function foldWindow(layout: FastTrades, selection: Selection): FoldWindow {
+  // --market and --exchange as they apply to the whole input (its one series); time per row.
+  const keeps = selects({ markets: selection.markets, exchanges: selection.exchanges })
+  const excluded =
+    keeps !== null &&
+    !keeps({
+      ts: 0,
+      exchange: layout.exchange,
+      symbol: layout.symbol,
+      market: layout.market,
+      kind: 'trade',
+      source: layout.source,
+      price: 0,
+      amount: 0,
+      notionalUsd: null,
+      side: 'unknown',
+    })
+  return { from: selection.from, to: selection.to, excluded }
+}
+
 export class FoldPlan {
   private readonly pool: FoldPool
   private readonly planned: Planned[] = []
+  /** The inputs' folds, joined as they finish (see joinInOrder). */
+  private joining: Promise<void> | null = null
+  private joinError: { error: unknown } | null = null
+  private readonly folds: { plan: Planned; fold: TradeFold; flagged: boolean }[] = []
+  private readonly joins = new Map<string, SeriesJoin>()
 
   constructor(
     inputs: FoldInput[],
     private readonly context: FoldContext,
   ) {
     const bytes = inputs.reduce((n, i) => n + (i.member.size ?? RANGE_BYTES), 0)
-    const threads = bytes >= WORKER_MIN_BYTES ? context.threads : 1
+    const threads =
+      context.threads === undefined ? autoThreads(bytes) : bytes >= WORKER_MIN_BYTES ? context.threads : 1
     this.pool = new FoldPool(threads)
     // Fewer compressed inputs than threads: each is inflated here (zlib on the thread pool) and
     // parsed by the workers in blocks, at the speed of inflate; more: each goes whole to a thread
@@ -125,30 +153,9 @@ export class FoldPlan {
     const compressed = inputs.filter((i) => i.member.path !== i.file || i.member.size === null)
     const inBlocks = this.pool.workerThreads >= 2 && compressed.length < threads
     const selection = context.target.selection
-    // --market and --exchange as they apply to the whole input (its one series); time per row.
-    const keeps = selects({ markets: selection.markets, exchanges: selection.exchanges })
     for (const input of inputs) {
       const layout = input.reader.fast!
-      const excluded =
-        keeps !== null &&
-        !keeps({
-          ts: 0,
-          exchange: layout.exchange,
-          symbol: layout.symbol,
-          market: layout.market,
-          kind: 'trade',
-          source: layout.source,
-          price: 0,
-          amount: 0,
-          notionalUsd: null,
-          side: 'unknown',
-        })
-      const window: FoldWindow = {
-        from: selection.from,
-        to: selection.to,
-        excluded,
-        suspect: context.suspectRule,
-      }
+      const window: FoldWindow = { ...foldWindow(layout, selection), suspect: context.suspectRule }
       const base = {
         input: input.stats.index,
         file: input.file,
@@ -165,9 +172,10 @@ export class FoldPlan {
       const plain = input.member.path === input.file && size !== null
       // At least one range per thread, of about RANGE_BYTES: the runners take the next one when
       // free, so the main thread, which starts at once, takes more than the workers, which start
-      // about 0.1 s later.
+      // about 0.1 s later. A file smaller than a thread's share of all the work is not cut: whole
+      // files keep every thread busy (a folder of daily files), and a range costs a join.
       const ranges =
-        plain && threads > 1 && size >= 2 * MIN_RANGE_BYTES
+        plain && threads > 1 && size >= 2 * MIN_RANGE_BYTES && size * threads > bytes
           ? Math.max(Math.min(threads, Math.floor(size / MIN_RANGE_BYTES)), Math.round(size / RANGE_BYTES))
           : 1
       const tasks: FoldTask[] =
@@ -184,6 +192,13 @@ export class FoldPlan {
             [{ ...base, range: plain ? { index: 0, from: 0, to: size! } : null }]
       const blocks = inBlocks && !plain && (size === null || size >= 2 * BLOCK_BYTES)
       this.planned.push({ input, layout, window, tasks, blocks, results: [] })
+      const key = seriesKey(layout)
+      let join = this.joins.get(key)
+      if (!join) {
+        join = new SeriesJoin()
+        this.joins.set(key, join)
+      }
+      join.inputs++
     }
   }
 
@@ -204,6 +219,37 @@ export class FoldPlan {
       // Settled at once: an error waits for finish() instead of going unhandled.
       for (const task of plan.tasks) plan.results.push(settle(this.pool.run(task, progress)))
     }
+    this.joining = this.joinInOrder().catch((error: unknown) => {
+      this.joinError = { error }
+    })
+  }
+
+  /**
+   * Take each input's results as they come, in input order: its ranges joined, and its bars put
+   * after those of the series' inputs before it (daily files end to end), so that a finished day's
+   * parts are let go at once rather than all held until the last day is read.
+   */
+  private async joinInOrder(): Promise<void> {
+    for (const plan of this.planned) {
+      const failed = await plan.feeding
+      if (failed && !failed.ok) throw failed.error
+      const settled = await Promise.all(plan.results)
+      plan.results = []
+      for (const s of settled) if (!s.ok) throw s.error
+      const results = settled.map((s) => (s as { result: FoldResult }).result)
+      let fold = plan.onePiece ? null : joinRanges(plan.layout, plan.input.stats.index, plan.window, results)
+      if (!fold) {
+        // A range's own decisions do not hold (a lone CR, a boundary out of order): one piece.
+        const whole = await runFoldTask({ ...plan.tasks[0]!, range: null })
+        fold = joinRanges(plan.layout, plan.input.stats.index, plan.window, [whole])!
+      }
+      const flagged = fold.mayHoldSuspectPrints()
+      this.folds.push({ plan, fold, flagged })
+      // A flagged input's bars are made again from its events (finish).
+      if (!flagged) this.joins.get(seriesKey(plan.layout))!.add(fold)
+    }
+    // Every task is done: the workers' memory goes before the analysis needs its own.
+    await this.pool.close()
   }
 
   /**
@@ -290,46 +336,20 @@ export class FoldPlan {
 
   /** Wait for the tasks and put their bars into the store, their counts and bad rows where they go. */
   async finish(): Promise<void> {
-    const finished: { plan: Planned; results: FoldResult[] }[] = []
-    for (const plan of this.planned) {
-      const failed = await plan.feeding
-      if (failed && !failed.ok) throw failed.error
-      const settled = await Promise.all(plan.results)
-      for (const s of settled) if (!s.ok) throw s.error
-      finished.push({ plan, results: settled.map((s) => (s as { result: FoldResult }).result) })
-      plan.results = []
-    }
-    // Every task is done: the workers' memory goes before the ranges' bars are joined (a copy) and
-    // before the analysis needs its own — the peak of a big file's run was here.
-    await this.pool.close()
-    const folds: { plan: Planned; fold: TradeFold }[] = []
-    for (const { plan, results } of finished) {
-      let fold = plan.onePiece ? null : joinRanges(plan.layout, plan.input.stats.index, plan.window, results)
-      if (!fold) {
-        // A range's own decisions do not hold (a lone CR, a boundary out of order): one piece.
-        const whole = await runFoldTask({ ...plan.tasks[0]!, range: null })
-        fold = joinRanges(plan.layout, plan.input.stats.index, plan.window, [whole])!
-      }
-      commit(fold, plan.input.stats, this.context.ledger, plan.layout)
-      folds.push({ plan, fold })
-    }
-    // Series by series: inputs that overlap in time go through the timeline instead.
-    const bySeries = new Map<string, { plan: Planned; fold: TradeFold }[]>()
-    for (const entry of folds) {
-      const key = `${entry.plan.layout.exchange}:${entry.plan.layout.market}`
-      bySeries.set(key, [...(bySeries.get(key) ?? []), entry])
-    }
-    for (const group of bySeries.values()) {
+    await this.joining
+    if (this.joinError) throw this.joinError.error
+    for (const { plan, fold } of this.folds) commit(fold, plan.input.stats, this.context.ledger, plan.layout)
+    // Series by series: inputs that overlap in time go through the timeline instead, and so does
+    // an input that may hold a suspect print (the timeline's stage decides).
+    for (const [key, join] of this.joins) {
+      const group = this.folds.filter((f) => seriesKey(f.plan.layout) === key)
       if (overlapping(group.map((g) => g.fold))) {
         await this.asEvents(group.map((g) => g.plan))
         continue
       }
-      const flagged = group.filter((g) => g.fold.mayHoldSuspectPrints())
-      absorbAll(
-        this.context.target.store,
-        group.filter((g) => !flagged.includes(g)).map((g) => g.fold),
-      )
-      for (const g of flagged) await this.asEvents([g.plan])
+      const joined = join.joined()
+      if (joined) this.context.target.store.absorb(joined)
+      for (const g of group) if (g.flagged) await this.asEvents([g.plan])
     }
   }
 
@@ -447,6 +467,12 @@ export function joinRanges(
 
 /** An input's counts and bad rows, as the timeline would have left them. */
 function commit(fold: TradeFold, stats: InputStats, ledger: Ledger, layout: FastTrades): void {
+  commitCounts(fold, stats, layout)
+  addBadRows(fold, stats, ledger)
+}
+
+/** An input's counts (not its bad rows), as the timeline would have left them. */
+export function commitCounts(fold: TradeFold, stats: InputStats, layout: FastTrades): void {
   stats.rows = fold.rows
   stats.events = fold.events
   stats.duplicates = fold.duplicates
@@ -460,7 +486,10 @@ function commit(fold: TradeFold, stats: InputStats, ledger: Ledger, layout: Fast
     stats.markets.add(layout.market)
     stats.kinds.add('trade')
   }
-  // The first bad rows in line order go through the ledger (printed, sampled); the rest are counted.
+}
+
+/** The first bad rows in line order go through the ledger (printed, sampled); the rest are counted. */
+function addBadRows(fold: TradeFold, stats: InputStats, ledger: Ledger): void {
   const tally = fold.badRows
   const samples = [...tally.samples].sort((a, b) => a.line - b.line).slice(0, SAMPLES)
   const rest = new Map(tally.byCode)
@@ -486,32 +515,64 @@ function overlapping(folds: TradeFold[]): boolean {
   return false
 }
 
-/** Inputs of one series that follow each other: their bars joined end to end, then into the store. */
-function absorbAll(store: BarStore, folds: TradeFold[]): void {
-  const ordered = folds
-    .filter((f) => f.series.ticks.length > 0 || f.series.counts.trade > 0)
-    .sort((a, b) => (a.series.ticks.first ?? 0) - (b.series.ticks.first ?? 0))
-  if (ordered.length === 0) return
-  if (ordered.length === 1) {
-    store.absorb(ordered[0]!.series)
-    return
-  }
-  const first = ordered[0]!.series
-  const joined = new SeriesBars(first.exchange, first.market)
-  joined.ticks.append(BarColumns.concat(ordered.map((f) => f.series.ticks)))
-  for (const { series } of ordered) {
-    joined.counts.trade += series.counts.trade
-    joined.nonUsdTrades += series.nonUsdTrades
+const seriesKey = (layout: FastTrades) => `${layout.exchange}:${layout.market}`
+
+/**
+ * The bars of one series' inputs, joined as each input finishes. Inputs that follow each other in
+ * time (daily files in name order) go end to end into one layer that grows once to the size its
+ * inputs so far foretell; an input that does not come after the ones before is set apart and
+ * joined at the end. (Inputs that overlap are read again as events instead: `overlapping`.)
+ */
+class SeriesJoin {
+  /** Inputs of the series in the plan. */
+  inputs = 0
+  private added = 0
+  private readonly bars = new BarColumns(1000, 1)
+  private readonly apart: BarColumns[] = []
+  private series: SeriesBars | null = null
+
+  add(fold: TradeFold): void {
+    this.added++
+    const part = fold.series
+    if (part.ticks.length === 0 && part.counts.trade === 0) return
+    this.series ??= new SeriesBars(part.exchange, part.market)
+    const series = this.series
+    series.counts.trade += part.counts.trade
+    series.nonUsdTrades += part.nonUsdTrades
     if (
-      series.symbol !== '' &&
-      (joined.symbol === '' ||
-        series.symbolTs < joined.symbolTs ||
-        (series.symbolTs === joined.symbolTs && series.symbolInput < joined.symbolInput))
+      part.symbol !== '' &&
+      (series.symbol === '' ||
+        part.symbolTs < series.symbolTs ||
+        (part.symbolTs === series.symbolTs && part.symbolInput < series.symbolInput))
     ) {
-      joined.symbol = series.symbol
-      joined.symbolTs = series.symbolTs
-      joined.symbolInput = series.symbolInput
+      series.symbol = part.symbol
+      series.symbolTs = part.symbolTs
+      series.symbolInput = part.symbolInput
     }
+    const ticks = new BarColumns(part.ticks.durationMs, 1)
+    ticks.takeOver(part.ticks)
+    // The fold keeps its counts (for the ledger); its bars live here from now on.
+    part.ticks.takeOver(new BarColumns(part.ticks.durationMs, 1))
+    const bars = this.bars
+    if (bars.length > 0 && ticks.length > 0 && ticks.time[0]! <= bars.time[bars.length - 1]!) {
+      this.apart.push(ticks)
+      return
+    }
+    const need = bars.length + ticks.length
+    if (bars.length > 0 && need > bars.room) {
+      // Days of one series hold about as many seconds each: room for the inputs still to come.
+      bars.reserve(Math.max(need, Math.ceil((need / this.added) * this.inputs * 1.02)))
+    }
+    bars.append(ticks)
   }
-  store.absorb(joined)
+
+  /** The series with every input's bars, or null when no input kept an event. */
+  joined(): SeriesBars | null {
+    const series = this.series
+    if (!series) return null
+    if (this.apart.length > 0) series.ticks.takeOver(BarColumns.concat([this.bars, ...this.apart]))
+    else series.ticks.takeOver(this.bars)
+    this.apart.length = 0
+    return series
+  }
 }
