@@ -16,9 +16,10 @@ import {
   type SourceOptions,
 } from '../sources/source.js'
 import type { Located } from '../timeline/event.js'
-import type { Selection } from '../timeline/filter.js'
+import { filterEvents, type Selection } from '../timeline/filter.js'
 import { dropDuplicates, mergeSorted } from '../timeline/merge.js'
-import { type EventEncoder, timelineLines } from './fast/lines.js'
+import type { SuspectRule } from '../timeline/suspect.js'
+import { type EventEncoder, MaySuspect, timelineLines } from './fast/lines.js'
 import { besideTrades, canFold, type FoldInput, FoldPlan, type FoldTarget } from './fast/plan.js'
 import { threadsFromEnv } from './fast/pool.js'
 import { type BadRow, type InputStats, Ledger } from './ledger.js'
@@ -32,7 +33,7 @@ import {
   type SkippedFile,
   type TempDir,
 } from './open.js'
-import { peek, readEvents } from './read.js'
+import { peek, type ReadOptions, readEvents } from './read.js'
 import { judged, suspectRuleOf } from './suspect.js'
 
 export type { FoldTarget } from './fast/plan.js'
@@ -291,23 +292,45 @@ async function ingestFiles(
     !only.reader.lineMode &&
     !only.reader.wholeFile &&
     !only.reader.document &&
-    // Suspect prints are judged with the rows after them: the text would have to wait for them.
-    suspectRule === null
+    // With suspect prints screened, the input may have to be read again (see screenedText).
+    (suspectRule === null || only.member.reopenable)
   ) {
     const reader = only.reader as FileReader & { fast: FastTrades }
+    const { selection, encoder } = options.lines
+    const { stats, member } = only
+    const readAgain: ReadOptions = {
+      ledger,
+      stats,
+      // A reader of its own: a source may keep state from row to row.
+      reader: only.source.open(only.probe, options),
+      sortWindow: options.sortWindow ?? DEFAULT_SORT_WINDOW,
+      fast,
+      maxLineBytes,
+    }
+    const text = async function* straight(): AsyncGenerator<Buffer> {
+      try {
+        yield* timelineLines(only.stream, reader, {
+          stats,
+          ledger,
+          selection,
+          encoder,
+          maxLineBytes,
+          suspect: suspectRule,
+        })
+        return
+      } catch (error) {
+        if (!(error instanceof MaySuspect) || !suspectRule) throw error
+        only.stream.destroy()
+        yield* screenedText(member, readAgain, error, suspectRule, selection, encoder)
+      }
+    }
     return {
       inputs,
       ledger,
       warnings,
       skippedFiles,
       events: noEvents(),
-      text: timelineLines(only.stream, reader, {
-        stats: only.stats,
-        ledger,
-        selection: options.lines.selection,
-        encoder: options.lines.encoder,
-        maxLineBytes,
-      }),
+      text: text(),
       totalBytes,
       close: async () => {
         only.stream.destroy()
@@ -407,6 +430,44 @@ async function ingestFiles(
 }
 
 async function* noEvents(): AsyncGenerator<Located[]> {}
+
+/**
+ * The rest of a timeline written straight from the rows, once the input may hold a suspect print:
+ * the input read again through the timeline's own stages (suspect prints judged, duplicates
+ * dropped, the selection applied), its text from the bytes already written on. Those bytes were
+ * screened clean, so they are the first bytes of this text; the bad rows already in the ledger
+ * (up to `restart.lastBadLine`) are not added again, and the input's other counts start over.
+ */
+async function* screenedText(
+  member: Member,
+  read: ReadOptions,
+  restart: MaySuspect,
+  rule: SuspectRule,
+  selection: Selection,
+  encoder: EventEncoder,
+): AsyncGenerator<Buffer> {
+  const { stats, ledger } = read
+  Object.assign(stats, { rows: 0, events: 0, duplicates: 0, skipped: 0, suspect: 0, first: null, last: null })
+  stats.skipReasons.clear()
+  ledger.countedThrough(stats.index, restart.lastBadLine)
+  encoder.take()
+  const events = dropDuplicates(
+    mergeSorted([judged(readEvents(await member.open(), read), rule, ledger, stats)]),
+    (event) => {
+      if (event.suspect) return
+      stats.duplicates++
+      stats.events--
+    },
+  )
+  let written = restart.released
+  for await (const batch of filterEvents(events, selection)) {
+    for (const event of batch) encoder.add(event)
+    const bytes = encoder.take()
+    const skip = Math.min(written, bytes.length)
+    written -= skip
+    if (skip < bytes.length) yield bytes.subarray(skip)
+  }
+}
 
 /** How many inputs are opened and peeked at once. */
 const OPEN_AHEAD = 8

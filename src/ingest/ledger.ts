@@ -88,7 +88,18 @@ export class Ledger {
     return firstSamples(this.suspectByInput)
   }
 
+  /**
+   * The input's bad rows up to `line` are in already: when it is read again, they are not added
+   * twice (its `badRows` count stays as it is).
+   */
+  countedThrough(input: number, line: number): void {
+    this.counted.set(input, line)
+  }
+
+  private readonly counted = new Map<number, number>()
+
   add(input: InputStats, line: number, code: string, message: string): void {
+    if (line <= (this.counted.get(input.index) ?? Number.NEGATIVE_INFINITY)) return
     this.total++
     input.badRows++
     this.byCode.set(code, (this.byCode.get(code) ?? 0) + 1)

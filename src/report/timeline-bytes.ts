@@ -170,6 +170,15 @@ export class TimelineEncoder {
     return taken
   }
 
+  /** The first `bytes` bytes written and not yet taken; the rest stay. */
+  takeFirst(bytes: number): Buffer {
+    if (bytes >= this.pos) return this.take()
+    const taken = Buffer.from(this.out.subarray(0, bytes))
+    this.out.copyWithin(0, bytes, this.pos)
+    this.pos -= bytes
+    return taken
+  }
+
   /**
    * One event's line. `idNumber` ≥ 0: the trade's id is that whole number (its text is the
    * number's decimal digits, as the fast path reads canonical ids), whatever `e.id` holds.

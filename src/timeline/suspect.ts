@@ -623,6 +623,15 @@ export class SpikeScreen {
     this.next = Math.max(this.next, this.total - Math.min(state.total, this.k + 1))
   }
 
+  /**
+   * Every second before this one (in epoch seconds) has been judged; +Infinity once all have.
+   * While `possible` stays false, none of them can hold a suspect print.
+   */
+  judgedBelow(): number {
+    const local = this.next - this.offset
+    return local < this.second.length ? this.second[local]! : Number.POSITIVE_INFINITY
+  }
+
   /** The end of the input: the seconds left are judged with the neighbours they have. */
   finish(): boolean {
     this.atEnd = true

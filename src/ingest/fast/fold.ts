@@ -629,6 +629,18 @@ export class TradeFold implements RowSink {
     return this.screen?.finish() ?? false
   }
 
+  /**
+   * While reading: may a second screened so far hold a suspect print? And the second (epoch
+   * seconds) before which every second is screened (+Infinity with no screen).
+   */
+  get maySuspect(): boolean {
+    return this.screen?.possible ?? false
+  }
+
+  get screenedBelow(): number {
+    return this.screen?.judgedBelow() ?? Number.POSITIVE_INFINITY
+  }
+
   /** The series with its bars in one piece (call once the last range is in). */
   joined(): this {
     if (this.parts.length > 0) {

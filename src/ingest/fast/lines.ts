@@ -11,6 +11,7 @@ import type { Readable } from 'node:stream'
 import { type FastTrades, type FileReader, Skip } from '../../sources/source.js'
 import type { TimelineEvent, TradeEvent } from '../../timeline/event.js'
 import type { Selection } from '../../timeline/filter.js'
+import type { SuspectRule } from '../../timeline/suspect.js'
 import type { InputStats, Ledger } from '../ledger.js'
 import { csvTail } from './csv.js'
 import { BadRowTally, type FoldWindow, ScratchTrade, TradeFold } from './fold.js'
@@ -24,6 +25,23 @@ export interface EventEncoder {
   /** Bytes written and not yet taken. */
   readonly length: number
   take(): Buffer
+  /** The first `bytes` bytes not yet taken (the rest stay). */
+  takeFirst(bytes: number): Buffer
+}
+
+/**
+ * Thrown when the input may hold a suspect print: the text from `released` bytes on must come from
+ * the timeline's own stage (timeline/suspect.ts), which decides with the rows after each print. The
+ * bytes before were screened clean (the same bytes the timeline writes), and so were the bad rows
+ * up to `lastBadLine`, already in the ledger.
+ */
+export class MaySuspect extends Error {
+  constructor(
+    readonly released: number,
+    readonly lastBadLine: number,
+  ) {
+    super('the input may hold a suspect print')
+  }
 }
 
 /** Bad rows straight to the ledger (printed as met, sampled there), not kept by the fold. */
@@ -35,8 +53,12 @@ class LedgerTally extends BadRowTally {
     super(0)
   }
 
+  /** The line of the last bad row added (bad rows come in line order). */
+  lastLine = 0
+
   override add(line: number, code: string, message: string): void {
     this.total++
+    this.lastLine = line
     this.ledger.add(this.stats, line, code, message)
   }
 }
@@ -50,6 +72,12 @@ class TradeLines extends TradeFold {
   /** The event `row()` made of the row being placed (written as made), or null for a fast row. */
   private madeEvent: TradeEvent | null = null
   private readonly event: ScratchTradeWithId
+  /** Bytes taken from the encoder so far. */
+  taken = 0
+  /** Where each second's lines start (epoch second, byte offset), from `head` on. */
+  private readonly starts: number[] = []
+  private startsAt = 0
+  private lastSecond = Number.NaN
 
   constructor(
     layout: FastTrades,
@@ -71,7 +99,29 @@ class TradeLines extends TradeFold {
     }
   }
 
+  /**
+   * Bytes that may be handed on: the lines of the seconds the suspect-print screen has judged
+   * (all of them without a screen).
+   */
+  releasable(): number {
+    const below = this.screenedBelow
+    const starts = this.starts
+    while (this.startsAt < starts.length && starts[this.startsAt]! < below) this.startsAt += 2
+    const end = this.startsAt < starts.length ? starts[this.startsAt + 1]! : this.taken + this.encoder.length
+    if (this.startsAt > 4096) {
+      starts.splice(0, this.startsAt)
+      this.startsAt = 0
+    }
+    return end - this.taken
+  }
+
   protected override keep(): void {
+    const ts = this.madeEvent !== null ? this.madeEvent.ts : this.ts
+    const second = Math.floor(ts / 1000)
+    if (second !== this.lastSecond) {
+      this.lastSecond = second
+      this.starts.push(second, this.taken + this.encoder.length)
+    }
     if (this.madeEvent !== null) {
       this.encoder.add(this.madeEvent)
       return
@@ -102,6 +152,8 @@ export interface TimelineLinesOptions {
   selection: Selection
   encoder: EventEncoder
   maxLineBytes: number
+  /** The suspect-print rule (null with --keep-suspect-prints): lines wait until screened. */
+  suspect: SuspectRule | null
 }
 
 export async function* timelineLines(
@@ -111,44 +163,54 @@ export async function* timelineLines(
 ): AsyncGenerator<Buffer> {
   const { stats, ledger, selection, encoder } = options
   const layout = reader.fast
+  const tally = new LedgerTally(ledger, stats)
   const lines = new TradeLines(
     layout,
     stats.index,
-    foldWindow(layout, selection),
-    new LedgerTally(ledger, stats),
+    { ...foldWindow(layout, selection), suspect: options.suspect },
+    tally,
     encoder,
   )
   const scanner = new RowScanner(layout, reader, lines, { maxLineBytes: options.maxLineBytes })
   const chunks = (stream as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]()
-  const take = () => {
+  /** The lines that may go now, once there are enough of them (or all, at the end). */
+  const release = (atEnd: boolean): Buffer | null => {
+    if (atEnd ? lines.mayHoldSuspectPrints() : lines.maySuspect)
+      throw new MaySuspect(lines.taken, tally.lastLine)
+    const bytes = atEnd ? encoder.length : lines.releasable()
+    if (bytes === 0 || (!atEnd && bytes < GATHER)) return null
     stats.rows = lines.rows
-    return encoder.take()
+    lines.taken += bytes
+    return encoder.takeFirst(bytes)
   }
   const bad = (line: number, code: string, message: string) => lines.bad(line, code, message)
   try {
-    for (;;) {
+    let bailed: Buffer | null = null
+    let rest: AsyncIterator<Buffer> | null = null
+    read: for (;;) {
       const next = await chunks.next()
       if (next.done) break
       const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value
       for (let at = 0; at < chunk.length; at += SLICE) {
         if (!scanner.write(chunk.subarray(at, at + SLICE))) {
           // A line csv-parse must read (a lone CR, a quote): it reads the rest.
-          const rest = Buffer.concat([scanner.bailed!, chunk.subarray(at + SLICE)])
-          for await (const _ of csvTail(scanner, rest, bufferChunks(chunks), reader.unquoted === true, bad)) {
-            if (encoder.length >= GATHER) yield take()
-          }
-          if (encoder.length > 0) yield take()
-          return
+          bailed = Buffer.concat([scanner.bailed!, chunk.subarray(at + SLICE)])
+          rest = bufferChunks(chunks)
+          break read
         }
-        if (encoder.length >= GATHER) yield take()
+        const text = release(false)
+        if (text) yield text
       }
     }
-    if (!scanner.end()) {
-      for await (const _ of csvTail(scanner, scanner.bailed!, null, reader.unquoted === true, bad)) {
-        if (encoder.length >= GATHER) yield take()
+    if (!bailed && !scanner.end()) bailed = scanner.bailed!
+    if (bailed) {
+      for await (const _ of csvTail(scanner, bailed, rest, reader.unquoted === true, bad)) {
+        const text = release(false)
+        if (text) yield text
       }
     }
-    if (encoder.length > 0) yield take()
+    const text = release(true)
+    if (text) yield text
   } finally {
     await chunks.return?.()
     commitCounts(lines, stats, layout)
