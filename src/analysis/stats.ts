@@ -60,14 +60,15 @@ export function resolutionLabel(ms: number): string {
   return `${seconds}s`
 }
 
-/** `45 s`, `47 min`, `2 h 05 min`. */
+/** `45 s`, `47 min`, `2 h 05 min`, `9 h` (whole hours: hourly bars know no minutes), `3 days`. */
 export function durationWords(ms: number): string {
   const seconds = Math.round(ms / 1000)
   if (seconds < 60) return `${seconds} s`
   const minutes = Math.round(seconds / 60)
   if (minutes < 120) return `${minutes} min`
   const hours = Math.floor(minutes / 60)
-  return `${hours} h ${String(minutes % 60).padStart(2, '0')} min`
+  if (minutes % 60 !== 0) return `${hours} h ${String(minutes % 60).padStart(2, '0')} min`
+  return hours >= 48 && hours % 24 === 0 ? `${hours / 24} days` : `${hours} h`
 }
 
 /** `$950`, `$12.3k`, `$1.23M`, `$4.56B`. */
