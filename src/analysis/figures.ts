@@ -35,6 +35,7 @@ import {
   iso,
   MINUTE,
   medianOrNull,
+  multiple,
   pct,
   resolutionLabel,
   round,
@@ -190,7 +191,7 @@ export function volumeFigures(context: Context, from: number, to: number): Casca
     const cells = track.totals(first, last + 1)
     if (baseline && cells.length > 0) {
       const mean = cells.reduce((sum, x) => sum + x, 0) / cells.length
-      baselineMultiple = round(mean / baseline.level, 2)
+      baselineMultiple = multiple(mean / baseline.level)
     }
   }
   return {

@@ -117,11 +117,13 @@ export function wrap(text: string, width: number, first: string, rest: string): 
   const lines: string[] = []
   let line = first
   let empty = true
-  // A unit after a number stays with it: "60 %" or "24 h" is never split across lines, nor a date
-  // from its time ("2026-06-02 05:00").
+  // A unit after a number stays with it: "60 %", "24 h" or "4 h 15 min" is never split across
+  // lines, nor a date from its time ("2026-06-02 05:00").
   for (const word of text.split(' ').reduce<string[]>((words, w) => {
     const previous = words[words.length - 1]
-    const unit = previous !== undefined && /\d$/.test(previous) && /^(h|min|s)(\W|$)/.test(w)
+    const unit =
+      previous !== undefined &&
+      ((/\d$/.test(previous) && /^(h|min|s)(\W|$)/.test(w)) || (/\d h$/.test(previous) && /^\d\d$/.test(w)))
     const time = previous !== undefined && /\d\d-\d\d$/.test(previous) && /^\d\d:\d\d/.test(w)
     if (previous !== undefined && (w.startsWith('%') || unit || time)) words[words.length - 1] += ` ${w}`
     else words.push(w)

@@ -103,7 +103,15 @@ export function renderTable(input: Report, options: TableOptions): string {
       table.push(cascadeRow(leg, c, manyYears))
     }
   }
-  lines.push(table.toString(), '')
+  // cli-table3 pads a spanning cell (an episode's line) to the table's width: no trailing blanks.
+  lines.push(
+    table
+      .toString()
+      .split('\n')
+      .map((line) => line.trimEnd())
+      .join('\n'),
+    '',
+  )
   // Items from 10 up keep their text aligned with the first nine.
   const indent = ' '.repeat(String(ordered.length).length + 2)
   ordered.forEach((x, i) => {

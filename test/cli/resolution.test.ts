@@ -78,10 +78,10 @@ describe('reasons name the baseline actually used (issue 12 item 5)', () => {
     const report = JSON.parse((await cascade(['analyze', SCENARIO, '--json'])).stdout) as Report
     // The files begin at 00:00; the fall starts at 09:06:26, the squeeze at 13:21:30.
     expect(report.cascades[0]!.reasons).toContain(
-      'volume 24× the median minute of the previous 9 h 06 min (the data begin there)',
+      'volume 24.1× the median minute of the previous 9 h 06 min (the data begin there)',
     )
     expect(report.cascades[1]!.reasons[1]).toBe(
-      'short liquidations $217.3k in the peak minute; the median minute of the previous 13 h 22 min ' +
+      'short liquidations $217k in the peak minute; the median minute of the previous 13 h 22 min ' +
         '(the data begin there) had none',
     )
     expect(report.cascades.flatMap((c) => c.reasons).join(' ')).not.toContain('previous 24 h')
@@ -92,7 +92,7 @@ describe('reasons name the baseline actually used (issue 12 item 5)', () => {
       (await cascade(['analyze', SCENARIO, '--from', '2021-05-19T12:00', '--json'])).stdout,
     ) as Report
     // Less than an hour before the fall: the minutes outside it stand in ("of the data").
-    expect(report.cascades[0]!.reasons).toContain('volume 68× the median minute of the data')
+    expect(report.cascades[0]!.reasons).toContain('volume 68.1× the median minute of the data')
     expect(report.cascades[1]!.reasons[1]).toMatch(
       /the median minute of the previous 82 min \(the data begin there\)/,
     )
@@ -110,7 +110,7 @@ describeReal('words that fit daily and hourly bars (real files)', () => {
       const reasons = report.cascades.flatMap((c) => c.reasons)
       expect(report.cascades[0]!.reasons.slice(0, 2)).toEqual([
         'price fell 5.90 % in 24 h (146.14 → 137.52)',
-        'volume 3.0× the previous day',
+        'volume 3.02× the previous day',
       ])
       const inside = report.cascades.find((c) => c.withinBarMs !== null)!
       expect(inside.reasons[0]).toMatch(/^price (fell|rose) \d+\.\d\d % within one day \(/)
