@@ -213,7 +213,10 @@ describeReal('terminal charts of real hourly and minute files', () => {
   itReal(
     'CoinGlass hours: the first column has its price, the ends are marked, liquidations are hours wide',
     async () => {
-      const charts = await chartsOf([realPath('coinglass_BTC_regime_1h_1y.csv')])
+      const charts = await chartsOf([
+        realPath('coinglass_BTC_regime_1h_1y.csv'),
+        realPath('coinglass_BTC_liquidation_10y_1h.csv'),
+      ])
       expect(charts.length).toBeGreaterThan(3)
       for (const chart of charts) {
         const { priceRows, marker, long } = parts(chart)
