@@ -4,15 +4,22 @@
  * cascades.ts, grouped in episodes.ts and events.ts; figures come from figures.ts.
  */
 
-import { BarStore } from '../bars/index.js'
+import { type BarColumns, BarStore, type SeriesBars } from '../bars/index.js'
 import type { TimelineEvent } from '../timeline/event.js'
 import { detectMarket } from './cascades.js'
 import { marketEvents } from './events.js'
 import { coarsest } from './figures.js'
 import { regimeWarnings } from './liquidation-regimes.js'
-import { AGGREGATORS, groupMarkets, liquidationTotals, type MarketBars } from './market.js'
+import { AGGREGATORS, DOLLAR_QUOTES, groupMarkets, liquidationTotals, type MarketBars } from './market.js'
 import { type AnalysisParams, DEFAULT_PARAMS } from './params.js'
-import type { Cascade, Episode, MarketEvent, MarketSummary, Resolution } from './report-types.js'
+import type {
+  Cascade,
+  CoveredFigure,
+  Episode,
+  MarketEvent,
+  MarketSummary,
+  Resolution,
+} from './report-types.js'
 import { iso, resolutionLabel, usdOrNull } from './stats.js'
 
 export interface AnalysisResult {
@@ -63,21 +70,12 @@ function byStart(
 
 /** The one-line view of a market: span, price range, volume and liquidations of the whole input. */
 export function summarizeMarket(market: MarketBars): MarketSummary {
+  const coverage = figureCoverage(market)
   let first: number | null = null
   let last: number | null = null
-  for (const venue of market.venues) {
-    for (const layer of venue.series.layers) {
-      if (layer.first !== null && (first === null || layer.first < first)) first = layer.first
-      if (layer.last !== null && (last === null || layer.last > last)) last = layer.last
-    }
-  }
-  // Funding alone still has a span: the user sees which time the rates cover.
-  for (const rates of first === null ? market.venues.map((venue) => venue.funding) : []) {
-    if (!rates) continue
-    const head = rates[0]!.ts
-    const tail = rates[rates.length - 1]!.ts
-    if (first === null || head < first) first = head
-    if (last === null || tail > last) last = tail
+  for (const span of Object.values(coverage)) {
+    if (first === null || span.from < first) first = span.from
+    if (last === null || span.to > last) last = span.to
   }
   let open: number | null = null
   let high: number | null = null
@@ -134,28 +132,65 @@ export function summarizeMarket(market: MarketBars): MarketSummary {
     liqShortUsd: usdOrNull(liquidations?.shortUsd ?? null),
     priceSeries: market.price?.series.key ?? null,
     resolution,
+    coverage: Object.fromEntries(
+      Object.entries(coverage).map(([figure, span]) => [figure, { from: iso(span.from), to: iso(span.to) }]),
+    ),
   }
 }
+
+/** First and last bar (or rate) time of each figure of a market, for the figures it has. */
+function figureCoverage(market: MarketBars): Partial<Record<CoveredFigure, { from: number; to: number }>> {
+  const coverage: Partial<Record<CoveredFigure, { from: number; to: number }>> = {}
+  const widen = (figure: CoveredFigure, from: number, to: number) => {
+    const held = coverage[figure]
+    coverage[figure] = held ? { from: Math.min(held.from, from), to: Math.max(held.to, to) } : { from, to }
+  }
+  const rows = (figure: CoveredFigure, layer: BarColumns, holds: (i: number) => boolean) => {
+    let i = 0
+    while (i < layer.length && !holds(i)) i++
+    let j = layer.length - 1
+    while (j > i && !holds(j)) j--
+    if (i < layer.length) widen(figure, layer.time[i]!, layer.time[j]!)
+  }
+  const price = market.price?.layer
+  if (price) rows('price', price, (i) => !Number.isNaN(price.open[i]!))
+  for (const venue of market.venues) {
+    const volume = venue.volume?.layer
+    // A row of a volume layer holds volume when it has a price or a trade: rows of liquidations or
+    // open interest alone share the layer.
+    if (volume)
+      rows(
+        'volume',
+        volume,
+        (i) => !Number.isNaN(volume.open[i]!) || volume.volume[i]! > 0 || volume.volumeUsd[i]! > 0,
+      )
+    // Liquidations: the span of the records of every feed (a bucket of 0 is a record too), also of
+    // those in coins that no price could value (the warnings say which).
+    for (const source of venue.series.liquidationSources.values())
+      widen('liquidations', source.first, source.last)
+    const oi = venue.openInterest?.layer
+    if (oi) rows('openInterest', oi, (i) => !Number.isNaN(oi.oi[i]!) || !Number.isNaN(oi.oiUsd[i]!))
+    const rates = venue.funding
+    if (rates) widen('funding', rates[0]!.ts, rates[rates.length - 1]!.ts)
+  }
+  const ordered: Partial<Record<CoveredFigure, { from: number; to: number }>> = {}
+  for (const figure of COVERED_FIGURES) if (coverage[figure]) ordered[figure] = coverage[figure]
+  return ordered
+}
+
+const COVERED_FIGURES: readonly CoveredFigure[] = [
+  'price',
+  'volume',
+  'liquidations',
+  'openInterest',
+  'funding',
+]
 
 function sumColumn(column: Float64Array, length: number): number {
   let sum = 0
   for (let i = 0; i < length; i++) sum += column[i]!
   return sum
 }
-
-/** Quote currencies that are dollars (or stablecoins taken at a dollar) in canonical market names. */
-const DOLLARS: ReadonlySet<string> = new Set([
-  'USD',
-  'USDT',
-  'USDC',
-  'BUSD',
-  'FDUSD',
-  'TUSD',
-  'USDP',
-  'DAI',
-  'USDE',
-  'AGG',
-])
 
 /** Known limits of the data, one line each, in a stable order. */
 export function dataWarnings(
@@ -199,20 +234,23 @@ export function dataWarnings(
     }
     for (const venue of market.venues) {
       const series = venue.series
+      warnings.push(...baseLiquidationWarnings(series))
       if (venue.liquidations) warnings.push(...regimeWarnings(series, venue.liquidations.layer))
       const hourly = series.buckets.filter(
         (layer) =>
           layer.durationMs >= 3_600_000 && (layer.hasLiquidations || layer.hasOpenInterest || layer.hasPrice),
       )
       for (const layer of hourly) {
+        // An exchange's own hourly klines are bars, not an aggregator's buckets.
+        const kind = AGGREGATORS.has(series.exchange) ? 'buckets (aggregator data)' : 'bars'
         warnings.push(
-          `${series.key}: ${resolutionLabel(layer.durationMs)} buckets (aggregator data): figures from ` +
-            `them are ${resolutionLabel(layer.durationMs)} totals and cascade times fall on bucket opens, ` +
+          `${series.key}: ${resolutionLabel(layer.durationMs)} ${kind}: figures from ` +
+            `them are ${resolutionLabel(layer.durationMs)} totals and cascade times fall on ${kind.split(' ')[0]!.slice(0, -1)} opens, ` +
             'not ticks',
         )
       }
       const quote = series.market.split('-')[1]
-      if (series.nonUsdTrades > 0 || (quote !== undefined && !DOLLARS.has(quote))) {
+      if (series.nonUsdTrades > 0 || (quote !== undefined && !DOLLAR_QUOTES.has(quote))) {
         // BTC-quoted (ETH-BTC) is not EUR-quoted: name the currency the prices and moves are in.
         const crypto =
           quote !== undefined && !['EUR', 'GBP', 'JPY', 'TRY', 'BRL', 'AUD', 'CAD', 'CHF'].includes(quote)
@@ -238,14 +276,31 @@ function unpricedWarnings(market: MarketBars): string[] {
         'cascade: add trades or klines of the same market covering the same time',
     )
   }
-  for (const venue of market.venues) {
-    const buckets = venue.series.baseUnitLiquidationBuckets
-    if (buckets === 0) continue
-    warnings.push(
-      `${venue.series.key}: ${buckets} liquidation bucket${buckets === 1 ? '' : 's'} in base units ` +
-        `(coins, as Coinalyze writes them) ${buckets === 1 ? 'needs' : 'need'} a price series of the same market to be valued in USD: ` +
-        'add trades or klines covering the same time',
-    )
-  }
   return warnings
 }
+
+/** How a series' liquidations counted in coins (Coinalyze) were valued in USD, or why not. */
+function baseLiquidationWarnings(series: SeriesBars): string[] {
+  const buckets = series.baseUnitLiquidationBuckets
+  const valuation = series.baseLiquidationValuation
+  if (buckets === 0 || !valuation) return []
+  const s = (n: number) => (n === 1 ? '' : 's')
+  if (valuation.valued === 0) {
+    return [
+      `${series.key}: ${buckets} liquidation bucket${s(buckets)} in base units (coins, as Coinalyze writes them) ` +
+        `${buckets === 1 ? 'needs' : 'need'} a price series of the same market to be valued in USD: ` +
+        `${valuation.priceSeries ? `${valuation.priceSeries} has no price at or before ${buckets === 1 ? 'it' : 'them'}, so ${buckets === 1 ? 'it is' : 'they are'} left out of the USD figures; ` : ''}` +
+        'add trades or klines covering the same time',
+    ]
+  }
+  const valued =
+    `${series.key}: ${valuation.valued} liquidation bucket${s(valuation.valued)} in base units (coins, as ` +
+    `Coinalyze writes them) valued in USD at ${valuation.priceSeries}'s close at or before each bucket`
+  if (valuation.unpriced === 0) return [valued]
+  return [
+    `${valued}; ${valuation.unpriced} more (the first at ${minuteUtc(valuation.firstUnpriced!)} UTC) have ` +
+      'no price at or before them and are left out of the USD figures: add trades or klines covering that time',
+  ]
+}
+
+const minuteUtc = (ms: number) => iso(ms).slice(0, 16).replace('T', ' ')

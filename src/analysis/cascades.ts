@@ -6,10 +6,12 @@
  */
 import { groupEpisodes } from './episodes.js'
 import {
+  barWord,
   baselineWords,
   type Context,
   calmCells,
   coarsest,
+  covering,
   hotLevel,
   liquidationFigures,
   marketContext,
@@ -244,9 +246,10 @@ function measure(
 
   const movePct = ((extremeX - startX) / startX) * 100
   const toExtreme = extremeT - startT
-  const took = withinBar ? `one ${resolutionLabel(priceRes)} bar` : durationWords(toExtreme)
+  // Inside one bar only "within that bar" is known: "within one day" for daily bars.
+  const took = withinBar ? `within one ${barWord(priceRes)}` : `in ${durationWords(toExtreme)}`
   reasons.unshift(
-    `price ${direction === 'down' ? 'fell' : 'rose'} ${Math.abs(pct(movePct)).toFixed(2)} % in ${took} ` +
+    `price ${direction === 'down' ? 'fell' : 'rose'} ${Math.abs(pct(movePct)).toFixed(2)} % ${took} ` +
       `(${startX} → ${extremeX})`,
   )
   for (const counter of leg.swallowed) {
@@ -256,7 +259,8 @@ function measure(
       size >= params.minMovePct ? `, large enough to be a ${direction === 'down' ? 'squeeze' : 'fall'}` : ''
     reasons.push(
       `a counter-move of ${pct(size).toFixed(2)} % at ${iso(bars.time(counter.topIdx)).slice(11, 16)} UTC ` +
-        `was undercut within ${params.undercutWithinMin} min, so it is part of this leg${squeeze}`,
+        `was undercut within ${durationWords(Math.max(params.undercutWithinMin * MINUTE, priceRes))}, ` +
+        `so it is part of this leg${squeeze}`,
     )
   }
   const sideUsd = direction === 'down' ? liquidations?.longUsd : liquidations?.shortUsd
@@ -300,10 +304,13 @@ function measure(
 
   const openInterest = openInterestOf(context, windowStart, windowEnd)
   const resolution: Record<string, Resolution> = { price: resolutionLabel(priceRes) }
-  const volumeRes = coarsest(market.venues.map((venue) => venue.volume?.resolutionMs))
+  // Only the figures some input gives for this window have a resolution here.
+  const volumeViews = market.venues.flatMap((venue) => (venue.volume ? [venue.volume] : []))
+  const volumeRes = coarsest(covering(volumeViews, windowStart, windowEnd).map((view) => view.resolutionMs))
   if (volumeRes !== null) resolution.volume = resolutionLabel(volumeRes)
   if (liquidations) {
-    const liqRes = coarsest(market.venues.map((venue) => venue.liquidations?.resolutionMs))
+    const liqViews = market.venues.flatMap((venue) => (venue.liquidations ? [venue.liquidations] : []))
+    const liqRes = coarsest(covering(liqViews, windowStart, windowEnd).map((view) => view.resolutionMs))
     if (liqRes !== null) resolution.liquidations = resolutionLabel(liqRes)
   }
   if (openInterest.figures) resolution.openInterest = resolutionLabel(openInterest.resolutionMs)

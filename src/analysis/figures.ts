@@ -28,7 +28,20 @@ import type {
   CascadeVolume,
   LiquidationFigures,
 } from './report-types.js'
-import { baseUnits, iso, MINUTE, medianOrNull, pct, resolutionLabel, round, usd, usdOrNull } from './stats.js'
+import {
+  baseUnits,
+  durationWords,
+  HOUR,
+  iso,
+  MINUTE,
+  medianOrNull,
+  multiple,
+  pct,
+  resolutionLabel,
+  round,
+  usd,
+  usdOrNull,
+} from './stats.js'
 
 /** One market's bars and the tracks the figures are read from. */
 export interface Context {
@@ -67,10 +80,34 @@ export function unitWord(step: number): string {
   return `${resolutionLabel(step)} bucket`
 }
 
-/** The words for a trailing baseline: what it was computed from. */
-export function baselineWords(baseline: Baseline | null, unit: string, params: AnalysisParams): string {
-  if (baseline?.wholeTrack) return `the median ${unit} of the data`
-  return `the median ${unit} of the previous ${params.baselineHours} h`
+/**
+ * The words for a trailing baseline, naming what it was computed from: "the median minute of the
+ * previous 24 h"; "… of the previous 9 h 06 min (the data begin there)" when the data begin later;
+ * "the previous day" when it is one cell (daily bars and a 24 h baseline); "… of the data" when the
+ * whole track stood in.
+ */
+export function baselineWords(
+  baseline: Baseline | null,
+  unit: string,
+  params: Pick<AnalysisParams, 'baselineHours'>,
+): string {
+  if (baseline?.cells === 1 && !baseline.wholeTrack) return `the previous ${unit}`
+  return `the median ${unit} ${baselineSpan(baseline, params.baselineHours)}`
+}
+
+/** `of the previous 24 h`, `of the previous 3 days`, `of the previous 9 h 06 min (the data begin there)`, `of the data`. */
+function baselineSpan(baseline: Baseline | null, hours: number): string {
+  if (baseline?.wholeTrack) return 'of the data'
+  if (baseline && baseline.spanMs < hours * HOUR)
+    return `of the previous ${durationWords(baseline.spanMs)} (the data begin there)`
+  return `of the previous ${hours >= 48 && hours % 24 === 0 ? `${hours / 24} days` : `${hours} h`}`
+}
+
+/** A bar's length as the unit a move inside it took: `minute`, `hour`, `day`, or `5m bar`. */
+export function barWord(step: number): string {
+  if (step === 1000) return 'second'
+  if (step === MINUTE || step === HOUR || step === 86_400_000) return unitWord(step)
+  return `${resolutionLabel(step)} bar`
 }
 
 export function pctOrNull(x: number | null): number | null {
@@ -83,7 +120,7 @@ export function coarsest(values: readonly (number | undefined)[]): number | null
   return best
 }
 
-function covering(views: readonly FigureView[], from: number, to: number): FigureView[] {
+export function covering(views: readonly FigureView[], from: number, to: number): FigureView[] {
   return views.filter((view) => {
     const first = view.layer.first
     const last = view.layer.last
@@ -104,8 +141,9 @@ export function volumeBaseline(
   const baseline = trailingBaseline(track, startMs, hours, lastCell)
   if (!baseline) return null
   const unit = unitWord(track.step)
-  const span = baseline.wholeTrack ? 'of the data' : `of the previous ${hours} h`
-  if (baseline.median > 0) return { level: baseline.median, words: `the median ${unit} ${span}` }
+  if (baseline.median > 0)
+    return { level: baseline.median, words: baselineWords(baseline, unit, { baselineHours: hours }) }
+  const span = baselineSpan(baseline, hours)
   const first = track.cellOf(startMs)
   const from = baseline.wholeTrack ? 0 : track.cellOf(startMs - hours * 3_600_000)
   const cells = track.totals(from, first).filter((x) => x > 0)
@@ -153,7 +191,7 @@ export function volumeFigures(context: Context, from: number, to: number): Casca
     const cells = track.totals(first, last + 1)
     if (baseline && cells.length > 0) {
       const mean = cells.reduce((sum, x) => sum + x, 0) / cells.length
-      baselineMultiple = round(mean / baseline.level, 2)
+      baselineMultiple = multiple(mean / baseline.level)
     }
   }
   return {
@@ -253,9 +291,11 @@ export function venueFigures(
   oiDrawdown: readonly (number | null)[],
 ): CascadeVenue[] {
   return context.market.venues.map((venue, i) => {
-    const volumeLayer = venue.volume?.layer
-    const volume = volumeLayer?.hasVolumeUsd ? windowSums(volumeLayer, from, to) : null
-    const liq = venue.liquidations ? windowSums(venue.liquidations.layer, from, to) : null
+    // A venue whose data do not reach into the window has no figure there: null, not 0.
+    const [volumeView] = venue.volume ? covering([venue.volume], from, to) : []
+    const [liqView] = venue.liquidations ? covering([venue.liquidations], from, to) : []
+    const volume = volumeView?.layer.hasVolumeUsd ? windowSums(volumeView.layer, from, to) : null
+    const liq = liqView ? windowSums(liqView.layer, from, to) : null
     const oi = oiDrawdown[i] ?? null
     return {
       series: venue.series.key,

@@ -49,7 +49,7 @@ import type {
   LiquidationRegime,
   OiImplied,
 } from './report-types.js'
-import { baseUnits, round, usd } from './stats.js'
+import { baseUnits, round, usd, usdWords } from './stats.js'
 
 const SECOND = 1000
 /** Open interest must be sampled at least this often to measure closing inside a window. */
@@ -736,14 +736,8 @@ function figuresOf(work: VenueWork): LiquidationFigures {
 // ---------------------------------------------------------------------------------------------
 // Words
 
-/** `$98.2M`, `$141M`, `$1.23B`, `$677k`: three significant digits. */
-function money(x: number): string {
-  const [scale, suffix] = x >= 1e9 ? [1e9, 'B'] : x >= 1e6 ? [1e6, 'M'] : x >= 1e3 ? [1e3, 'k'] : [1, '']
-  const v = x / scale
-  const fixed = v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)
-  const text = fixed.includes('.') ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed
-  return `$${suffix === '' ? Math.round(x).toString() : text}${suffix}`
-}
+/** `$98.2M`, `$141M`, `$1.23B`, `$677k`: three significant digits, as every output writes USD. */
+const money = usdWords
 
 /** `$240–410M`, `$980k–1.2M`. */
 function moneyRange(low: number, high: number): string {

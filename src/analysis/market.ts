@@ -113,14 +113,65 @@ export function groupMarkets(store: BarStore, groupBy: 'market' | 'series'): Mar
     else groups.set(name, [series])
   }
   return [...groups.keys()].sort().map((name) => {
-    const venues = groups.get(name)!.map(venueOf)
+    const members = groups.get(name)!
+    let venues = members.map(venueOf)
+    const price = choosePrice(venues)
+    if (members.some((series) => series.baseUnitLiquidationBuckets > 0)) {
+      for (const [i, series] of members.entries()) valueInUsd(series, venues[i]!.price, price)
+      venues = members.map(venueOf)
+    }
     return {
       name,
       venues,
-      price: choosePrice(venues),
+      price: price && venues.find((venue) => venue.series === price.series)!.price,
       priceCandidates: venues.filter((venue) => venue.price !== null).length,
     }
   })
+}
+
+/** Quote currencies that are dollars (or stablecoins taken at a dollar) in canonical market names. */
+export const DOLLAR_QUOTES: ReadonlySet<string> = new Set([
+  'USD',
+  'USDT',
+  'USDC',
+  'BUSD',
+  'FDUSD',
+  'TUSD',
+  'USDP',
+  'DAI',
+  'USDE',
+  'AGG',
+])
+
+/** Whether a canonical market (`BTC-USDT-PERP`) is quoted in dollars. */
+export function dollarQuoted(market: string): boolean {
+  const quote = market.split('-')[1]
+  return quote !== undefined && DOLLAR_QUOTES.has(quote)
+}
+
+/**
+ * Liquidations counted in coins (Coinalyze) valued in USD: at the series' own prices when it has
+ * them in dollars, else at the market's price path when that is in dollars. A bucket opening at t
+ * takes the close of the last price bar opening at or before t, no earlier than one bucket (or
+ * price bar, the longer) before it; without one it stays out of the USD figures (the warnings say so).
+ */
+function valueInUsd(series: SeriesBars, own: FigureView | null, market: FigureView | null): void {
+  const view =
+    own && dollarQuoted(own.series.market)
+      ? own
+      : market && dollarQuoted(market.series.market)
+        ? market
+        : null
+  const layer = view?.layer
+  series.valueBaseLiquidations((t, bucketMs) => {
+    if (!layer) return null
+    const oldest = t - Math.max(bucketMs, layer.durationMs)
+    for (let i = layer.lowerBound(t + 1) - 1; i >= 0 && layer.time[i]! >= oldest; i--) {
+      const close = layer.close[i]!
+      if (!Number.isNaN(close)) return close
+    }
+    return null
+  }, view?.series.key ?? null)
 }
 
 /** `[from, to)` in epoch ms. */

@@ -110,6 +110,11 @@ export interface Baseline {
   cells: number
   /** True when the trailing window was too short and the whole track outside the cascade was used. */
   wholeTrack: boolean
+  /**
+   * The time the trailing cells cover: `hours` unless the data begin later (a report without the
+   * day before reads its baseline from the hours of the day before the cascade). 0 with `wholeTrack`.
+   */
+  spanMs: number
 }
 
 /**
@@ -135,7 +140,11 @@ export function trailingBaseline(
   const median = medianOrNull(values)
   const mad = madOrNull(values)
   if (median === null || mad === null) return null
-  return { median, mad, cells: values.length, wholeTrack }
+  // The trailing cells begin where the data do when that is later than `hours` before the start.
+  const spanMs = wholeTrack
+    ? 0
+    : Math.min(hours * 3_600_000, startMs - Math.max(track.coverFrom, track.startOf(from)))
+  return { median, mad, cells: values.length, wholeTrack, spanMs }
 }
 
 export interface Peak {

@@ -48,6 +48,22 @@ export interface MarketSummary {
   priceSeries?: string | null
   /** The resolution of each figure group (e.g. { price: '1m', liquidations: '1h' }). */
   resolution?: Record<string, Resolution>
+  /**
+   * The span each figure's data covers, as `first` and `last` are for the market: the open times of
+   * its first and last bar (for funding, the times of its first and last rate). One key per figure
+   * the inputs hold (`price`, `volume`, `liquidations`, `openInterest`, `funding`); `first`/`last`
+   * span them all, and `volumeUsd`, `liqLongUsd`, … are sums over their figure's span only.
+   */
+  coverage?: Partial<Record<CoveredFigure, TimeSpan>>
+}
+
+/** The figures of a market summary whose span is given in `coverage`. */
+export type CoveredFigure = 'price' | 'volume' | 'liquidations' | 'openInterest' | 'funding'
+
+/** A span of time, both ends inclusive (ISO, UTC). */
+export interface TimeSpan {
+  from: string
+  to: string
 }
 
 export interface CascadePrice {

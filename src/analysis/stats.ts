@@ -60,27 +60,42 @@ export function resolutionLabel(ms: number): string {
   return `${seconds}s`
 }
 
-/** `45 s`, `47 min`, `2 h 05 min`. */
+/** `45 s`, `47 min`, `2 h 05 min`, `9 h` (whole hours: hourly bars know no minutes), `3 days`. */
 export function durationWords(ms: number): string {
   const seconds = Math.round(ms / 1000)
   if (seconds < 60) return `${seconds} s`
   const minutes = Math.round(seconds / 60)
   if (minutes < 120) return `${minutes} min`
   const hours = Math.floor(minutes / 60)
-  return `${hours} h ${String(minutes % 60).padStart(2, '0')} min`
+  if (minutes % 60 !== 0) return `${hours} h ${String(minutes % 60).padStart(2, '0')} min`
+  return hours >= 48 && hours % 24 === 0 ? `${hours / 24} days` : `${hours} h`
 }
 
-/** `$950`, `$12.3k`, `$1.23M`, `$4.56B`. */
+/**
+ * USD in words, as every output writes it (the table's `usd` in src/report/format.ts too): three
+ * significant digits with k, M or B, no trailing decimal zeros: `$950`, `$217k`, `$3.25M`, `$45.3M`.
+ */
 export function usdWords(x: number): string {
   const abs = Math.abs(x)
   const sign = x < 0 ? '-' : ''
-  if (abs >= 1e9) return `${sign}$${(abs / 1e9).toFixed(2)}B`
-  if (abs >= 1e6) return `${sign}$${(abs / 1e6).toFixed(2)}M`
-  if (abs >= 1e3) return `${sign}$${(abs / 1e3).toFixed(1)}k`
-  return `${sign}$${abs.toFixed(0)}`
+  const [scale, suffix] =
+    abs >= 1e9 ? [1e9, 'B'] : abs >= 1e6 ? [1e6, 'M'] : abs >= 1e3 ? [1e3, 'k'] : [1, '']
+  if (suffix === '') return `${sign}$${abs.toFixed(0)}`
+  const v = abs / scale
+  const text = v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2)
+  return `${sign}$${text.includes('.') ? text.replace(/\.?0+$/, '') : text}${suffix}`
 }
 
-/** A multiple in words: `38×`, `4.2×`. */
+/**
+ * A multiple rounded once, for the JSON and the words alike: three significant digits (24.1,
+ * 3.52, 394), whole from 1000 on.
+ */
+export function multiple(x: number): number {
+  if (!Number.isFinite(x) || x === 0) return x
+  return Math.abs(x) >= 1000 ? Math.round(x) : Number(x.toPrecision(3))
+}
+
+/** A multiple in words, as `multiple` rounds it: `394×`, `24.1×`, `3.52×`, `2,531×`. */
 export function timesWords(x: number): string {
-  return x >= 10 ? `${Math.round(x)}×` : `${x.toFixed(1)}×`
+  return `${multiple(x).toLocaleString('en-US')}×`
 }

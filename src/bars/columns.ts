@@ -122,6 +122,11 @@ export class BarColumns {
    * whose source gives OHLC open interest. Bucket layers only: ticks carry levels, not ranges.
    */
   readonly oiLows = new Map<number, { base: number; usd: number }>()
+  /**
+   * Liquidations counted in coins (Coinalyze), long and short, by bucket open time: not in the USD
+   * columns until valued at a price of the same market (SeriesBars.valueBaseLiquidations).
+   */
+  readonly baseLiquidations = new Map<number, { long: number; short: number }>()
   /** Open-interest sampling the inputs declared coarser than the bars (read-back `cascade bars`). */
   oiSamplingMs: number | null = null
 

@@ -83,6 +83,12 @@ function mergeRow(bar: BarEvent, layer: BarColumns, i: number): void {
   if (bar.trades !== null) bar.trades += layer.trades[i]!
   if (bar.liqLongUsd !== null) bar.liqLongUsd += layer.liqLongUsd[i]!
   if (bar.liqShortUsd !== null) bar.liqShortUsd += layer.liqShortUsd[i]!
+  // Liquidations counted in coins (Coinalyze) go out as they came: the reader values them.
+  const base = layer.baseLiquidations.get(layer.time[i]!)
+  if (base) {
+    bar.liqLongBase = (bar.liqLongBase ?? 0) + base.long
+    bar.liqShortBase = (bar.liqShortBase ?? 0) + base.short
+  }
   bar.openInterest = orNull(layer.oi[i]!) ?? bar.openInterest
   bar.openInterestUsd = orNull(layer.oiUsd[i]!) ?? bar.openInterestUsd
 }

@@ -5,4 +5,11 @@
  */
 export { BarColumns, type ExportedBars, openInterestSamplingMs } from './columns.js'
 export { barEvents } from './export.js'
-export { BarStore, type FundingRate, foldEvents, type LiquidationSource, SeriesBars } from './store.js'
+export {
+  BarStore,
+  type BaseLiquidationValuation,
+  type FundingRate,
+  foldEvents,
+  type LiquidationSource,
+  SeriesBars,
+} from './store.js'

@@ -25,6 +25,18 @@ export interface LiquidationSource {
   bucketMs: number
 }
 
+/** What valuing a series' liquidations counted in coins gave (SeriesBars.valueBaseLiquidations). */
+export interface BaseLiquidationValuation {
+  /** Buckets valued in USD. */
+  valued: number
+  /** Buckets left out of the USD figures: no price of the market at or before them. */
+  unpriced: number
+  /** Open time of the first of those; null when every bucket was valued. */
+  firstUnpriced: number | null
+  /** The series whose prices valued them; null when none could. */
+  priceSeries: string | null
+}
+
 /** A funding rate set at `ts` (epoch ms), as a fraction per interval (0.0001 = 0.01 %). */
 export interface FundingRate {
   ts: number
@@ -203,6 +215,45 @@ export class SeriesBars {
     }
   }
 
+  /**
+   * How the liquidations counted in coins were valued (valueBaseLiquidations): buckets valued, the
+   * series whose prices valued them, and the buckets left without a price; null before valuing.
+   */
+  baseLiquidationValuation: BaseLiquidationValuation | null = null
+
+  /**
+   * Values the liquidations counted in coins (Coinalyze) in USD: each bucket at `priceAt(t, bucketMs)`
+   * (USD per coin for the bucket opening at t; null when no price is known there), added to the
+   * USD liquidation columns. Once per series: later calls change nothing. A bucket whose USD
+   * liquidations another input of the series already gave keeps those (two readings of one figure).
+   */
+  valueBaseLiquidations(
+    priceAt: (t: number, bucketMs: number) => number | null,
+    priceSeries: string | null,
+  ): void {
+    if (this.baseLiquidationValuation !== null) return
+    const valuation: BaseLiquidationValuation = { valued: 0, unpriced: 0, firstUnpriced: null, priceSeries }
+    for (const layer of this.layers) {
+      const inUsd = this.liquidationBucketSources.get(layer)
+      for (const [t, base] of [...layer.baseLiquidations].sort((a, b) => a[0] - b[0])) {
+        if (inUsd?.has(t)) continue
+        const price = priceAt(t, layer.durationMs)
+        if (price === null) {
+          valuation.unpriced++
+          valuation.firstUnpriced ??= t
+          continue
+        }
+        const i = layer.slot(t)
+        layer.liqLongUsd[i]! += base.long * price
+        layer.liqShortUsd[i]! += base.short * price
+        layer.hasLiquidations = true
+        layer.liqFromBuckets = true
+        valuation.valued++
+      }
+    }
+    this.baseLiquidationValuation = valuation
+  }
+
   bar(event: BarEvent): void {
     this.counts.bar++
     const oneSecond = event.durationMs <= SECOND
@@ -254,7 +305,14 @@ export class SeriesBars {
       event.liqShortUsd === null &&
       ((event.liqLongBase ?? null) !== null || (event.liqShortBase ?? null) !== null)
     ) {
-      this.baseUnitLiquidationBuckets++
+      // Kept in coins until the analysis knows a price of the market to value them at.
+      const at = bars.time[i]!
+      const held = bars.baseLiquidations.get(at)
+      if (held === undefined) this.baseUnitLiquidationBuckets++
+      bars.baseLiquidations.set(at, {
+        long: (held?.long ?? 0) + (event.liqLongBase ?? 0),
+        short: (held?.short ?? 0) + (event.liqShortBase ?? 0),
+      })
     }
     if (event.liqLongUsd !== null || event.liqShortUsd !== null) {
       const long = event.liqLongUsd ?? 0

@@ -15,6 +15,7 @@ import {
   skipWarnings,
 } from '../ingest/index.js'
 import { exceedsTolerance, parseTolerance } from '../ingest/ledger.js'
+import { wrap } from '../report/format.js'
 import type { Located } from '../timeline/event.js'
 import { filterEvents, type Selection } from '../timeline/filter.js'
 import { DEFAULT_SUSPECT_JUMP_PCT } from '../timeline/suspect.js'
@@ -269,7 +270,8 @@ export function finish(ingestion: Ingestion, options: InputOptions): number {
     if (superseded) parts.push(`${count(superseded)} superseded`)
     if (suspect) parts.push(`${plural(suspect, 'suspect print')} left out of the price path`)
     parts.push(plural(ledger.total, 'bad row'))
-    say(`cascade: ${parts.join(', ')}`)
+    // Fitted to the terminal (80 columns when stderr is not one), as the notes are.
+    for (const line of wrap(`cascade: ${parts.join(', ')}`, process.stderr.columns || 80, '', '  ')) say(line)
   }
   if (exceeded) {
     const limit = tolerance.percent !== undefined ? `${tolerance.percent}%` : String(tolerance.count ?? 0)

@@ -67,6 +67,22 @@ export function clock(iso: string | null | undefined, reference?: string): strin
   return `${iso.slice(5, 10)} ${iso.slice(11, 16)}`
 }
 
+/** `2020-02-22 00:00 → 02:05`, or both in full when the span crosses a UTC day. */
+export function spanText(from: string, to: string): string {
+  return `${minute(from)} → ${from.slice(0, 10) === to.slice(0, 10) ? to.slice(11, 16) : minute(to)}`
+}
+
+/**
+ * A time inside the span [from, to] as short as that span allows: `13:21` within one UTC day,
+ * `05-19 13:21` within one year, else `2021-05-19 13:21`.
+ */
+export function within(iso: string | null | undefined, from: string | null, to: string | null): string {
+  if (!iso) return 'n/a'
+  if (from && to && from.slice(0, 10) === to.slice(0, 10)) return iso.slice(11, 16)
+  if (from && to && from.slice(0, 4) === to.slice(0, 4)) return `${iso.slice(5, 10)} ${iso.slice(11, 16)}`
+  return minute(iso)
+}
+
 export function duration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return 'n/a'
   if (seconds < 90) return `${Math.round(seconds)}s`
@@ -94,4 +110,33 @@ export function suspectNote(summary: {
 export function oiDrawdownChange(openInterest: { drawdownPct: number | null } | null | undefined): string {
   const drawdown = openInterest?.drawdownPct
   return drawdown === null || drawdown === undefined ? 'n/a' : pct(-drawdown)
+}
+
+/** Words wrapped to `width` columns: the first line starts with `first`, the others with `rest`. */
+export function wrap(text: string, width: number, first: string, rest: string): string[] {
+  const lines: string[] = []
+  let line = first
+  let empty = true
+  // A unit after a number stays with it: "60 %", "24 h" or "4 h 15 min" is never split across
+  // lines, nor a date from its time ("2026-06-02 05:00").
+  for (const word of text.split(' ').reduce<string[]>((words, w) => {
+    const previous = words[words.length - 1]
+    const unit =
+      previous !== undefined &&
+      ((/\d$/.test(previous) && /^(h|min|s)(\W|$)/.test(w)) || (/\d h$/.test(previous) && /^\d\d$/.test(w)))
+    const time = previous !== undefined && /\d\d-\d\d$/.test(previous) && /^\d\d:\d\d/.test(w)
+    if (previous !== undefined && (w.startsWith('%') || unit || time)) words[words.length - 1] += ` ${w}`
+    else words.push(w)
+    return words
+  }, [])) {
+    if (!empty && line.length + 1 + word.length > width) {
+      lines.push(line)
+      line = rest + word
+    } else {
+      line += (empty ? '' : ' ') + word
+    }
+    empty = false
+  }
+  lines.push(line)
+  return lines
 }

@@ -1,7 +1,16 @@
 /** `--md`: the report as Markdown (markets, cascades, reasons, data notes). */
-import type { Report } from '../analysis/report-types.js'
+import type { CoveredFigure, Report } from '../analysis/report-types.js'
 import { escapeStringsForTerminal } from '../escape.js'
 import { clock, count, duration, minute, oiDrawdownChange, pct, price, suspectNote, usd } from './format.js'
+import { narrowerSpans } from './table.js'
+
+const FIGURE_NAMES: Record<CoveredFigure, string> = {
+  price: 'prices',
+  volume: 'volume',
+  liquidations: 'liquidations',
+  openInterest: 'open interest',
+  funding: 'funding rates',
+}
 
 const cell = (text: string) => text.replace(/\|/g, '\\|')
 
@@ -20,6 +29,16 @@ export function renderMarkdown(input: Report): string {
       `| ${cell(m.market)} | ${minute(m.first)} | ${minute(m.last)} | ${price(m.open)} | ${price(m.high)} | ${price(m.low)} | ${price(m.close)} | ${usd(m.volumeUsd)} | ${usd(m.liqLongUsd)} | ${usd(m.liqShortUsd)} |`,
     )
   }
+  // A figure whose data cover less than the market's span says which span its numbers are of.
+  const narrower = report.markets.flatMap((m) => {
+    const spans = Object.entries(narrowerSpans(m)).map(
+      ([figure, span]) =>
+        `${FIGURE_NAMES[figure as CoveredFigure]} from ${minute(span.from)} to ${minute(span.to)}`,
+    )
+    return spans.length > 0 ? [`- ${cell(m.market)}: ${spans.join('; ')}`] : []
+  })
+  if (narrower.length > 0)
+    out.push('', "Figures whose data cover less than the market's span:", '', ...narrower)
   out.push('', '## Cascades', '')
   if (report.cascades.length === 0) out.push('No cascade found.')
   else {

@@ -4,10 +4,24 @@
  */
 import { Chalk } from 'chalk'
 import Table from 'cli-table3'
-import type { Cascade, MarketSummary, Report } from '../analysis/report-types.js'
+import type { Cascade, CoveredFigure, MarketSummary, Report, TimeSpan } from '../analysis/report-types.js'
 import { resolutionLabel } from '../analysis/stats.js'
 import { escapeStringsForTerminal } from '../escape.js'
-import { clock, count, duration, minute, oiDrawdownChange, pct, price, usd } from './format.js'
+import {
+  clock,
+  count,
+  duration,
+  minute,
+  oiDrawdownChange,
+  pct,
+  price,
+  spanText,
+  usd,
+  within,
+  wrap,
+} from './format.js'
+
+export { wrap }
 
 export interface TableOptions {
   color: boolean
@@ -89,7 +103,15 @@ export function renderTable(input: Report, options: TableOptions): string {
       table.push(cascadeRow(leg, c, manyYears))
     }
   }
-  lines.push(table.toString(), '')
+  // cli-table3 pads a spanning cell (an episode's line) to the table's width: no trailing blanks.
+  lines.push(
+    table
+      .toString()
+      .split('\n')
+      .map((line) => line.trimEnd())
+      .join('\n'),
+    '',
+  )
   // Items from 10 up keep their text aligned with the first nine.
   const indent = ' '.repeat(String(ordered.length).length + 2)
   ordered.forEach((x, i) => {
@@ -111,21 +133,60 @@ export function renderTable(input: Report, options: TableOptions): string {
   return `${lines.join('\n')}\n`
 }
 
+/** Names of the summary's figures in words, in the order they are shown. */
+const FIGURE_WORDS: Record<CoveredFigure, string> = {
+  price: 'price',
+  volume: 'volume',
+  liquidations: 'liquidations',
+  openInterest: 'open interest',
+  funding: 'funding rates',
+}
+
+/**
+ * The figures of a market whose data cover less than the market's span, each with its own span
+ * (at the minute the table shows): a sum over two hours of 2020 is not a figure of six years.
+ */
+export function narrowerSpans(m: MarketSummary): Partial<Record<CoveredFigure, TimeSpan>> {
+  const out: Partial<Record<CoveredFigure, TimeSpan>> = {}
+  if (!m.first || !m.last) return out
+  const first = Date.parse(m.first)
+  const last = Date.parse(m.last)
+  // Sparse records (a liquidation feed's first record at 00:06 of a day of trades) are not a gap:
+  // a figure is narrower when it misses more than an hour, and more than 1 % of the span, at an end.
+  const slack = Math.max(HOUR, (last - first) / 100)
+  for (const [figure, span] of Object.entries(m.coverage ?? {}) as [CoveredFigure, TimeSpan][]) {
+    if (Date.parse(span.from) - first > slack || last - Date.parse(span.to) > slack) out[figure] = span
+  }
+  return out
+}
+
+const HOUR = 3_600_000
+
 function marketLines(m: MarketSummary, c: Paint): string[] {
   const span = m.first && m.last ? `${minute(m.first)} → ${minute(m.last)} UTC` : ''
-  const at = (time: string | null) => (time ? ` at ${clock(time, m.first ?? undefined)}` : '')
+  const at = (time: string | null) => (time ? ` at ${within(time, m.first, m.last)}` : '')
+  const narrower = narrowerSpans(m)
+  const only = (figure: CoveredFigure) => {
+    const own = narrower[figure]
+    return own ? `, only ${spanText(own.from, own.to)}` : ''
+  }
   const range =
     m.open === null
       ? 'no prices'
-      : `price ${price(m.open)} → ${price(m.close)} (high ${price(m.high)}${at(m.highAt)}, low ${price(m.low)}${at(m.lowAt)})`
+      : `price ${price(m.open)} → ${price(m.close)} (high ${price(m.high)}${at(m.highAt)}, low ${price(m.low)}${at(m.lowAt)})${only('price')}`
   const liq =
     m.liqLongUsd === null && m.liqShortUsd === null
-      ? 'liquidations n/a'
-      : `liquidations long ${usd(m.liqLongUsd)} / short ${usd(m.liqShortUsd)}`
+      ? `liquidations n/a${only('liquidations')}`
+      : `liquidations long ${usd(m.liqLongUsd)} / short ${usd(m.liqShortUsd)}${only('liquidations')}`
+  // Open interest and funding have no figure in the summary: their span is named when narrower.
+  const spansOnly = (['openInterest', 'funding'] as const).flatMap((figure) =>
+    narrower[figure] ? [`${FIGURE_WORDS[figure]}${only(figure).slice(1)}`] : [],
+  )
   return [
     `${c.bold(m.market)}  ${span}`,
-    ...wrap(`${range}  volume ${usd(m.volumeUsd)}`, WIDTH, '  ', '  '),
-    `  ${liq}`,
+    ...[range, `volume ${usd(m.volumeUsd)}${only('volume')}`, liq, ...spansOnly].flatMap((line) =>
+      wrap(line, WIDTH, '  ', '    '),
+    ),
     ...wrap(`series: ${m.series.join(', ')}`, WIDTH, '  ', '    '),
   ]
 }
@@ -180,27 +241,4 @@ function footnotes(report: Report): string[] {
       `Resolution: ${[...coarse].sort().join(', ')}${fromSeconds ? ' (the rest from 1-second bars)' : ''}`,
     )
   return notes
-}
-
-/** Words wrapped to `width` columns: the first line starts with `first`, the others with `rest`. */
-export function wrap(text: string, width: number, first: string, rest: string): string[] {
-  const lines: string[] = []
-  let line = first
-  let empty = true
-  // A unit after a number stays with it: "60 %" is never split across lines.
-  for (const word of text.split(' ').reduce<string[]>((words, w) => {
-    if (words.length > 0 && (w === '%' || w.startsWith('%'))) words[words.length - 1] += ` ${w}`
-    else words.push(w)
-    return words
-  }, [])) {
-    if (!empty && line.length + 1 + word.length > width) {
-      lines.push(line)
-      line = rest + word
-    } else {
-      line += (empty ? '' : ' ') + word
-    }
-    empty = false
-  }
-  lines.push(line)
-  return lines
 }

@@ -35,17 +35,34 @@ export interface CascadeChartData {
   liquidations: { time: number[]; long: number[]; short: number[]; stepMs: number } | null
 }
 
-/** The time to show around a cascade: the window and a quarter of its length (at least 15 min) each side. */
-export function cascadeView(cascade: Pick<Cascade, 'start' | 'end'>): { from: number; to: number } {
+/**
+ * The time to show around a cascade: the window and a quarter of its length (at least 15 min) each
+ * side, out to whole steps of the data (minutes; hours for hourly data), so that no bar is cut at
+ * an edge: the first column has its price, and a bucket's liquidations are all in the view or not.
+ */
+export function cascadeView(
+  cascade: Pick<Cascade, 'start' | 'end'>,
+  stepMs = MINUTE,
+): { from: number; to: number } {
   const start = Date.parse(cascade.start)
   const end = Date.parse(cascade.end)
+  const step = Math.max(MINUTE, stepMs)
   const pad = Math.max(15 * MINUTE, Math.round((end - start) / 4 / MINUTE) * MINUTE)
-  return { from: Math.floor((start - pad) / MINUTE) * MINUTE, to: Math.ceil((end + pad) / MINUTE) * MINUTE }
+  return { from: Math.floor((start - pad) / step) * step, to: Math.ceil((end + pad) / step) * step }
 }
 
-/** The chart data of one cascade from its market's series over `cascadeView(cascade)`. */
-export function chartData(cascade: Cascade, n: number, series: MarketSeries | null): CascadeChartData {
-  const view = cascadeView(cascade)
+/** The coarsest step of a market's price and liquidation series (a minute at least). */
+function seriesStep(series: MarketSeries | null): number {
+  return Math.max(MINUTE, series?.price?.stepMs ?? 0, series?.liquidations?.stepMs ?? 0)
+}
+
+/** The chart data of one cascade from its market's series over `view` (`cascadeView(cascade)`). */
+export function chartData(
+  cascade: Cascade,
+  n: number,
+  series: MarketSeries | null,
+  view: { from: number; to: number } = cascadeView(cascade),
+): CascadeChartData {
   const arrow = cascade.direction === 'down' ? '▼' : '▲'
   return {
     title: `#${n} ${escapeForTerminal(cascade.market)} ${arrow} ${pct(cascade.price.movePct)}`,
@@ -66,11 +83,15 @@ export function renderCascadeCharts(
   options: ChartOptions,
 ): string {
   const blocks = cascades.map((cascade, i) => {
-    const view = cascadeView(cascade)
-    return renderCascadeChart(
-      chartData(cascade, i + 1, seriesOf(cascade.market, view.from, view.to)),
-      options,
-    ).join('\n')
+    let view = cascadeView(cascade)
+    let series = seriesOf(cascade.market, view.from, view.to)
+    // Hourly data: the view widens to whole hours, so the first hour is not cut off.
+    const step = seriesStep(series)
+    if (step > MINUTE) {
+      view = cascadeView(cascade, step)
+      series = seriesOf(cascade.market, view.from, view.to)
+    }
+    return renderCascadeChart(chartData(cascade, i + 1, series, view), options).join('\n')
   })
   return blocks.length === 0 ? '' : `\n${blocks.join('\n\n')}\n`
 }
@@ -86,6 +107,10 @@ function columns(data: CascadeChartData, width: number): Column[] {
   const span = (data.to - data.from) / width
   const cols: Column[] = Array.from({ length: width }, () => ({ value: null, long: 0, short: 0 }))
   const colOf = (t: number) => Math.floor((t - data.from) / span)
+  // The columns a bar [t, t + step) covers: one when bars are shorter than a column, several when
+  // longer (an hourly bar over 12-minute columns fills five of them).
+  const covered = (t: number, step: number): [number, number] =>
+    step > span ? [colOf(t), Math.ceil((t + step - data.from) / span) - 1] : [colOf(t), colOf(t)]
   const p = data.price
   if (p) {
     // A fall shows each column's low, a squeeze its high: the extreme is always in the picture.
@@ -93,11 +118,12 @@ function columns(data: CascadeChartData, width: number): Column[] {
     const better =
       data.direction === 'down' ? (a: number, b: number) => a < b : (a: number, b: number) => a > b
     for (let i = 0; i < p.time.length; i++) {
-      const c = colOf(p.time[i]!)
-      if (c < 0 || c >= width) continue
-      const v = pick[i]!
-      const col = cols[c]!
-      if (col.value === null || better(v, col.value)) col.value = v
+      const [first, last] = covered(p.time[i]!, p.stepMs)
+      for (let c = Math.max(0, first); c <= Math.min(width - 1, last); c++) {
+        const v = pick[i]!
+        const col = cols[c]!
+        if (col.value === null || better(v, col.value)) col.value = v
+      }
     }
     // Columns without a trade carry the last close forward.
     let last: number | null = null
@@ -111,10 +137,19 @@ function columns(data: CascadeChartData, width: number): Column[] {
   const l = data.liquidations
   if (l) {
     for (let i = 0; i < l.time.length; i++) {
-      const c = colOf(l.time[i]!)
-      if (c < 0 || c >= width) continue
-      cols[c]!.long += l.long[i]!
-      cols[c]!.short += l.short[i]!
+      const t = l.time[i]!
+      const [first, last] = covered(t, l.stepMs)
+      for (let c = Math.max(0, first); c <= Math.min(width - 1, last); c++) {
+        // A bucket longer than a column is spread over its columns by the time it shares with
+        // each (an hour of liquidations is not one spike); the columns still add up to it.
+        const share =
+          first === last
+            ? 1
+            : (Math.min(t + l.stepMs, data.from + (c + 1) * span) - Math.max(t, data.from + c * span)) /
+              l.stepMs
+        cols[c]!.long += l.long[i]! * share
+        cols[c]!.short += l.short[i]! * share
+      }
     }
   }
   return cols
@@ -146,7 +181,11 @@ export function renderCascadeChart(data: CascadeChartData, options: ChartOptions
   const startCol = colOf(data.start)
   const endCol = colOf(data.end)
   const extremeCol = colOf(data.extreme)
-  const inWindow = (col: number) => col >= startCol && col <= endCol
+  // The start and end marks sit beside the extreme when they share its column (an end at the
+  // extreme, a move inside one bar): └● and ●┘, never hidden under it.
+  const startMark = startCol === extremeCol ? Math.max(0, extremeCol - 1) : startCol
+  const endMark = endCol === extremeCol ? Math.min(width - 1, extremeCol + 1) : endCol
+  const inWindow = (col: number) => col >= startMark && col <= endMark
   const windowColor = data.direction === 'down' ? c.red : c.green
 
   const minutes = span / MINUTE
@@ -179,8 +218,8 @@ export function renderCascadeChart(data: CascadeChartData, options: ChartOptions
   let marker = ''
   for (let col = 0; col < width; col++) {
     if (col === extremeCol) marker += '●'
-    else if (col === startCol) marker += '└'
-    else if (col === endCol) marker += '┘'
+    else if (col === startMark) marker += '└'
+    else if (col === endMark) marker += '┘'
     else marker += inWindow(col) ? '─' : ' '
   }
   lines.push(`${' '.repeat(gutter)} ${windowColor(marker.trimEnd())}`)

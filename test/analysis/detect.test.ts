@@ -173,11 +173,11 @@ describe('a two-leg crash with liquidations and open interest (every metric by h
     // baseline longs: 720 minutes of 1 000 and 720 of 3 000 → median 2 000; 500 000 / 2 000 = 250×
     expect(cascade.reasons).toEqual([
       'price fell 15.00 % in 11 min (100 → 85)',
-      'long liquidations 250× the median minute of the previous 24 h ($500.0k in the peak minute)',
+      'long liquidations 250× the median minute of the previous 24 h ($500k in the peak minute)',
       'long positions 99 % of liquidated USD',
       'liquidations ≥ $1.95M recorded (capped feed, records in 1 % of seconds); open interest fell ' +
         '200 TEST ($20k) in the window; estimated $1.95–2.18M',
-      'volume 5.0× the median minute of the previous 24 h',
+      'volume 5× the median minute of the previous 24 h',
       'taker sell share 70 %',
       '2 waves of liquidations separated by calm',
     ])
@@ -252,7 +252,7 @@ describe('trades-only detection', () => {
     expect([cascade.end, cascade.price.end, cascade.price.reboundPct]).toEqual([iso(at(14)), 91, 40])
     // window r0…r11 (the rebound's cascade takes the bars after the low): 5 M a minute over 1 M
     expect(cascade.volume.baselineMultiple).toBe(5)
-    expect(cascade.reasons).toContain('volume 5.0× the median minute of the previous 24 h')
+    expect(cascade.reasons).toContain('volume 5× the median minute of the previous 24 h')
     expect(cascade.reasons).toContain(
       'no liquidation data: detected from price speed and volume; liquidation figures need liquidation files',
     )
@@ -366,7 +366,7 @@ describe('mixed resolution: 1-minute klines with hourly aggregator liquidations'
     expect(cascade.resolution).toEqual({ price: '1m', volume: '1m', liquidations: '1h' })
     // 24 hours of 10 000 before → median 10 000; 5 000 000 / 10 000 = 500×
     expect(cascade.reasons[1]).toBe(
-      'long liquidations 500× the median hour of the previous 24 h ($5.00M in the peak hour)',
+      'long liquidations 500× the median hour of the previous 24 h ($5M in the peak hour)',
     )
     expect(result.markets[0]!.series).toEqual(['binance:BTC-USDT-PERP', 'coinglass:BTC-USD-AGG'])
     expect(result.warnings).toContain(

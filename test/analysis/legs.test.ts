@@ -128,7 +128,7 @@ describe('legs on hourly bars', () => {
     const cascade = result.cascades.find((c) => c.direction === 'down')!
     expect([cascade.start, cascade.extreme]).toEqual([hour(1), hour(1)])
     expect(cascade.withinBarMs).toBe(HOUR)
-    expect(cascade.reasons[0]).toMatch(/in one 1h bar/)
+    expect(cascade.reasons[0]).toMatch(/ within one hour \(/)
     // The same bar's range is not also reported as a squeeze.
     expect(result.cascades.filter((c) => c.start === hour(1))).toHaveLength(1)
   })

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { baselineWords } from '../../src/analysis/figures.js'
 import {
   baseAsset,
   CellTrack,
@@ -135,8 +136,28 @@ describe('baseline, peak, waves, calm', () => {
     const baseline = trailingBaseline(track, T0 + 120 * MIN, 1, 120)!
     // the hour before minute 120 is minutes 60…119: 30 × 1000 and 30 × 3000
     // → median (1000 + 3000) / 2 = 2000; every deviation is 1000 → MAD 1000
-    expect(baseline).toEqual({ median: 2000, mad: 1000, cells: 60, wholeTrack: false })
+    expect(baseline).toEqual({ median: 2000, mad: 1000, cells: 60, wholeTrack: false, spanMs: HOUR })
     expect(peakCell(track, 100, 120)).toEqual({ cell: 120, value: 500_000 })
+  })
+
+  it('says how much of the trailing window the data cover when they begin later', () => {
+    // 120 minutes of data, a 24 h baseline asked at minute 90: only 90 minutes lie before it.
+    const track = liqTrack(Array.from({ length: 120 }, () => 1000))
+    const baseline = trailingBaseline(track, T0 + 90 * MIN, 24, 100)!
+    expect(baseline).toMatchObject({ cells: 90, wholeTrack: false, spanMs: 90 * MIN })
+    expect(baselineWords(baseline, 'minute', { baselineHours: 24 })).toBe(
+      'the median minute of the previous 90 min (the data begin there)',
+    )
+    expect(baselineWords({ ...baseline, spanMs: 24 * HOUR }, 'minute', { baselineHours: 24 })).toBe(
+      'the median minute of the previous 24 h',
+    )
+    // One daily cell: the previous day itself, not "the median day of the previous 24 h".
+    expect(baselineWords({ ...baseline, cells: 1, spanMs: 24 * HOUR }, 'day', { baselineHours: 24 })).toBe(
+      'the previous day',
+    )
+    expect(baselineWords({ ...baseline, cells: 3, spanMs: 72 * HOUR }, 'day', { baselineHours: 72 })).toBe(
+      'the median day of the previous 3 days',
+    )
   })
 
   it('falls back to the whole track outside the cascade when the trailing window is short', () => {

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { unitWord } from '../../src/analysis/figures.js'
 import type { Report } from '../../src/analysis/report-types.js'
 import { cascade, ensureBuilt } from '../helpers/cli.js'
+import { describeReal, itReal, realPath } from '../helpers/real.js'
 import { tempFile } from '../helpers/temp.js'
 
 const DAILY = 'fixtures/kraken-ohlcvt/XBTUSD_1440.csv'
@@ -33,7 +34,8 @@ describe('resolution in words', () => {
       (await cascade(['analyze', DAILY, '--within', '2880', '--json'])).stdout,
     ) as Report
     expect(wide.cascades.map((c) => [c.start, c.direction])).toEqual([['2021-05-15T00:00:00.000Z', 'down']])
-    expect(wide.cascades[0]!.reasons[0]).toBe('price fell 17.15 % in 48 h 00 min (50827.3 → 42111.2)')
+    // Daily bars know no minutes: "2 days", not "48 h 00 min".
+    expect(wide.cascades[0]!.reasons[0]).toBe('price fell 17.15 % in 2 days (50827.3 → 42111.2)')
     expect(wide.warnings.some((w) => w.includes('longer than --within'))).toBe(false)
   })
 
@@ -68,5 +70,62 @@ describe('resolution in words', () => {
     expect(unitWord(86_400_000)).toBe('day')
     expect(unitWord(3_600_000)).toBe('hour')
     expect(unitWord(300_000)).toBe('5m bucket')
+  })
+})
+
+describe('reasons name the baseline actually used (issue 12 item 5)', () => {
+  it('without the day before, the baseline is the hours of the day before the cascade, and says so', async () => {
+    const report = JSON.parse((await cascade(['analyze', SCENARIO, '--json'])).stdout) as Report
+    // The files begin at 00:00; the fall starts at 09:06:26, the squeeze at 13:21:30.
+    expect(report.cascades[0]!.reasons).toContain(
+      'volume 24.1× the median minute of the previous 9 h 06 min (the data begin there)',
+    )
+    expect(report.cascades[1]!.reasons[1]).toBe(
+      'short liquidations $217k in the peak minute; the median minute of the previous 13 h 22 min ' +
+        '(the data begin there) had none',
+    )
+    expect(report.cascades.flatMap((c) => c.reasons).join(' ')).not.toContain('previous 24 h')
+  })
+
+  it('--from 2021-05-19T12:00: the data before it, and no multiple below 1 given as a reason', async () => {
+    const report = JSON.parse(
+      (await cascade(['analyze', SCENARIO, '--from', '2021-05-19T12:00', '--json'])).stdout,
+    ) as Report
+    // Less than an hour before the fall: the minutes outside it stand in ("of the data").
+    expect(report.cascades[0]!.reasons).toContain('volume 68.1× the median minute of the data')
+    expect(report.cascades[1]!.reasons[1]).toMatch(
+      /the median minute of the previous 82 min \(the data begin there\)/,
+    )
+    for (const reason of report.cascades.flatMap((c) => c.reasons)) expect(reason).not.toMatch(/ 0\.\d+×/)
+  })
+})
+
+describeReal('words that fit daily and hourly bars (real files)', () => {
+  itReal(
+    'Kraken daily bars with --within 1440: "the previous day", "within one day", whole days',
+    async () => {
+      const report = JSON.parse(
+        (await cascade(['analyze', realPath('peers/XBTUSD_1440.csv'), '--within', '1440', '--json'])).stdout,
+      ) as Report
+      const reasons = report.cascades.flatMap((c) => c.reasons)
+      expect(report.cascades[0]!.reasons.slice(0, 2)).toEqual([
+        'price fell 5.90 % in 24 h (146.14 → 137.52)',
+        'volume 3.02× the previous day',
+      ])
+      const inside = report.cascades.find((c) => c.withinBarMs !== null)!
+      expect(inside.reasons[0]).toMatch(/^price (fell|rose) \d+\.\d\d % within one day \(/)
+      expect(reasons.join(' ')).not.toMatch(/1d bar|1d bucket|median day|h 00 min/)
+    },
+  )
+
+  itReal('CoinGlass hours: a counter-move is undercut within the next hour, not "within 5 min"', async () => {
+    const report = JSON.parse(
+      (await cascade(['analyze', realPath('coinglass_BTC_regime_1h_1y.csv'), '--json'])).stdout,
+    ) as Report
+    const reasons = report.cascades.flatMap((c) => c.reasons)
+    expect(reasons).toContain(
+      'a counter-move of 2.94 % at 16:00 UTC was undercut within 60 min, so it is part of this leg',
+    )
+    expect(reasons.join(' ')).not.toContain('within 5 min')
   })
 })

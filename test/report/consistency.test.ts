@@ -10,6 +10,7 @@ import { renderJson, withoutFloatNoise } from '../../src/report/json.js'
 import { renderMarkdown } from '../../src/report/markdown.js'
 import { renderTable, wrap } from '../../src/report/table.js'
 import { cascade as run } from '../helpers/cli.js'
+import { describeReal, itReal, realPath } from '../helpers/real.js'
 
 function cascadeAt(start: string, movePct: number, n = 0): Cascade {
   return {
@@ -140,7 +141,8 @@ describe('tables', () => {
     )
     expect(table).toContain('2025-12-31 23:00')
     expect(table).toContain('2026-01-01 01:00')
-    expect(table).toMatch(/high 13 at 01-02 10:00, low 7\.117 at 02-06 00:19/)
+    // The market's span crosses a year too: the times of high and low carry theirs.
+    expect(table).toMatch(/high 13 at 2026-01-02 10:00, low 7\.117 at\s+2026-02-06 00:19/)
     expect(table.startsWith('LINK')).toBe(true)
   })
 
@@ -171,4 +173,51 @@ describe('tables', () => {
     expect(table).not.toContain('price n/a')
     expect(table).toContain('no prices')
   })
+})
+
+describeReal('one rounding on the real LINK and LTC minutes of February 2026', () => {
+  itReal(
+    'each move, OI change and multiple reads the same in JSON, table, Markdown and reasons',
+    async () => {
+      const files = [realPath('LINKUSDT-1m-2026-02.csv'), realPath('LTCUSDT-1m-2026-02.csv')]
+      const [json, table, md] = await Promise.all([
+        run(['analyze', ...files, '--json']),
+        run(['analyze', ...files]),
+        run(['analyze', ...files, '--md']),
+      ])
+      const report = JSON.parse(json.stdout) as Report
+      expect(report.cascades.length).toBeGreaterThan(5)
+      for (const x of report.cascades) {
+        // Two decimals in the JSON, the same two everywhere else (the table's −13.3 % is gone).
+        expect(Math.round(x.price.movePct * 100) / 100).toBe(x.price.movePct)
+        const move = pct(x.price.movePct)
+        expect(table.stdout).toContain(` ${move} `)
+        expect(md.stdout).toContain(`| ${move} |`)
+        expect(x.reasons[0]).toContain(` ${Math.abs(x.price.movePct).toFixed(2)} % `)
+        // A multiple of the baseline: three significant digits in the JSON and in the words.
+        const multiple = x.volume.baselineMultiple
+        if (multiple !== null && multiple >= 1) {
+          expect(Number(multiple.toPrecision(3))).toBe(multiple)
+          expect(x.reasons.join('; ')).toContain(
+            `volume ${multiple.toLocaleString('en-US')}× the median minute`,
+          )
+        }
+      }
+    },
+  )
+
+  itReal(
+    'stderr: the notes and the closing count fit 80 columns; bad rows and warnings stay one line',
+    async () => {
+      const files = [realPath('Binance_ETHUSDT_1h.csv'), realPath('coinglass_BTC_regime_1h_1y.csv')]
+      const { stderr } = await run(['analyze', ...files])
+      const lines = stderr.trimEnd().split('\n')
+      expect(lines.some((line) => line.startsWith('cascade: note: '))).toBe(true)
+      expect(lines.at(-1)).toMatch(/^ {2}\S/) // the closing count went on to a second line
+      for (const line of lines) {
+        if (/^\S+:\d+: [A-Z_]+ /.test(line) || line.startsWith('cascade: warning: ')) continue
+        expect(line.length, line).toBeLessThanOrEqual(80)
+      }
+    },
+  )
 })
