@@ -14,7 +14,9 @@
  * - the pipe `cascade timeline F | cascade analyze -` against `cascade analyze F`;
  * - the default thread count against --threads 1;
  * - hostile input: 400k rows at one millisecond, zips of N copies of one day;
- * - one year of 1-minute cascade-bars.
+ * - one year of 1-minute cascade-bars;
+ * - the progress bar's first estimate against the real time left, on a pseudo-terminal (util-linux
+ *   `script`): a big file and the daily folder, as .csv and .zip.
  *
  * DuckDB always runs as a whole process too (scripts/bench-duckdb.mjs: start Node, load
  * @duckdb/node-api, query, result), with the thread count cascade uses for the job.
@@ -444,6 +446,109 @@ async function yearOfBars(dir) {
   )
 }
 
+/**
+ * The progress bar's first estimate against the real time left (issue 13: within 2×). cascade runs
+ * as a user runs it on a terminal: under a pseudo-terminal of util-linux `script`, whose advanced
+ * timing log times every write to the terminal and the whole run (DURATION). The first line with
+ * "ETA m:ss" gives when the estimate appeared and its value; the end of the process less that time
+ * is the real time left. Also counts lines that said "ETA 0:00" (the bar is erased before the
+ * analysis, so any line means work remained).
+ */
+async function firstEstimate(cascadeArgs, scratch) {
+  const timing = join(scratch, 'timing.log')
+  const out = join(scratch, 'terminal.log')
+  const q = (s) => `'${s.replaceAll("'", "'\\''")}'`
+  const command = [process.execPath, BIN, ...cascadeArgs].map(q).join(' ')
+  const term = process.env.TERM && process.env.TERM !== 'dumb' ? process.env.TERM : 'xterm'
+  const child = spawn(
+    'script',
+    ['-q', '-e', '-E', 'never', '-m', 'advanced', '-T', timing, '-O', out, '-c', command],
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TERM: term, NO_COLOR: '1' } },
+  )
+  let err = ''
+  child.stderr.setEncoding('utf8').on('data', (d) => {
+    err += d
+  })
+  const [code] = await once(child, 'close')
+  if (code !== 0) throw new Error(`script -c ${command} exited with ${code}:\n${err}`)
+  const writes = []
+  let duration = null
+  let at = 0
+  for (const line of (await readFile(timing, 'utf8')).split('\n')) {
+    const write = /^O ([\d.]+) (\d+)$/.exec(line)
+    if (write) {
+      at += Number(write[1])
+      writes.push({ at, bytes: Number(write[2]) })
+    }
+    const end = /^H [\d.]+ DURATION ([\d.]+)$/.exec(line)
+    if (end) duration = Number(end[1])
+  }
+  if (duration === null) throw new Error(`no DURATION in ${timing} (script too old for -m advanced?)`)
+  // latin1: one character per byte, so offsets in the text are offsets in the log.
+  let text = (await readFile(out)).toString('latin1')
+  if (text.startsWith('Script started')) text = text.slice(text.indexOf('\n') + 1)
+  const eta = /ETA (?:(\d+):)?(\d+):(\d\d)/g
+  const first = eta.exec(text)
+  const zeros = (text.match(/ETA 0:00(?!\d)/g) ?? []).length
+  if (!first) return { shown: null, eta: null, remaining: null, duration, zeros }
+  let end = 0
+  let shown = null
+  for (const write of writes) {
+    end += write.bytes
+    if (end >= first.index + first[0].length) {
+      shown = write.at
+      break
+    }
+  }
+  const value = Number(first[1] ?? 0) * 3600 + Number(first[2]) * 60 + Number(first[3])
+  return { shown, eta: value, remaining: duration - shown, duration, zeros }
+}
+
+const progressRows = []
+
+async function progressEstimates(dir) {
+  if (!existsSync('/usr/bin/script') && !existsSync('/bin/script')) {
+    notes.push('- progress bar: skipped, util-linux `script` is not installed')
+    return
+  }
+  const sub = join(dir, 'progress')
+  await mkdir(sub)
+  const rows = quick ? 3_000_000 : 10_000_000
+  const csv = join(sub, 'BTCUSDT-aggTrades-2026-02-05.csv')
+  log(`progress bar: ${rows / 1e6} M rows, one file, and a folder of daily files: generating…`)
+  generate(rows, csv)
+  const zip = csv.replace(/\.csv$/, '.zip')
+  await zipFile(csv, zip)
+  // The folder job's days when it ran (the same files), otherwise made here.
+  const days = quick ? 10 : 60
+  let folder = join(dir, 'days-csv')
+  if (!existsSync(folder)) {
+    folder = join(sub, 'days-csv')
+    await dailyFolder(folder, days, 200_000)
+  }
+  const zips = join(sub, 'days-zip')
+  await mkdir(zips)
+  for (const name of readdirSync(folder))
+    await zipFile(join(folder, name), join(zips, name.replace(/\.csv$/, '.zip')))
+  const cases = [
+    [`one file, ${rows / 1e6} M rows, .csv`, csv],
+    [`one file, ${rows / 1e6} M rows, .zip`, zip],
+    [`folder of ${days} daily files, .csv`, folder],
+    [`folder of ${days} daily files, .zip`, zips],
+  ]
+  for (const [job, path] of cases) {
+    for (let i = 0; i < runsFor(true); i++) {
+      const r = await firstEstimate(['analyze', path], sub)
+      progressRows.push({ job, ...r })
+      log(
+        `  ${job}: first ETA ${r.eta ?? '—'} s at ${fmt(r.shown)} s, ended at ${fmt(r.duration)} s ` +
+          `(${fmt(r.remaining)} s left): ${r.eta === null ? '—' : `${fmt(r.eta / r.remaining)} ×`}`,
+      )
+    }
+  }
+  if (!keep) await rm(sub, { recursive: true, force: true })
+}
+
 function report() {
   const cpu = cpus()[0]?.model ?? 'unknown CPU'
   const lines = ['']
@@ -480,6 +585,24 @@ function report() {
       )
     }
   }
+  if (progressRows.length > 0) {
+    lines.push('')
+    lines.push(
+      'Progress bar on a pseudo-terminal (`cascade analyze PATH`, default threads): its first estimate against the real time left (end of the process less the time the estimate appeared).',
+    )
+    lines.push('')
+    lines.push(
+      '| job | first ETA at s | ETA shown s | real time left s | ratio | within 2× | "ETA 0:00" lines | total s |',
+    )
+    lines.push('|---|---:|---:|---:|---:|---|---:|---:|')
+    for (const r of progressRows) {
+      const ratio = r.eta === null ? null : r.eta / r.remaining
+      const within = ratio === null ? 'no ETA' : ratio >= 0.5 && ratio <= 2 ? 'yes' : 'NO'
+      lines.push(
+        `| ${r.job} | ${fmt(r.shown)} | ${r.eta ?? '—'} | ${fmt(r.remaining)} | ${ratio === null ? '—' : `${fmt(ratio)} ×`} | ${within} | ${r.zeros} | ${fmt(r.duration)} |`,
+      )
+    }
+  }
   if (jobs.memory) {
     const { year, days, yearDays, dayCount } = jobs.memory
     const growth = year.rss / days.rss - 1
@@ -505,6 +628,7 @@ async function main() {
     if (wanted('timeline')) await pipelines(dir)
     if (wanted('hostile')) await hostile(dir)
     if (wanted('bars') && !quick) await yearOfBars(dir)
+    if (wanted('progress')) await progressEstimates(dir)
     report()
   } finally {
     if (!keep) await rm(dir, { recursive: true, force: true })
