@@ -452,7 +452,7 @@ async function yearOfBars(dir) {
  * timing log times every write to the terminal and the whole run (DURATION). The first line with
  * "ETA m:ss" gives when the estimate appeared and its value; the end of the process less that time
  * is the real time left. Also counts lines that said "ETA 0:00" (the bar is erased before the
- * analysis, so any line means work remained).
+ * analysis, so any line means work remained), and the time from the `analysing` line to the end.
  */
 async function firstEstimate(cascadeArgs, scratch) {
   const timing = join(scratch, 'timing.log')
@@ -490,18 +490,22 @@ async function firstEstimate(cascadeArgs, scratch) {
   const eta = /ETA (?:(\d+):)?(\d+):(\d\d)/g
   const first = eta.exec(text)
   const zeros = (text.match(/ETA 0:00(?!\d)/g) ?? []).length
-  if (!first) return { shown: null, eta: null, remaining: null, duration, zeros }
-  let end = 0
-  let shown = null
-  for (const write of writes) {
-    end += write.bytes
-    if (end >= first.index + first[0].length) {
-      shown = write.at
-      break
+  /** When the terminal had received the text up to `offset`. */
+  const timeAt = (offset) => {
+    let end = 0
+    for (const write of writes) {
+      end += write.bytes
+      if (end >= offset) return write.at
     }
+    return null
   }
+  // The line that replaces the bar once reading is over: the rest is analysis and the report.
+  const analysing = text.indexOf('analysing ')
+  const analysis = analysing < 0 ? null : duration - timeAt(analysing + 1)
+  if (!first) return { shown: null, eta: null, remaining: null, duration, zeros, analysis }
+  const shown = timeAt(first.index + first[0].length)
   const value = Number(first[1] ?? 0) * 3600 + Number(first[2]) * 60 + Number(first[3])
-  return { shown, eta: value, remaining: duration - shown, duration, zeros }
+  return { shown, eta: value, remaining: duration - shown, duration, zeros, analysis }
 }
 
 const progressRows = []
@@ -588,18 +592,27 @@ function report() {
   if (progressRows.length > 0) {
     lines.push('')
     lines.push(
-      'Progress bar on a pseudo-terminal (`cascade analyze PATH`, default threads): its first estimate against the real time left (end of the process less the time the estimate appeared).',
+      'Progress bar on a pseudo-terminal (`cascade analyze PATH`, default threads): its first estimate (ETA) against the real time left (end of the process less the time the estimate appeared), ratio = ETA / real; each run, then the median.',
     )
     lines.push('')
     lines.push(
-      '| job | first ETA at s | ETA shown s | real time left s | ratio | within 2× | "ETA 0:00" lines | total s |',
+      '| job | first ETA at s | ETA s / real time left s | ratio | median ratio | within 2× | "ETA 0:00" lines | analysing s | total s |',
     )
-    lines.push('|---|---:|---:|---:|---:|---|---:|---:|')
-    for (const r of progressRows) {
-      const ratio = r.eta === null ? null : r.eta / r.remaining
-      const within = ratio === null ? 'no ETA' : ratio >= 0.5 && ratio <= 2 ? 'yes' : 'NO'
+    lines.push('|---|---:|---|---|---:|---|---:|---:|---:|')
+    const within = (ratio) => ratio >= 0.5 && ratio <= 2
+    for (const job of new Set(progressRows.map((r) => r.job))) {
+      const runs = progressRows.filter((r) => r.job === job)
+      const estimated = runs.filter((r) => r.eta !== null)
+      const ratios = estimated.map((r) => r.eta / r.remaining)
+      const verdict =
+        ratios.length === 0
+          ? 'no ETA'
+          : `${within(median(ratios)) ? 'yes' : 'NO'} (runs: ${ratios.filter(within).length} of ${runs.length})`
+      const each = (f) => runs.map(f).join(', ')
       lines.push(
-        `| ${r.job} | ${fmt(r.shown)} | ${r.eta ?? '—'} | ${fmt(r.remaining)} | ${ratio === null ? '—' : `${fmt(ratio)} ×`} | ${within} | ${r.zeros} | ${fmt(r.duration)} |`,
+        `| ${job} | ${each((r) => fmt(r.shown))} | ${each((r) => `${r.eta ?? '—'} / ${fmt(r.remaining)}`)} | ` +
+          `${each((r) => (r.eta === null ? '—' : fmt(r.eta / r.remaining)))} | ${ratios.length ? `${fmt(median(ratios))} ×` : '—'} | ${verdict} | ` +
+          `${runs.reduce((n, r) => n + r.zeros, 0)} | ${each((r) => fmt(r.analysis))} | ${each((r) => fmt(r.duration))} |`,
       )
     }
   }

@@ -3,7 +3,8 @@
  * a terminal (never in a pipe, a file or cron), never with --no-progress or --quiet, and only once
  * a read has taken longer than half a second, so short runs never flash it. Anything else written
  * to stderr meanwhile (a bad row, a warning) first erases the bar, which is redrawn on the next
- * tick; `done()` erases it for good before the report is printed.
+ * tick; `analysing()` puts one line in its place once reading is over, and `done()` erases it for
+ * good before the report is printed.
  */
 
 import { Chalk } from 'chalk'
@@ -152,6 +153,10 @@ export class Progress {
   private readonly color: boolean
   private readonly timer: NodeJS.Timeout | null
   private drawn = false
+  /** Whether the bar has been on the screen at all. */
+  private shown = false
+  /** Set by analysing(): the bar is no longer redrawn. */
+  private reading = true
   private finished = false
   private readonly write: (text: string) => boolean
   private readonly ownWrite: Write | undefined
@@ -235,18 +240,35 @@ export class Progress {
 
   /** Redraw (after the delay). */
   tick(): void {
-    if (this.finished) return
+    if (this.finished || !this.reading) return
     const state = this.state()
     if (state.elapsedMs < this.delayMs) return
     const line = renderProgress(state, { width: this.stream.columns || 80, color: this.color })
     this.write(`${ERASE}${line}`)
     this.drawn = true
+    this.shown = true
   }
 
   private erase(): void {
     if (!this.drawn) return
     this.drawn = false
     this.write(ERASE)
+  }
+
+  /**
+   * Reading is over and the analysis begins, whose time is not in bytes (on 60 daily files it was
+   * about a sixth of the run): where the bar was shown, one line says so instead of a bar at 100 %
+   * with nothing left, until done() erases it. Nothing is redrawn meanwhile (the analysis keeps
+   * the thread busy).
+   */
+  analysing(): void {
+    if (this.finished || !this.reading) return
+    this.reading = false
+    if (this.timer) clearInterval(this.timer)
+    if (!this.shown) return
+    const line = `analysing ${this.state().rows.toLocaleString('en-US')} rows…`
+    this.write(`${ERASE}${line.slice(0, Math.max(0, (this.stream.columns || 80) - 1))}`)
+    this.drawn = true
   }
 
   /** Erase the bar and stop; call before printing the report (safe to call twice). */

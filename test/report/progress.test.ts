@@ -153,6 +153,31 @@ describe('Progress', () => {
     expect(written.at(-1)).toMatch(/48\.0 MB of 200 MB .* ETA 0:04$/)
   })
 
+  it('says it is analysing once reading is over, where the bar was shown', () => {
+    const { stream, written } = fakeTerminal(true)
+    let now = 0
+    const progress = new Progress(stream, { now: () => now, delayMs: 500, intervalMs: 0 })
+    progress.track({ totalBytes: 10e6, inputs: [{ rows: 12_000 }, { rows: 345 }] })
+    now = 600
+    progress.onBytes(10e6)
+    progress.tick()
+    progress.analysing()
+    expect(written.at(-1)).toBe('\r\u001b[2Kanalysing 12,345 rows…')
+    now = 5000
+    progress.tick() // no bar again
+    expect(written).toHaveLength(2)
+    progress.done()
+    expect(written.slice(2)).toEqual(['\r\u001b[2K'])
+
+    // A read too short for the bar: no line for the analysis either.
+    const quick = fakeTerminal(true)
+    const short = new Progress(quick.stream, { now: () => 100, delayMs: 500, intervalMs: 0 })
+    short.tick()
+    short.analysing()
+    short.done()
+    expect(quick.written).toEqual([])
+  })
+
   it('is never started in a pipe, with --no-progress or with --quiet', () => {
     const pipe = fakeTerminal(false)
     expect(Progress.start({}, pipe.stream)).toBeNull()
