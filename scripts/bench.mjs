@@ -24,6 +24,9 @@
  *   npm run bench                       # everything (about 15 minutes; ~3 GB of temporary files)
  *   npm run bench -- --quick            # small sizes, one run each (about 2 minutes)
  *   node scripts/bench.mjs --runs 5 --keep --only folder,timeline
+ *   node scripts/bench.mjs --only progress  # the progress bar's first estimate (util-linux script)
+ *
+ * --only takes: single, folder, threads, timeline, hostile, bars, progress.
  *
  * Environment is passed to cascade as is (CASCADE_THREADS=1 measures one thread everywhere).
  */
