@@ -14,7 +14,9 @@
  * - the pipe `cascade timeline F | cascade analyze -` against `cascade analyze F`;
  * - the default thread count against --threads 1;
  * - hostile input: 400k rows at one millisecond, zips of N copies of one day;
- * - one year of 1-minute cascade-bars.
+ * - one year of 1-minute cascade-bars;
+ * - the progress bar's first estimate against the real time left, on a pseudo-terminal (util-linux
+ *   `script`): a big file and the daily folder, as .csv and .zip.
  *
  * DuckDB always runs as a whole process too (scripts/bench-duckdb.mjs: start Node, load
  * @duckdb/node-api, query, result), with the thread count cascade uses for the job.
@@ -22,6 +24,9 @@
  *   npm run bench                       # everything (about 15 minutes; ~3 GB of temporary files)
  *   npm run bench -- --quick            # small sizes, one run each (about 2 minutes)
  *   node scripts/bench.mjs --runs 5 --keep --only folder,timeline
+ *   node scripts/bench.mjs --only progress  # the progress bar's first estimate (util-linux script)
+ *
+ * --only takes: single, folder, threads, timeline, hostile, bars, progress.
  *
  * Environment is passed to cascade as is (CASCADE_THREADS=1 measures one thread everywhere).
  */
@@ -444,6 +449,113 @@ async function yearOfBars(dir) {
   )
 }
 
+/**
+ * The progress bar's first estimate against the real time left (issue 13: within 2×). cascade runs
+ * as a user runs it on a terminal: under a pseudo-terminal of util-linux `script`, whose advanced
+ * timing log times every write to the terminal and the whole run (DURATION). The first line with
+ * "ETA m:ss" gives when the estimate appeared and its value; the end of the process less that time
+ * is the real time left. Also counts lines that said "ETA 0:00" (the bar is erased before the
+ * analysis, so any line means work remained), and the time from the `analysing` line to the end.
+ */
+async function firstEstimate(cascadeArgs, scratch) {
+  const timing = join(scratch, 'timing.log')
+  const out = join(scratch, 'terminal.log')
+  const q = (s) => `'${s.replaceAll("'", "'\\''")}'`
+  const command = [process.execPath, BIN, ...cascadeArgs].map(q).join(' ')
+  const term = process.env.TERM && process.env.TERM !== 'dumb' ? process.env.TERM : 'xterm'
+  const child = spawn(
+    'script',
+    ['-q', '-e', '-E', 'never', '-m', 'advanced', '-T', timing, '-O', out, '-c', command],
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TERM: term, NO_COLOR: '1' } },
+  )
+  let err = ''
+  child.stderr.setEncoding('utf8').on('data', (d) => {
+    err += d
+  })
+  const [code] = await once(child, 'close')
+  if (code !== 0) throw new Error(`script -c ${command} exited with ${code}:\n${err}`)
+  const writes = []
+  let duration = null
+  let at = 0
+  for (const line of (await readFile(timing, 'utf8')).split('\n')) {
+    const write = /^O ([\d.]+) (\d+)$/.exec(line)
+    if (write) {
+      at += Number(write[1])
+      writes.push({ at, bytes: Number(write[2]) })
+    }
+    const end = /^H [\d.]+ DURATION ([\d.]+)$/.exec(line)
+    if (end) duration = Number(end[1])
+  }
+  if (duration === null) throw new Error(`no DURATION in ${timing} (script too old for -m advanced?)`)
+  // latin1: one character per byte, so offsets in the text are offsets in the log.
+  let text = (await readFile(out)).toString('latin1')
+  if (text.startsWith('Script started')) text = text.slice(text.indexOf('\n') + 1)
+  const eta = /ETA (?:(\d+):)?(\d+):(\d\d)/g
+  const first = eta.exec(text)
+  const zeros = (text.match(/ETA 0:00(?!\d)/g) ?? []).length
+  /** When the terminal had received the text up to `offset`. */
+  const timeAt = (offset) => {
+    let end = 0
+    for (const write of writes) {
+      end += write.bytes
+      if (end >= offset) return write.at
+    }
+    return null
+  }
+  // The line that replaces the bar once reading is over: the rest is analysis and the report.
+  const analysing = text.indexOf('analysing ')
+  const analysis = analysing < 0 ? null : duration - timeAt(analysing + 1)
+  if (!first) return { shown: null, eta: null, remaining: null, duration, zeros, analysis }
+  const shown = timeAt(first.index + first[0].length)
+  const value = Number(first[1] ?? 0) * 3600 + Number(first[2]) * 60 + Number(first[3])
+  return { shown, eta: value, remaining: duration - shown, duration, zeros, analysis }
+}
+
+const progressRows = []
+
+async function progressEstimates(dir) {
+  if (!existsSync('/usr/bin/script') && !existsSync('/bin/script')) {
+    notes.push('- progress bar: skipped, util-linux `script` is not installed')
+    return
+  }
+  const sub = join(dir, 'progress')
+  await mkdir(sub)
+  const rows = quick ? 3_000_000 : 10_000_000
+  const csv = join(sub, 'BTCUSDT-aggTrades-2026-02-05.csv')
+  log(`progress bar: ${rows / 1e6} M rows, one file, and a folder of daily files: generating…`)
+  generate(rows, csv)
+  const zip = csv.replace(/\.csv$/, '.zip')
+  await zipFile(csv, zip)
+  // The folder job's days when it ran (the same files), otherwise made here.
+  const days = quick ? 10 : 60
+  let folder = join(dir, 'days-csv')
+  if (!existsSync(folder)) {
+    folder = join(sub, 'days-csv')
+    await dailyFolder(folder, days, 200_000)
+  }
+  const zips = join(sub, 'days-zip')
+  await mkdir(zips)
+  for (const name of readdirSync(folder))
+    await zipFile(join(folder, name), join(zips, name.replace(/\.csv$/, '.zip')))
+  const cases = [
+    [`one file, ${rows / 1e6} M rows, .csv`, csv],
+    [`one file, ${rows / 1e6} M rows, .zip`, zip],
+    [`folder of ${days} daily files, .csv`, folder],
+    [`folder of ${days} daily files, .zip`, zips],
+  ]
+  for (const [job, path] of cases) {
+    for (let i = 0; i < runsFor(true); i++) {
+      const r = await firstEstimate(['analyze', path], sub)
+      progressRows.push({ job, ...r })
+      log(
+        `  ${job}: first ETA ${r.eta ?? '—'} s at ${fmt(r.shown)} s, ended at ${fmt(r.duration)} s ` +
+          `(${fmt(r.remaining)} s left): ${r.eta === null ? '—' : `${fmt(r.eta / r.remaining)} ×`}`,
+      )
+    }
+  }
+  if (!keep) await rm(sub, { recursive: true, force: true })
+}
+
 function report() {
   const cpu = cpus()[0]?.model ?? 'unknown CPU'
   const lines = ['']
@@ -480,6 +592,33 @@ function report() {
       )
     }
   }
+  if (progressRows.length > 0) {
+    lines.push('')
+    lines.push(
+      'Progress bar on a pseudo-terminal (`cascade analyze PATH`, default threads): its first estimate (ETA) against the real time left (end of the process less the time the estimate appeared), ratio = ETA / real; each run, then the median.',
+    )
+    lines.push('')
+    lines.push(
+      '| job | first ETA at s | ETA s / real time left s | ratio | median ratio | within 2× | "ETA 0:00" lines | analysing s | total s |',
+    )
+    lines.push('|---|---:|---|---|---:|---|---:|---:|---:|')
+    const within = (ratio) => ratio >= 0.5 && ratio <= 2
+    for (const job of new Set(progressRows.map((r) => r.job))) {
+      const runs = progressRows.filter((r) => r.job === job)
+      const estimated = runs.filter((r) => r.eta !== null)
+      const ratios = estimated.map((r) => r.eta / r.remaining)
+      const verdict =
+        ratios.length === 0
+          ? 'no ETA'
+          : `${within(median(ratios)) ? 'yes' : 'NO'} (runs: ${ratios.filter(within).length} of ${runs.length})`
+      const each = (f) => runs.map(f).join(', ')
+      lines.push(
+        `| ${job} | ${each((r) => fmt(r.shown))} | ${each((r) => `${r.eta ?? '—'} / ${fmt(r.remaining)}`)} | ` +
+          `${each((r) => (r.eta === null ? '—' : fmt(r.eta / r.remaining)))} | ${ratios.length ? `${fmt(median(ratios))} ×` : '—'} | ${verdict} | ` +
+          `${runs.reduce((n, r) => n + r.zeros, 0)} | ${each((r) => fmt(r.analysis))} | ${each((r) => fmt(r.duration))} |`,
+      )
+    }
+  }
   if (jobs.memory) {
     const { year, days, yearDays, dayCount } = jobs.memory
     const growth = year.rss / days.rss - 1
@@ -505,6 +644,7 @@ async function main() {
     if (wanted('timeline')) await pipelines(dir)
     if (wanted('hostile')) await hostile(dir)
     if (wanted('bars') && !quick) await yearOfBars(dir)
+    if (wanted('progress')) await progressEstimates(dir)
     report()
   } finally {
     if (!keep) await rm(dir, { recursive: true, force: true })

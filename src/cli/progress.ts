@@ -3,7 +3,8 @@
  * a terminal (never in a pipe, a file or cron), never with --no-progress or --quiet, and only once
  * a read has taken longer than half a second, so short runs never flash it. Anything else written
  * to stderr meanwhile (a bad row, a warning) first erases the bar, which is redrawn on the next
- * tick; `done()` erases it for good before the report is printed.
+ * tick; `analysing()` puts one line in its place once reading is over, and `done()` erases it for
+ * good before the report is printed.
  */
 
 import { Chalk } from 'chalk'
@@ -58,6 +59,14 @@ export function formatClock(ms: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`
 }
 
+/**
+ * The time left for `bytes` at `byteRate` bytes a second, in whole seconds rounded up: while bytes
+ * remain it is never 0:00 (a bar that says nothing is left while the work goes on is lying).
+ */
+export function timeLeftMs(bytes: number, byteRate: number): number {
+  return Math.max(1, Math.ceil(Math.round((bytes / byteRate) * 1000) / 1000)) * 1000
+}
+
 /** One line of progress, without a line ending. */
 export function renderProgress(state: ProgressState, options: RenderOptions): string {
   const c = new Chalk({ level: options.color ? 1 : 0 })
@@ -74,8 +83,8 @@ export function renderProgress(state: ProgressState, options: RenderOptions): st
   } else parts.push(formatBytes(state.bytes))
   parts.push(`${formatRate(rowRate)} rows/s`)
   const byteRate = state.byteRate === undefined ? (seconds > 0 ? state.bytes / seconds : 0) : state.byteRate
-  if (total !== null && done !== null && state.bytes > 0 && byteRate !== null && byteRate > 0) {
-    parts.push(`ETA ${formatClock(((total - Math.min(state.bytes, total)) / byteRate) * 1000)}`)
+  if (total !== null && state.bytes > 0 && state.bytes < total && byteRate !== null && byteRate > 0) {
+    parts.push(`ETA ${formatClock(timeLeftMs(total - state.bytes, byteRate))}`)
   } else parts.push(`${formatClock(state.elapsedMs)} elapsed`)
   const label = 'reading'
   const info = parts.join('  ')
@@ -119,16 +128,24 @@ const ERASE = '\r\x1b[2K'
 
 /** The time left comes from the throughput of about this many recent ms. */
 const RATE_WINDOW_MS = 3000
+/**
+ * No time left before the throughput has been measured over this many ms. Bytes come in lumps (the
+ * worker threads report every 8 MiB), so a rate over the first tenth of a second or two was off
+ * by half or double: on a 60-day folder the first estimate was once 23 s for 10.6 s.
+ */
+const MIN_MEASURE_MS = 1000
 
 export class Progress {
   private bytes = 0
   /**
-   * (time, bytes) seen at each tick since bytes began to come, the oldest within RATE_WINDOW_MS
+   * (time, bytes) when the first bytes came and at each tick since, the oldest within RATE_WINDOW_MS
    * kept: the throughput is measured over them. Not from the start: starting up, opening the
    * inputs and the worker threads take a while before the first bytes, and counting that time
    * made the first estimate of a 1-second read 10 s.
    */
   private readonly samples: { at: number; bytes: number }[] = []
+  /** When the first bytes came: the measurement runs from there. */
+  private firstBytesAt: number | null = null
   private source: ProgressSource | null = null
   private readonly started: number
   private readonly now: () => number
@@ -136,6 +153,10 @@ export class Progress {
   private readonly color: boolean
   private readonly timer: NodeJS.Timeout | null
   private drawn = false
+  /** Whether the bar has been on the screen at all. */
+  private shown = false
+  /** Set by analysing(): the bar is no longer redrawn. */
+  private reading = true
   private finished = false
   private readonly write: (text: string) => boolean
   private readonly ownWrite: Write | undefined
@@ -174,6 +195,11 @@ export class Progress {
   /** For IngestOptions.onBytes. */
   readonly onBytes = (n: number): void => {
     this.bytes += n
+    if (this.firstBytesAt === null && n > 0) {
+      // The first lump was read before now: the rate counts the bytes that come after it.
+      this.firstBytesAt = this.now()
+      this.samples.push({ at: this.firstBytesAt, bytes: this.bytes })
+    }
   }
 
   /** Where the totals come from: the ingestion (its inputs' row counts grow as they are read). */
@@ -194,34 +220,55 @@ export class Progress {
     }
   }
 
-  /** Bytes per second over the recent samples; null until bytes have come over some time. */
+  /**
+   * Bytes per second over the recent samples; null until bytes have come for MIN_MEASURE_MS, and
+   * while none came over the whole window.
+   */
   private measure(now: number): number | null {
     const samples = this.samples
-    if (this.bytes > 0) {
+    if (this.firstBytesAt !== null) {
       const last = samples.at(-1)
       if (!last || last.bytes !== this.bytes || last.at !== now) samples.push({ at: now, bytes: this.bytes })
     }
     // Keep one sample at or before the window's start, so the window is always covered.
     while (samples.length > 2 && samples[1]!.at <= now - RATE_WINDOW_MS) samples.shift()
     const first = samples[0]
+    if (this.firstBytesAt === null || now - this.firstBytesAt < MIN_MEASURE_MS) return null
     if (!first || now - first.at <= 0 || this.bytes === first.bytes) return null
     return ((this.bytes - first.bytes) / (now - first.at)) * 1000
   }
 
   /** Redraw (after the delay). */
   tick(): void {
-    if (this.finished) return
+    if (this.finished || !this.reading) return
     const state = this.state()
     if (state.elapsedMs < this.delayMs) return
     const line = renderProgress(state, { width: this.stream.columns || 80, color: this.color })
     this.write(`${ERASE}${line}`)
     this.drawn = true
+    this.shown = true
   }
 
   private erase(): void {
     if (!this.drawn) return
     this.drawn = false
     this.write(ERASE)
+  }
+
+  /**
+   * Reading is over and the analysis begins, whose time is not in bytes (on 60 daily files it was
+   * about a sixth of the run): where the bar was shown, one line says so instead of a bar at 100 %
+   * with nothing left, until done() erases it. Nothing is redrawn meanwhile (the analysis keeps
+   * the thread busy).
+   */
+  analysing(): void {
+    if (this.finished || !this.reading) return
+    this.reading = false
+    if (this.timer) clearInterval(this.timer)
+    if (!this.shown) return
+    const line = `analysing ${this.state().rows.toLocaleString('en-US')} rows…`
+    this.write(`${ERASE}${line.slice(0, Math.max(0, (this.stream.columns || 80) - 1))}`)
+    this.drawn = true
   }
 
   /** Erase the bar and stop; call before printing the report (safe to call twice). */

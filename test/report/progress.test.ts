@@ -3,8 +3,16 @@
  * without colour; the bar only on a terminal, only after its delay, erased before other stderr
  * output and for good by done(). The CLI tests check that pipes never see it.
  */
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { formatBytes, formatClock, formatRate, Progress, renderProgress } from '../../src/cli/progress.js'
+import {
+  formatBytes,
+  formatClock,
+  formatRate,
+  Progress,
+  renderProgress,
+  timeLeftMs,
+} from '../../src/cli/progress.js'
 
 const ESC = '\u001b'
 const ANSI = new RegExp(`${ESC}\\[[0-9;]*m`, 'g')
@@ -44,6 +52,34 @@ describe('renderProgress', () => {
     expect(plain).not.toMatch(ANSI)
     expect(coloured).toMatch(ANSI)
     expect(coloured.replace(ANSI, '')).toBe(plain)
+  })
+
+  it('never says 0:00 while bytes remain, and tells no time left once all are read', () => {
+    const state = { totalBytes: 200e6, rows: 1e6, elapsedMs: 5000, byteRate: 100e6 }
+    expect(renderProgress({ ...state, bytes: 199.9e6 }, { width: 100, color: false })).toMatch(/ETA 0:01$/)
+    // Read to the end, the rest (joining, analysis) is not in bytes: the time so far instead.
+    expect(renderProgress({ ...state, bytes: 200e6 }, { width: 100, color: false })).toMatch(/ 0:05 elapsed$/)
+    expect([timeLeftMs(100e6, 20e6), timeLeftMs(4.2e6, 1e6), timeLeftMs(1, 1e9)]).toEqual([5000, 5000, 1000])
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1, max: 1e12, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }),
+        fc.double({ min: 1e-3, max: 1e12, noNaN: true }),
+        (total, fraction, byteRate) => {
+          const bytes = Math.max(1, Math.floor(total * fraction))
+          fc.pre(bytes < total)
+          const line = renderProgress(
+            { bytes, totalBytes: total, rows: 0, elapsedMs: 1000, byteRate },
+            { width: 200, color: false },
+          )
+          const eta = /ETA (?:(\d+):)?(\d+):(\d\d)$/.exec(line)
+          expect(eta).not.toBeNull()
+          const seconds = Number(eta![1] ?? 0) * 3600 + Number(eta![2]) * 60 + Number(eta![3])
+          expect(seconds).toBeGreaterThanOrEqual(1)
+          expect(seconds * byteRate).toBeGreaterThanOrEqual((total - bytes) * (1 - 1e-9) - byteRate * 1e-3)
+        },
+      ),
+    )
   })
 
   it('formats sizes, rates and clocks', () => {
@@ -100,6 +136,48 @@ describe('Progress', () => {
     expect(written.at(-1)).toMatch(/100 MB of 200 MB .* ETA 0:05$/)
   })
 
+  it('estimates only after a second of bytes, from the first bytes on, not from the start', () => {
+    const { stream, written } = fakeTerminal(true)
+    let now = 0
+    const progress = new Progress(stream, { now: () => now, delayMs: 0, intervalMs: 0 })
+    progress.track({ totalBytes: 200e6, inputs: [{ rows: 0 }] })
+    // Starting up and opening the inputs take 2 s; then the workers report 8 MB every 0.2 s
+    // (40 MB/s), the bar drawn every 0.1 s.
+    for (now = 0; now <= 3000; now += 100) {
+      if (now >= 2000 && now % 200 === 0) progress.onBytes(8e6)
+      progress.tick()
+      if (now < 3000) expect(written.at(-1)).toMatch(/ elapsed$/)
+    }
+    // 3 s in, 48 MB read, 40 MB of them in the second since the first 8 MB came: 152 MB more take
+    // 3.8 s, shown as 4 s. From the start (48 MB in 3 s) it would say 9.5 s.
+    expect(written.at(-1)).toMatch(/48\.0 MB of 200 MB .* ETA 0:04$/)
+  })
+
+  it('says it is analysing once reading is over, where the bar was shown', () => {
+    const { stream, written } = fakeTerminal(true)
+    let now = 0
+    const progress = new Progress(stream, { now: () => now, delayMs: 500, intervalMs: 0 })
+    progress.track({ totalBytes: 10e6, inputs: [{ rows: 12_000 }, { rows: 345 }] })
+    now = 600
+    progress.onBytes(10e6)
+    progress.tick()
+    progress.analysing()
+    expect(written.at(-1)).toBe('\r\u001b[2Kanalysing 12,345 rows…')
+    now = 5000
+    progress.tick() // no bar again
+    expect(written).toHaveLength(2)
+    progress.done()
+    expect(written.slice(2)).toEqual(['\r\u001b[2K'])
+
+    // A read too short for the bar: no line for the analysis either.
+    const quick = fakeTerminal(true)
+    const short = new Progress(quick.stream, { now: () => 100, delayMs: 500, intervalMs: 0 })
+    short.tick()
+    short.analysing()
+    short.done()
+    expect(quick.written).toEqual([])
+  })
+
   it('is never started in a pipe, with --no-progress or with --quiet', () => {
     const pipe = fakeTerminal(false)
     expect(Progress.start({}, pipe.stream)).toBeNull()
@@ -123,11 +201,11 @@ describe('Progress', () => {
     now += 150
     progress.onBytes(300)
     inputs[0]!.rows = 60
-    // 0.6 s in: 400 of 10,000 bytes, 100 rows/s. The time left comes from the 300 bytes in the last
-    // 0.15 s (9,600 more take 4.8 s), not from 400 bytes in 0.6 s (14.4 s).
+    // 0.6 s in: 400 of 10,000 bytes, 100 rows/s. Bytes have come for 0.15 s only: too short to tell
+    // the time left, so the time so far.
     progress.tick()
     expect(written).toEqual([
-      `\r\u001b[2Kreading ${'━'.repeat(1)}╸${'─'.repeat(38)}    4%  400 B of 10.0 kB  100 rows/s  ETA 0:05`,
+      `\r\u001b[2Kreading ${'━'.repeat(1)}╸${'─'.repeat(38)}    4%  400 B of 10.0 kB  100 rows/s  0:01 elapsed`,
     ])
     stream.write('file.csv:7: BAD_NUMBER price "x"\n')
     expect(written.slice(1)).toEqual(['\r\u001b[2K', 'file.csv:7: BAD_NUMBER price "x"\n'])

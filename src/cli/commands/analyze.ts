@@ -189,7 +189,7 @@ Examples:
       let analysisWarnings: string[]
       try {
         for await (const batch of ingestion.selected) for (const event of batch) store.add(event)
-        progress?.done()
+        progress?.analysing()
         const unmatched = nothingMatched(
           ingestion,
           options,
