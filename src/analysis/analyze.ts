@@ -79,34 +79,13 @@ export function summarizeMarket(market: MarketBars): MarketSummary {
     if (first === null || head < first) first = head
     if (last === null || tail > last) last = tail
   }
-  let open: number | null = null
-  let high: number | null = null
-  let low: number | null = null
-  let highAt: number | null = null
-  let lowAt: number | null = null
-  let close: number | null = null
-  const priceLayer = market.price?.layer
-  if (priceLayer) {
-    for (let i = 0; i < priceLayer.length; i++) {
-      if (Number.isNaN(priceLayer.open[i]!)) continue
-      if (open === null) open = priceLayer.open[i]!
-      if (high === null || priceLayer.high[i]! > high) {
-        high = priceLayer.high[i]!
-        highAt = priceLayer.time[i]!
-      }
-      if (low === null || priceLayer.low[i]! < low) {
-        low = priceLayer.low[i]!
-        lowAt = priceLayer.time[i]!
-      }
-      close = priceLayer.close[i]!
-    }
-  }
+  const range = market.price?.layer.priceRange() ?? null
   const volumeViews = market.venues.flatMap((venue) => (venue.volume ? [venue.volume] : []))
   const liqViews = market.venues.flatMap((venue) => (venue.liquidations ? [venue.liquidations] : []))
   let volumeUsd: number | null = null
   if (volumeViews.length > 0 && volumeViews.every((view) => view.layer.hasVolumeUsd)) {
     volumeUsd = 0
-    for (const view of volumeViews) volumeUsd += sumColumn(view.layer.volumeUsd, view.layer.length)
+    for (const view of volumeViews) volumeUsd += view.layer.total('volumeUsd')
   }
   // The shared rule: an aggregator and the single exchanges it covers are not added together.
   const liquidations = liquidationTotals(market)
@@ -123,24 +102,18 @@ export function summarizeMarket(market: MarketBars): MarketSummary {
     series: market.venues.map((venue) => venue.series.key),
     first: first === null ? null : iso(first),
     last: last === null ? null : iso(last),
-    open,
-    high,
-    highAt: highAt === null ? null : iso(highAt),
-    low,
-    lowAt: lowAt === null ? null : iso(lowAt),
-    close,
+    open: range?.open ?? null,
+    high: range?.high ?? null,
+    highAt: range ? iso(range.highAt) : null,
+    low: range?.low ?? null,
+    lowAt: range ? iso(range.lowAt) : null,
+    close: range?.close ?? null,
     volumeUsd: usdOrNull(volumeUsd),
     liqLongUsd: usdOrNull(liquidations?.longUsd ?? null),
     liqShortUsd: usdOrNull(liquidations?.shortUsd ?? null),
     priceSeries: market.price?.series.key ?? null,
     resolution,
   }
-}
-
-function sumColumn(column: Float64Array, length: number): number {
-  let sum = 0
-  for (let i = 0; i < length; i++) sum += column[i]!
-  return sum
 }
 
 /** Quote currencies that are dollars (or stablecoins taken at a dollar) in canonical market names. */
