@@ -5,7 +5,7 @@
  * on, each file's 1-second bars are compacted as soon as they are joined, in time order, into a
  * `CompactTicks` layer that keeps, for the whole span:
  *
- * - the high and low of every minute (24 B a minute, 12 MB a year): enough for the coarse scan
+ * - the high and low of every minute (24 B a minute, 13 MB a year): enough for the coarse scan
  *   (src/analysis/candidates.ts), which flags every stretch where a leg could pass the speed test on
  *   1-second bars (a superset: a minute's high is at least any of its seconds' highs);
  * - the figures the report takes from the whole layer, computed from the 1-second bars exactly as
