@@ -4,7 +4,7 @@
  * cascades.ts, grouped in episodes.ts and events.ts; figures come from figures.ts.
  */
 
-import { type BarColumns, BarStore, type SeriesBars } from '../bars/index.js'
+import { type BarColumns, BarStore, type CoverageFigure, type SeriesBars } from '../bars/index.js'
 import type { TimelineEvent } from '../timeline/event.js'
 import { detectMarket } from './cascades.js'
 import { marketEvents } from './events.js'
@@ -77,34 +77,13 @@ export function summarizeMarket(market: MarketBars): MarketSummary {
     if (first === null || span.from < first) first = span.from
     if (last === null || span.to > last) last = span.to
   }
-  let open: number | null = null
-  let high: number | null = null
-  let low: number | null = null
-  let highAt: number | null = null
-  let lowAt: number | null = null
-  let close: number | null = null
-  const priceLayer = market.price?.layer
-  if (priceLayer) {
-    for (let i = 0; i < priceLayer.length; i++) {
-      if (Number.isNaN(priceLayer.open[i]!)) continue
-      if (open === null) open = priceLayer.open[i]!
-      if (high === null || priceLayer.high[i]! > high) {
-        high = priceLayer.high[i]!
-        highAt = priceLayer.time[i]!
-      }
-      if (low === null || priceLayer.low[i]! < low) {
-        low = priceLayer.low[i]!
-        lowAt = priceLayer.time[i]!
-      }
-      close = priceLayer.close[i]!
-    }
-  }
+  const range = market.price?.layer.priceRange() ?? null
   const volumeViews = market.venues.flatMap((venue) => (venue.volume ? [venue.volume] : []))
   const liqViews = market.venues.flatMap((venue) => (venue.liquidations ? [venue.liquidations] : []))
   let volumeUsd: number | null = null
   if (volumeViews.length > 0 && volumeViews.every((view) => view.layer.hasVolumeUsd)) {
     volumeUsd = 0
-    for (const view of volumeViews) volumeUsd += sumColumn(view.layer.volumeUsd, view.layer.length)
+    for (const view of volumeViews) volumeUsd += view.layer.total('volumeUsd')
   }
   // The shared rule: an aggregator and the single exchanges it covers are not added together.
   const liquidations = liquidationTotals(market)
@@ -121,12 +100,12 @@ export function summarizeMarket(market: MarketBars): MarketSummary {
     series: market.venues.map((venue) => venue.series.key),
     first: first === null ? null : iso(first),
     last: last === null ? null : iso(last),
-    open,
-    high,
-    highAt: highAt === null ? null : iso(highAt),
-    low,
-    lowAt: lowAt === null ? null : iso(lowAt),
-    close,
+    open: range?.open ?? null,
+    high: range?.high ?? null,
+    highAt: range ? iso(range.highAt) : null,
+    low: range?.low ?? null,
+    lowAt: range ? iso(range.lowAt) : null,
+    close: range?.close ?? null,
     volumeUsd: usdOrNull(volumeUsd),
     liqLongUsd: usdOrNull(liquidations?.longUsd ?? null),
     liqShortUsd: usdOrNull(liquidations?.shortUsd ?? null),
@@ -145,31 +124,24 @@ function figureCoverage(market: MarketBars): Partial<Record<CoveredFigure, { fro
     const held = coverage[figure]
     coverage[figure] = held ? { from: Math.min(held.from, from), to: Math.max(held.to, to) } : { from, to }
   }
-  const rows = (figure: CoveredFigure, layer: BarColumns, holds: (i: number) => boolean) => {
-    let i = 0
-    while (i < layer.length && !holds(i)) i++
-    let j = layer.length - 1
-    while (j > i && !holds(j)) j--
-    if (i < layer.length) widen(figure, layer.time[i]!, layer.time[j]!)
+  // (Layers give their own spans: a compacted layer of the window kept them, having no rows.)
+  const rows = (figure: CoveredFigure & CoverageFigure, layer: BarColumns) => {
+    const span = layer.span(figure)
+    if (span) widen(figure, span.from, span.to)
   }
   const price = market.price?.layer
-  if (price) rows('price', price, (i) => !Number.isNaN(price.open[i]!))
+  if (price) rows('price', price)
   for (const venue of market.venues) {
-    const volume = venue.volume?.layer
     // A row of a volume layer holds volume when it has a price or a trade: rows of liquidations or
     // open interest alone share the layer.
-    if (volume)
-      rows(
-        'volume',
-        volume,
-        (i) => !Number.isNaN(volume.open[i]!) || volume.volume[i]! > 0 || volume.volumeUsd[i]! > 0,
-      )
+    const volume = venue.volume?.layer
+    if (volume) rows('volume', volume)
     // Liquidations: the span of the records of every feed (a bucket of 0 is a record too), also of
     // those in coins that no price could value (the warnings say which).
     for (const source of venue.series.liquidationSources.values())
       widen('liquidations', source.first, source.last)
     const oi = venue.openInterest?.layer
-    if (oi) rows('openInterest', oi, (i) => !Number.isNaN(oi.oi[i]!) || !Number.isNaN(oi.oiUsd[i]!))
+    if (oi) rows('openInterest', oi)
     const rates = venue.funding
     if (rates) widen('funding', rates[0]!.ts, rates[rates.length - 1]!.ts)
   }
@@ -185,12 +157,6 @@ const COVERED_FIGURES: readonly CoveredFigure[] = [
   'openInterest',
   'funding',
 ]
-
-function sumColumn(column: Float64Array, length: number): number {
-  let sum = 0
-  for (let i = 0; i < length; i++) sum += column[i]!
-  return sum
-}
 
 /** Known limits of the data, one line each, in a stable order. */
 export function dataWarnings(

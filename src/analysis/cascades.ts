@@ -4,6 +4,8 @@
  * covers the window; otherwise a volume surge; without volume, price alone), made disjoint within
  * the market, then measured over half-open windows so that no bar counts in two cascades.
  */
+import { CompactTicks } from '../bars/index.js'
+import { compactedProblem } from './candidates.js'
 import { groupEpisodes } from './episodes.js'
 import {
   barWord,
@@ -44,6 +46,10 @@ export function detectMarket(
   market: MarketBars,
   params: AnalysisParams = DEFAULT_PARAMS,
 ): { cascades: Cascade[]; episodes: Episode[] } {
+  // Compacted 1-second bars (the window) stand only where the coarse scan rules out every leg.
+  const compacted = compactedProblem(market, params)
+  if (compacted) throw new Error(`analysis: compacted bars cannot be analysed here (${compacted})`)
+  if (market.price?.layer instanceof CompactTicks) return { cascades: [], episodes: [] }
   const context = marketContext(market, params)
   if (!context) return { cascades: [], episodes: [] }
   const layer = context.layer

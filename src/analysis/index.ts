@@ -9,6 +9,7 @@ export {
   dataWarnings,
   summarizeMarket,
 } from './analyze.js'
+export { coarseCandidate, compactedProblem, fineBarsNeeded } from './candidates.js'
 export { cascadeId, detectCascades, detectMarket } from './cascades.js'
 export { groupEpisodes } from './episodes.js'
 export { marketEvents } from './events.js'

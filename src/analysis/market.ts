@@ -81,12 +81,6 @@ export function venueOf(series: SeriesBars): Venue {
   }
 }
 
-function usdVolume(layer: BarColumns): number {
-  let total = 0
-  for (let i = 0; i < layer.length; i++) total += layer.volumeUsd[i]!
-  return total
-}
-
 function choosePrice(venues: readonly Venue[]): FigureView | null {
   const views = venues.flatMap((venue) => (venue.price ? [venue.price] : []))
   if (views.length <= 1) return views[0] ?? null
@@ -94,7 +88,7 @@ function choosePrice(venues: readonly Venue[]): FigureView | null {
   const longest = Math.max(...views.map(span))
   const ranked = views
     .filter((view) => span(view) >= longest / 2)
-    .map((view) => ({ view, volume: usdVolume(view.layer) }))
+    .map((view) => ({ view, volume: view.layer.total('volumeUsd') }))
     .sort(
       (a, b) =>
         a.view.resolutionMs - b.view.resolutionMs ||

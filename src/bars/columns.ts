@@ -516,10 +516,95 @@ export class BarColumns {
     )
   }
 
+  /**
+   * The price of the whole layer: the first open, the highest high and the lowest low with the
+   * time of their first bar, and the last close, over the rows that have a price; null without
+   * one. A compacted layer (window.ts) gives the same figures from what it kept.
+   */
+  priceRange(): PriceRange | null {
+    let range: PriceRange | null = null
+    for (let i = 0; i < this.length; i++) {
+      if (Number.isNaN(this.open[i]!)) continue
+      range = notePrice(range, this.time[i]!, this.open[i]!, this.high[i]!, this.low[i]!, this.close[i]!)
+    }
+    return range
+  }
+
+  /** Does row `i` hold the figure? (A row of a volume layer may hold liquidations or OI alone.) */
+  holds(figure: CoverageFigure, i: number): boolean {
+    switch (figure) {
+      case 'price':
+        return !Number.isNaN(this.open[i]!)
+      case 'volume':
+        return !Number.isNaN(this.open[i]!) || this.volume[i]! > 0 || this.volumeUsd[i]! > 0
+      case 'openInterest':
+        return !Number.isNaN(this.oi[i]!) || !Number.isNaN(this.oiUsd[i]!)
+    }
+  }
+
+  /** Open times of the first and last rows that hold the figure; null when none does. */
+  span(figure: CoverageFigure): { from: number; to: number } | null {
+    let i = 0
+    while (i < this.length && !this.holds(figure, i)) i++
+    if (i === this.length) return null
+    let j = this.length - 1
+    while (j > i && !this.holds(figure, j)) j--
+    return { from: this.time[i]!, to: this.time[j]! }
+  }
+
+  /** A sum column added up over every row, in time order (a compacted layer kept the same sum). */
+  total(column: SumColumn): number {
+    const values = this[column]
+    let sum = 0
+    for (let i = 0; i < this.length; i++) sum += values[i]!
+    return sum
+  }
+
   /** Bytes held by the columns (for benchmarks and memory checks). */
   get bytes(): number {
     return this.columns().reduce((n, column) => n + (column ? column.byteLength : 0), 0)
   }
+}
+
+/** Figures whose span a layer gives (`span`). */
+export type CoverageFigure = 'price' | 'volume' | 'openInterest'
+
+/** Columns that add up over buckets. */
+export type SumColumn = 'volume' | 'volumeUsd' | 'takerBuyUsd' | 'takerSellUsd' | 'trades'
+
+export interface PriceRange {
+  open: number
+  high: number
+  /** Open time of the first bar that reached `high`. */
+  highAt: number
+  low: number
+  lowAt: number
+  close: number
+}
+
+/**
+ * `range` with one more priced bar (bars in time order): the rule `priceRange()` and a compacted
+ * layer both follow, so that the two agree to the bit.
+ */
+export function notePrice(
+  range: PriceRange | null,
+  time: number,
+  open: number,
+  high: number,
+  low: number,
+  close: number,
+): PriceRange {
+  if (range === null) return { open, high, highAt: time, low, lowAt: time, close }
+  if (high > range.high) {
+    range.high = high
+    range.highAt = time
+  }
+  if (low < range.low) {
+    range.low = low
+    range.lowAt = time
+  }
+  range.close = close
+  return range
 }
 
 function filled(length: number, value: number): Float64Array {

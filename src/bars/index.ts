@@ -3,7 +3,14 @@
  * timeline folds events into them, analysis reads them and `cascade bars` exports them. Ingest and
  * analysis both import from here; the bars import only the timeline vocabulary.
  */
-export { BarColumns, type ExportedBars, openInterestSamplingMs } from './columns.js'
+export {
+  BarColumns,
+  type CoverageFigure,
+  type ExportedBars,
+  openInterestSamplingMs,
+  type PriceRange,
+  type SumColumn,
+} from './columns.js'
 export { barEvents } from './export.js'
 export {
   BarStore,
@@ -13,3 +20,4 @@ export {
   type LiquidationSource,
   SeriesBars,
 } from './store.js'
+export { CompactTicks } from './window.js'

@@ -14,6 +14,7 @@ import type {
   TradeEvent,
 } from '../timeline/event.js'
 import { BarColumns } from './columns.js'
+import type { CompactTicks } from './window.js'
 
 const SECOND = 1000
 
@@ -57,6 +58,11 @@ export class SeriesBars {
   symbolInput = Number.POSITIVE_INFINITY
   /** 1-second bars made from ticks (and from 1-second `bar` inputs, which merge exactly). */
   readonly ticks = new BarColumns(SECOND)
+  /**
+   * The 1-second bars of trades compacted by the window (window.ts), standing where `ticks` would;
+   * null without the window.
+   */
+  compacted: CompactTicks | null = null
   /** Pre-aggregated layers, one per bucket length, in the order first seen. */
   readonly buckets: BarColumns[] = []
   /** Trades whose quote is not a dollar (USD figures unknown for them). */
@@ -110,7 +116,8 @@ export class SeriesBars {
 
   /** All layers, finest first. */
   get layers(): BarColumns[] {
-    return this.ticks.length > 0 ? [this.ticks, ...this.buckets] : [...this.buckets]
+    if (this.ticks.length > 0) return [this.ticks, ...this.buckets]
+    return this.compacted ? [this.compacted, ...this.buckets] : [...this.buckets]
   }
 
   trade(event: TradeEvent): void {
@@ -426,6 +433,12 @@ export class BarStore {
       series.symbol = part.symbol
       series.symbolTs = part.symbolTs
       series.symbolInput = part.symbolInput
+    }
+    if (part.compacted) {
+      // Compacted bars join nothing: the series must have no other bars (else the full path).
+      const held = series.compacted ?? part.compacted
+      if (series.compacted || series.ticks.length > 0) held.inexact ??= 'other bars of the same series'
+      series.compacted = held
     }
     series.ticks.mergeWith(part.ticks)
     series.nonUsdTrades += part.nonUsdTrades

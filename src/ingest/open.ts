@@ -16,6 +16,8 @@ import { FatalError } from '../errors.js'
 
 /** 1 MiB reads: the 64 KiB default costs 1.5–1.9× on big files (DESIGN §9). */
 export const CHUNK = 1 << 20
+/** The head of an input that detection reads (read.ts PROBE_BYTES). */
+const HEAD_BYTES = 64 * 1024
 
 /** One CSV text to read: a file, a zip member, or a stream (stdin, a pipe). */
 export interface Member {
@@ -235,13 +237,21 @@ class FileBytes extends Readable {
   private position: number
   private readonly end: number
   private readonly chunk: number
+  /** The next read's size: the first one is the probe's (read.ts), then doubling to `chunk`. */
+  private next: number
 
   constructor(
     private readonly path: string,
     options: { fd?: number; start?: number; end?: number; chunk?: number } = {},
   ) {
-    super({ highWaterMark: options.chunk ?? CHUNK })
+    // Every input is probed before any is read, and its stream waits meanwhile: a first read of
+    // the probe's size and no read ahead beyond it keep that to 64 KiB an input, where a 1 MiB
+    // read and another ahead of it made a folder of 365 files take 700 MiB that waited for the
+    // garbage collector. The reads after it double up to `chunk`.
+    const head = Math.min(options.chunk ?? CHUNK, HEAD_BYTES)
+    super({ highWaterMark: head })
     this.chunk = options.chunk ?? CHUNK
+    this.next = head
     this.fd = options.fd ?? null
     this.position = options.start ?? 0
     this.end = options.end ?? Number.POSITIVE_INFINITY
@@ -250,7 +260,9 @@ class FileBytes extends Readable {
   override _read(): void {
     try {
       this.fd ??= openSync(this.path, 'r')
-      const want = Math.min(this.chunk, this.end - this.position)
+      const want = Math.min(this.next, this.end - this.position)
+      // Doubling up to `chunk`: a zip member's stream inflates what it reads ahead while it waits.
+      this.next = Math.min(this.chunk, this.next * 2)
       const buffer = Buffer.allocUnsafe(Math.max(want, 0))
       const n = want > 0 ? readSync(this.fd, buffer, 0, want, this.position) : 0
       this.position += n

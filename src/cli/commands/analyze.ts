@@ -12,6 +12,7 @@ import {
   analyzeBars,
   buildReport,
   DEFAULT_PARAMS,
+  fineBarsNeeded,
   groupMarkets,
   marketSeries,
   paramProblems,
@@ -168,27 +169,17 @@ Examples:
       if (formats.length > 1)
         throw new FatalError(`choose one output format, not ${formats.map((f) => `--${f}`).join(' and ')}`)
       const params = paramsOf(options)
-      // Progress bar (stderr on a terminal only): erased before anything is printed.
-      const progress = Progress.start(options)
-      // The bars stay for the terminal charts. Trade files with a fast path fold straight into them.
-      const store = new BarStore()
-      const fold = { store, selection: selectionOf(options) }
-      let ingestion: Awaited<ReturnType<typeof openTimeline>>
-      try {
-        ingestion = await openTimeline(
-          paths,
-          options,
-          progress ? { onBytes: progress.onBytes, fold } : { fold },
-        )
-      } catch (error) {
-        progress?.done()
-        throw error
-      }
-      progress?.track(ingestion)
+      // The window (src/bars/window.ts): 1-second bars of trade files compacted as they are read;
+      // when the compacted bars are not enough, every input is read again with 1-second bars.
+      let { store, ingestion, progress } = await readBars(paths, options, windowWanted(paths))
       let report: Report
       let analysisWarnings: string[]
       try {
-        for await (const batch of ingestion.selected) for (const event of batch) store.add(event)
+        if (fineBarsNeeded(store, params).length > 0) {
+          progress?.done()
+          await ingestion.close()
+          ;({ store, ingestion, progress } = await readBars(paths, options, false))
+        }
         progress?.analysing()
         const unmatched = nothingMatched(
           ingestion,
@@ -239,6 +230,45 @@ Examples:
       const status = finish(ingestion, options)
       process.exitCode = status !== 0 ? status : options.exitCode && report.cascades.length > 0 ? 3 : 0
     })
+}
+
+/**
+ * The window is on unless `CASCADE_WINDOW=0` (the full path, for comparison) or an input is
+ * stdin, which cannot be read a second time.
+ */
+export function windowWanted(paths: readonly string[]): boolean {
+  return process.env.CASCADE_WINDOW !== '0' && !paths.includes('-')
+}
+
+type Opened = Awaited<ReturnType<typeof openTimeline>>
+
+/** The inputs read into a new store (trade files with a fast path fold straight into it). */
+async function readBars(
+  paths: string[],
+  options: AnalyzeOptions,
+  window: boolean,
+): Promise<{ store: BarStore; ingestion: Opened; progress: Progress | null }> {
+  // Progress bar (stderr on a terminal only): erased before anything is printed, kept on success
+  // for the analysis that follows (the caller erases it).
+  const progress = Progress.start(options)
+  const store = new BarStore()
+  const fold = { store, selection: selectionOf(options), window }
+  let ingestion: Opened
+  try {
+    ingestion = await openTimeline(paths, options, progress ? { onBytes: progress.onBytes, fold } : { fold })
+  } catch (error) {
+    progress?.done()
+    throw error
+  }
+  progress?.track(ingestion)
+  try {
+    for await (const batch of ingestion.selected) for (const event of batch) store.add(event)
+  } catch (error) {
+    progress?.done()
+    await ingestion.close()
+    throw error
+  }
+  return { store, ingestion, progress }
 }
 
 function positiveNumber(text: string, option: string): number {

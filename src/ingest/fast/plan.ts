@@ -18,7 +18,7 @@
  *
  * Bad rows and counts go to the ledger and the inputs' stats as the timeline would leave them.
  */
-import { BarColumns, type BarStore, SeriesBars } from '../../bars/index.js'
+import { BarColumns, type BarStore, CompactTicks, SeriesBars } from '../../bars/index.js'
 import type { FastTrades, FileReader, Probe, Source, SourceOptions } from '../../sources/source.js'
 import type { Located } from '../../timeline/event.js'
 import { filterEvents, type Selection, selects } from '../../timeline/filter.js'
@@ -36,6 +36,11 @@ import { type FoldTask, fastReaderOf, runFoldTask } from './task.js'
 export interface FoldTarget {
   store: BarStore
   selection: Selection
+  /**
+   * Compact each series' 1-second bars as its files are joined (src/bars/window.ts): the caller
+   * reads the inputs again without it when the compacted bars are not enough.
+   */
+  window?: boolean
 }
 
 export interface FoldInput {
@@ -195,7 +200,7 @@ export class FoldPlan {
       const key = seriesKey(layout)
       let join = this.joins.get(key)
       if (!join) {
-        join = new SeriesJoin()
+        join = new SeriesJoin(context.target.window === true)
         this.joins.set(key, join)
       }
       join.inputs++
@@ -530,6 +535,12 @@ class SeriesJoin {
   private readonly bars = new BarColumns(1000, 1)
   private readonly apart: BarColumns[] = []
   private series: SeriesBars | null = null
+  /** With the window: each input's bars are compacted as they come, instead of joined. */
+  private readonly compact: CompactTicks | null
+
+  constructor(window: boolean) {
+    this.compact = window ? new CompactTicks() : null
+  }
 
   add(fold: TradeFold): void {
     this.added++
@@ -553,6 +564,10 @@ class SeriesJoin {
     ticks.takeOver(part.ticks)
     // The fold keeps its counts (for the ledger); its bars live here from now on.
     part.ticks.takeOver(new BarColumns(part.ticks.durationMs, 1))
+    if (this.compact) {
+      this.compact.add(ticks)
+      return
+    }
     const bars = this.bars
     if (bars.length > 0 && ticks.length > 0 && ticks.time[0]! <= bars.time[bars.length - 1]!) {
       this.apart.push(ticks)
@@ -570,6 +585,10 @@ class SeriesJoin {
   joined(): SeriesBars | null {
     const series = this.series
     if (!series) return null
+    if (this.compact) {
+      if (this.compact.seconds > 0) series.compacted = this.compact
+      return series
+    }
     if (this.apart.length > 0) series.ticks.takeOver(BarColumns.concat([this.bars, ...this.apart]))
     else series.ticks.takeOver(this.bars)
     this.apart.length = 0
