@@ -7,7 +7,7 @@ import { Readable } from 'node:stream'
 import { StringDecoder } from 'node:string_decoder'
 import { parse as parseSync } from 'csv-parse/sync'
 import { FatalError, RowError, UnclaimedFile } from '../errors.js'
-import { type FileReader, headerLineCount, type Probe, Skip } from '../sources/source.js'
+import { type FileReader, headerLineCount, type Probe } from '../sources/source.js'
 import type { Located } from '../timeline/event.js'
 import { sortWhole, TimeOrder, type WholeFileOptions } from '../timeline/reorder.js'
 import { documentItems } from './document.js'
@@ -16,6 +16,7 @@ import { fastEvents } from './fast/events.js'
 import { fastLineEvents } from './fast/ndjson.js'
 import type { InputStats, Ledger } from './ledger.js'
 import { DEFAULT_MAX_LINE_BYTES, LINE_TOO_LONG, LineLimit, TooLong, tooLongMessage } from './lines.js'
+import { RowOutcomes } from './outcomes.js'
 
 export const PROBE_BYTES = 64 * 1024
 const PROBE_LINES = 20
@@ -294,15 +295,7 @@ async function* parseRows(
         })
   // Lines before the data (a banner, the header): the first non-blank lines, whatever they hold.
   let headersLeft = headerLineCount(reader)
-  let first = stats.first ?? Number.POSITIVE_INFINITY
-  let last = stats.last ?? Number.NEGATIVE_INFINITY
-  const flush = () => {
-    if (Number.isFinite(first)) {
-      stats.first = first
-      stats.last = last
-    }
-    return order.take()
-  }
+  const outcomes = new RowOutcomes(stats, order)
   try {
     for await (const batch of items) {
       for (const item of batch) {
@@ -324,30 +317,15 @@ async function* parseRows(
           ledger.add(stats, line, error.code, error.message)
           continue
         }
-        if (made instanceof Skip) {
-          stats.skipped++
-          stats.skipReasons.set(made.reason, (stats.skipReasons.get(made.reason) ?? 0) + 1)
-          continue
-        }
-        stats.events++
-        if (made.ts < first) first = made.ts
-        if (made.ts > last) last = made.ts
-        stats.symbols.add(made.symbol)
-        stats.markets.add(made.market)
-        stats.kinds.add(made.kind)
-        const located = made as Located
-        located.input = stats.index
-        located.line = line
-        order.push(located)
-        if (order.length >= batchSize) yield flush()
+        outcomes.made(made, line)
+        if (order.length >= batchSize) yield outcomes.take()
       }
-      if (order.length > 0) yield flush()
+      if (order.length > 0) yield outcomes.take()
     }
   } catch (error) {
     throw cannotRead(error, stats)
   }
-  flush()
-  const rest = order.finish()
+  const rest = outcomes.finish()
   if (rest.length > 0) yield rest
 }
 

@@ -8,11 +8,12 @@
  */
 import type { Readable } from 'node:stream'
 import { RowError } from '../../errors.js'
-import { type FileReader, Skip } from '../../sources/source.js'
+import type { FileReader, Skip } from '../../sources/source.js'
 import type { Located, TimelineEvent } from '../../timeline/event.js'
 import type { TimeOrder } from '../../timeline/reorder.js'
 import type { InputStats, Ledger } from '../ledger.js'
 import { LINE_TOO_LONG, LineLimit, TooLong, tooLongMessage } from '../lines.js'
+import { RowOutcomes } from '../outcomes.js'
 
 const LF = 10
 const CR = 13
@@ -45,8 +46,7 @@ export async function* fastLineEvents(
 ): AsyncGenerator<Located[]> {
   const { stats, ledger, order, maxLineBytes, onBytes } = options
   const fastLine = reader.fastLine
-  let first = stats.first ?? Number.POSITIVE_INFINITY
-  let last = stats.last ?? Number.NEGATIVE_INFINITY
+  const outcomes = new RowOutcomes(stats, order)
   let line = 0
   let atStart = true
 
@@ -69,32 +69,7 @@ export async function* fastLineEvents(
         return
       }
     }
-    if (made instanceof Skip) {
-      stats.skipped++
-      stats.skipReasons.set(made.reason, (stats.skipReasons.get(made.reason) ?? 0) + 1)
-      return
-    }
-    stats.events++
-    if (made.ts < first) first = made.ts
-    if (made.ts > last) last = made.ts
-    stats.symbols.add(made.symbol)
-    stats.markets.add(made.market)
-    stats.kinds.add(made.kind)
-    const located = made as Located
-    located.input = stats.index
-    located.line = line
-    order.push(located)
-  }
-
-  const stamp = (): void => {
-    if (Number.isFinite(first)) {
-      stats.first = first
-      stats.last = last
-    }
-  }
-  const take = (): Located[] => {
-    stamp()
-    return order.take()
+    outcomes.made(made, line)
   }
 
   // Bytes of a line not ended yet: a line that ends at a CR the next piece may follow with a LF,
@@ -144,7 +119,7 @@ export async function* fastLineEvents(
     onBytes?.(chunk.length)
     limit.push(chunk, pieces)
     takePieces()
-    if (order.length > 0) yield take()
+    if (order.length > 0) yield outcomes.take()
   }
   limit.end(pieces)
   takePieces()
@@ -154,7 +129,6 @@ export async function* fastLineEvents(
     carry = null
     read(last, 0, lineEnd(last))
   }
-  stamp()
-  const rest = order.finish()
+  const rest = outcomes.finish()
   if (rest.length > 0) yield rest
 }
