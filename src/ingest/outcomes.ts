@@ -13,7 +13,7 @@ export class RowOutcomes {
   private last: number
 
   constructor(
-    private readonly stats: InputStats,
+    protected readonly stats: InputStats,
     readonly order: TimeOrder,
   ) {
     this.first = stats.first ?? Number.POSITIVE_INFINITY
@@ -28,13 +28,19 @@ export class RowOutcomes {
       stats.skipReasons.set(made.reason, (stats.skipReasons.get(made.reason) ?? 0) + 1)
       return
     }
+    this.event(made, line)
+  }
+
+  /** An event of the input's line `line`. */
+  protected event(event: TimelineEvent, line: number): void {
+    const stats = this.stats
     stats.events++
-    if (made.ts < this.first) this.first = made.ts
-    if (made.ts > this.last) this.last = made.ts
-    stats.symbols.add(made.symbol)
-    stats.markets.add(made.market)
-    stats.kinds.add(made.kind)
-    const located = made as Located
+    if (event.ts < this.first) this.first = event.ts
+    if (event.ts > this.last) this.last = event.ts
+    stats.symbols.add(event.symbol)
+    stats.markets.add(event.market)
+    stats.kinds.add(event.kind)
+    const located = event as Located
     located.input = stats.index
     located.line = line
     this.order.push(located)

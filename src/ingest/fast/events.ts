@@ -3,10 +3,11 @@
  * into bars): the same located events, counts and bad rows as csv-parse + `row()`, in batches.
  */
 import type { Readable } from 'node:stream'
-import { type FastTrades, type FileReader, Skip } from '../../sources/source.js'
+import type { FastTrades, FileReader, Skip } from '../../sources/source.js'
 import type { Located, TimelineEvent, TradeEvent } from '../../timeline/event.js'
 import type { TimeOrder } from '../../timeline/reorder.js'
 import type { InputStats, Ledger } from '../ledger.js'
+import { RowOutcomes } from '../outcomes.js'
 import { csvTail } from './csv.js'
 import { RowScanner, type RowSink, tradeAmount, tradeNotional } from './scan.js'
 
@@ -14,18 +15,14 @@ import { RowScanner, type RowSink, tradeAmount, tradeNotional } from './scan.js'
  * Events and counts exactly as read.ts's parseRows makes them: each event goes to the file's time
  * order as it is read (so OUT_OF_ORDER rows are found in line order with the other bad rows).
  */
-export class EventSink implements RowSink {
-  private first: number
-  private last: number
-
+export class EventSink extends RowOutcomes implements RowSink {
   constructor(
-    private readonly stats: InputStats,
+    stats: InputStats,
     private readonly ledger: Ledger,
     private readonly layout: FastTrades | null,
-    readonly order: TimeOrder,
+    order: TimeOrder,
   ) {
-    this.first = stats.first ?? Number.POSITIVE_INFINITY
-    this.last = stats.last ?? Number.NEGATIVE_INFINITY
+    super(stats, order)
   }
 
   fast(scan: RowScanner, line: number): void {
@@ -46,56 +43,17 @@ export class EventSink implements RowSink {
       id: scan.idText(),
     }
     this.stats.rows++
-    this.add(event, line)
+    this.event(event, line)
   }
 
-  made(made: TimelineEvent | Skip, line: number): void {
-    const stats = this.stats
-    stats.rows++
-    if (made instanceof Skip) {
-      stats.skipped++
-      stats.skipReasons.set(made.reason, (stats.skipReasons.get(made.reason) ?? 0) + 1)
-      return
-    }
-    this.add(made, line)
+  override made(made: TimelineEvent | Skip, line: number): void {
+    this.stats.rows++
+    super.made(made, line)
   }
 
   bad(line: number, code: string, message: string): void {
     this.stats.rows++
     this.ledger.add(this.stats, line, code, message)
-  }
-
-  private add(event: TimelineEvent, line: number): void {
-    const stats = this.stats
-    stats.events++
-    if (event.ts < this.first) this.first = event.ts
-    if (event.ts > this.last) this.last = event.ts
-    stats.symbols.add(event.symbol)
-    stats.markets.add(event.market)
-    stats.kinds.add(event.kind)
-    const located = event as Located
-    located.input = stats.index
-    located.line = line
-    this.order.push(located)
-  }
-
-  /** The events released so far (and the input's time range with them). */
-  take(): Located[] {
-    this.keepRange()
-    return this.order.take()
-  }
-
-  /** The end of the input: every event not yet taken. */
-  finish(): Located[] {
-    this.keepRange()
-    return this.order.finish()
-  }
-
-  private keepRange(): void {
-    if (Number.isFinite(this.first)) {
-      this.stats.first = this.first
-      this.stats.last = this.last
-    }
   }
 }
 
