@@ -10,6 +10,14 @@ import type { Readable } from 'node:stream'
 import { FatalError } from '../errors.js'
 import type { DocumentReading } from '../sources/source.js'
 import type { CsvItem } from './fast/csv.js'
+import { lz4FrameBound } from './lz4-frame.js'
+import {
+  CELL_BYTES,
+  checkParquetFooter,
+  checkParquetLayout,
+  FOOTER_SHARE,
+  OverLimit,
+} from './parquet-guard.js'
 
 /** The largest document read whole, by default (decompressed bytes). */
 export const DEFAULT_MAX_DOCUMENT_MIB = 256
@@ -50,11 +58,8 @@ export async function* documentItems(
 ): AsyncGenerator<CsvItem[]> {
   const { path } = options
   // Held by no variable: the bytes can go once decoded (JSON keeps only the parsed items).
-  const table = await decode(
-    await readWhole(stream, path, options.limit ?? maxDocumentBytes(), options.onBytes),
-    reading,
-    path,
-  )
+  const limit = options.limit ?? maxDocumentBytes()
+  const table = await decode(await readWhole(stream, path, limit, options.onBytes), reading, path, limit)
   if (reading.begin) {
     const first: string[][] = []
     for (let i = 0; i < table.length && first.length < FIRST_ROWS; i++) {
@@ -97,10 +102,7 @@ export async function readWhole(
     onBytes?.(chunk.length)
     if (length > limit) {
       stream.destroy()
-      throw new FatalError(
-        `${path}: more than ${size(limit)}, the most cascade reads as one document (JSON, Feather, Parquet are read whole)`,
-        'split the file by time, convert it to CSV, or raise the limit with CASCADE_MAX_DOCUMENT_MB=1024',
-      )
+      throw tooLarge(path, limit)
     }
     chunks.push(chunk)
   }
@@ -108,11 +110,34 @@ export async function readWhole(
 }
 
 const size = (bytes: number) =>
-  bytes < MIB ? `${bytes} bytes` : `${Math.round((bytes / MIB) * 10) / 10} MiB`
+  bytes < MIB ? `${bytes.toLocaleString('en-US')} bytes` : `${Math.round((bytes / MIB) * 10) / 10} MiB`
 
-async function decode(bytes: Buffer, reading: DocumentReading, path: string): Promise<Rows> {
-  if (bytes.subarray(0, 6).toString('latin1') === 'ARROW1') return arrowRows(bytes, reading, path)
-  if (bytes.subarray(0, 4).toString('latin1') === 'PAR1') return parquetRows(bytes, reading, path)
+/** A document over the limit: `what` is over it (its bytes as read, unless said). */
+function tooLarge(path: string, limit: number, what = `more than ${size(limit)}`): FatalError {
+  return new FatalError(
+    `${path}: ${what}, the most cascade reads as one document (JSON, Feather and Parquet files are read whole)`,
+    `split the file by time, convert it to CSV, or raise the limit with CASCADE_MAX_DOCUMENT_MB=${Math.max(1024, Math.ceil((2 * limit) / MIB))}`,
+  )
+}
+
+/** What of a Parquet file is over the limit, said before ", the most cascade reads…". */
+function overLimit({ measure }: OverLimit, limit: number): string {
+  const most = size(limit)
+  switch (measure.kind) {
+    case 'footer':
+      return `its footer of ${measure.bytes.toLocaleString('en-US')} bytes is more than 1/${FOOTER_SHARE} of ${most}`
+    case 'rows':
+      return `its ${measure.rows.toLocaleString('en-US')} rows of ${measure.columns} columns are more than ${most} decoded (${CELL_BYTES} bytes a cell)`
+    case 'pages':
+      return `its pages are more than ${most} decoded`
+    case 'buffers':
+      return `its lz4-compressed buffers are more than ${most} decoded`
+  }
+}
+
+async function decode(bytes: Buffer, reading: DocumentReading, path: string, limit: number): Promise<Rows> {
+  if (bytes.subarray(0, 6).toString('latin1') === 'ARROW1') return arrowRows(bytes, reading, path, limit)
+  if (bytes.subarray(0, 4).toString('latin1') === 'PAR1') return parquetRows(bytes, reading, path, limit)
   return jsonRows(parseJson(bytes, path))
 }
 
@@ -161,17 +186,36 @@ function cellText(value: unknown): string {
 // Arrow IPC / Feather v2. freqtrade (pandas.to_feather) compresses every buffer with LZ4 frames,
 // which apache-arrow reads once a codec is registered; lz4-napi (lz4_flex) is that codec.
 let lz4Registered = false
+/**
+ * The file whose batches are being read (synchronously, so one at a time): its buffers' bytes
+ * decompressed so far and its limit. A frame may decompress to 255 times its size, so each is
+ * refused before it is decompressed when its bound would take the file past the limit.
+ */
+let lz4Budget: { used: number; limit: number } | null = null
 
-async function arrowRows(bytes: Buffer, reading: DocumentReading, path: string): Promise<Rows> {
+async function arrowRows(
+  bytes: Buffer,
+  reading: DocumentReading,
+  path: string,
+  limit: number,
+): Promise<Rows> {
   const arrow = await import('apache-arrow')
   if (!lz4Registered) {
     const lz4 = await import('lz4-napi')
     arrow.compressionRegistry.set(arrow.CompressionType.LZ4_FRAME, {
-      decode: (data) => lz4.decompressFrameSync(Buffer.from(data.buffer, data.byteOffset, data.byteLength)),
+      decode: (data) => {
+        const budget = lz4Budget
+        if (budget && lz4FrameBound(data) > budget.limit - budget.used)
+          throw new OverLimit({ kind: 'buffers' })
+        const decoded = lz4.decompressFrameSync(Buffer.from(data.buffer, data.byteOffset, data.byteLength))
+        if (budget) budget.used += decoded.length
+        return decoded
+      },
     })
     lz4Registered = true
   }
   let table: import('apache-arrow').Table
+  lz4Budget = { used: 0, limit }
   try {
     // apache-arrow trusts the file's counts and offsets: a corrupt file may have it loop for hours
     // (a footer that lists billions of blocks; a block that points at a message that is no record
@@ -189,6 +233,7 @@ async function arrowRows(bytes: Buffer, reading: DocumentReading, path: string):
     }
     table = new arrow.Table(reader.schema, batches)
   } catch (error) {
+    if (error instanceof OverLimit) throw tooLarge(path, limit, overLimit(error, limit))
     const message = (error as Error).message
     throw new FatalError(
       `${path}: cannot read this Arrow/Feather file (${message})`,
@@ -197,10 +242,19 @@ async function arrowRows(bytes: Buffer, reading: DocumentReading, path: string):
         : 'download or write the file again',
       { cause: error },
     )
+  } finally {
+    lz4Budget = null
   }
   const names = table.schema.fields.map((field) => field.name)
   // Timestamp and date vectors give epoch milliseconds; 64-bit integers give bigints.
   const columns = reading.columns(names).map((name) => table.getChild(name)!)
+  // The batches' row counts are the file's word too: as many rows as a Parquet file may hold.
+  if (table.numRows * columns.length * CELL_BYTES > limit)
+    throw tooLarge(
+      path,
+      limit,
+      overLimit(new OverLimit({ kind: 'rows', rows: BigInt(table.numRows), columns: columns.length }), limit),
+    )
   return {
     length: table.numRows,
     row: (index) => columns.map((column) => cellText(column.get(index))),
@@ -230,23 +284,41 @@ function checkArrowFooter(
 }
 
 // Parquet through hyparquet; hyparquet-compressors adds the codecs beyond snappy (gzip, brotli,
-// zstd, lz4) that other writers than pandas choose.
-async function parquetRows(bytes: Buffer, reading: DocumentReading, path: string): Promise<Rows> {
+// zstd, lz4) that other writers than pandas choose. hyparquet trusts the file's counts and sizes:
+// parquet-guard.ts checks the footer and every page it will read first.
+async function parquetRows(
+  bytes: Buffer,
+  reading: DocumentReading,
+  path: string,
+  limit: number,
+): Promise<Rows> {
   const { parquetMetadata, parquetRead, parquetSchema } = await import('hyparquet')
+  const { parquetHeader } = await import('hyparquet/src/column.js')
+  const { decompressPage } = await import('hyparquet/src/datapage.js')
   const { compressors } = await import('hyparquet-compressors')
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
   let metadata: import('hyparquet').FileMetaData
+  let picked: readonly string[]
   try {
+    checkParquetFooter(bytes, limit)
     metadata = parquetMetadata(file)
+    const schema = parquetSchema(metadata)
+    picked = reading.columns(schema.children.map((child) => child.element.name))
+    checkParquetLayout(bytes, metadata, schema, picked, limit, {
+      parquetHeader,
+      decompressPage: (page, size, codec, codecs) =>
+        decompressPage(page, size, codec as import('hyparquet').CompressionCodec, codecs),
+      compressors,
+    })
   } catch (error) {
+    if (error instanceof FatalError) throw error
+    if (error instanceof OverLimit) throw tooLarge(path, limit, overLimit(error, limit))
     throw new FatalError(
       `${path}: cannot read this Parquet file (${(error as Error).message})`,
       'download or write the file again',
       { cause: error },
     )
   }
-  const names = parquetSchema(metadata).children.map((child) => child.element.name)
-  const picked = reading.columns(names)
   const length = Number(metadata.num_rows)
   const columns = picked.map(() => new Array<unknown>(length))
   try {

@@ -8,7 +8,8 @@
  * - futures/BTC_USDT_USDT-8h-funding_rate.{json,feather,parquet}: 12 real Binance rates of May 2021,
  *   JSON in the older OHLCV layout, Feather and Parquet in the newer [date, funding_rate].
  */
-import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
+import { copyFile, mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as arrow from 'apache-arrow'
@@ -322,6 +323,76 @@ describe('freqtrade: documents and bad rows', () => {
     await expect(readAll([path])).rejects.toThrow(/its footer lists 1,073,741,824 blocks/)
   })
 
+  /** An Arrow file of `rows` one-minute candles from 2021-05-19, all prices 100, volume 0. */
+  function candleTable(rows: number): arrow.Table {
+    const prices = () => arrow.makeVector(new Float64Array(rows).fill(100))
+    const ms = BigInt64Array.from({ length: rows }, (_, i) => BigInt(Date.UTC(2021, 4, 19) + i * 60_000))
+    const date = arrow.makeVector(
+      arrow.makeData({ type: new arrow.TimestampMillisecond('UTC'), length: rows, data: ms }),
+    )
+    return new arrow.Table({
+      date,
+      open: prices(),
+      high: prices(),
+      low: prices(),
+      close: prices(),
+      volume: arrow.makeVector(new Float64Array(rows)),
+    })
+  }
+
+  it('a Feather file whose lz4 buffers decompress past the limit is refused before they are (a 3.7 MB file took 174 s and 1.4 GB)', async () => {
+    // 200,000 candles: 9.6 MB of buffers in lz4 frames of 1.2 MB. Written by another
+    // process, so that this one's codec registry stays cascade's.
+    const path = await tempAt('binance/ETH_USDT-1m.feather', new Uint8Array())
+    const script = `
+      import { readFileSync, writeFileSync } from 'node:fs'
+      import * as arrow from 'apache-arrow'
+      import lz4 from 'lz4-napi'
+      arrow.compressionRegistry.set(arrow.CompressionType.LZ4_FRAME, {
+        encode: (data) => lz4.compressFrameSync(Buffer.from(data.buffer, data.byteOffset, data.byteLength)),
+        decode: () => { throw new Error('not here') },
+      })
+      const table = arrow.tableFromIPC(readFileSync(process.argv[1]))
+      const writer = arrow.RecordBatchFileWriter.writeAll(table, { compressionType: arrow.CompressionType.LZ4_FRAME })
+      writeFileSync(process.argv[2], writer.toUint8Array(true))`
+    const plainIpc = `${path}.plain`
+    await writeFile(plainIpc, arrow.tableToIPC(candleTable(200_000), 'file'))
+    execFileSync(process.execPath, ['--input-type=module', '-e', script, plainIpc, path])
+    // Under the 4 MiB limit as read, over it decoded.
+    expect((await stat(path)).size).toBeLessThan(2 * 1024 * 1024)
+    const previous = process.env.CASCADE_MAX_DOCUMENT_MB
+    try {
+      process.env.CASCADE_MAX_DOCUMENT_MB = '4'
+      await expect(readAll([path])).rejects.toThrow(
+        `${path}: its lz4-compressed buffers are more than 4 MiB decoded, the most cascade reads as one document`,
+      )
+      process.env.CASCADE_MAX_DOCUMENT_MB = '16'
+      const read = await readAll([path])
+      expect(read.inputs[0]!.rows).toBe(200_000)
+    } finally {
+      if (previous === undefined) delete process.env.CASCADE_MAX_DOCUMENT_MB
+      else process.env.CASCADE_MAX_DOCUMENT_MB = previous
+    }
+  })
+
+  it('a Feather record batch that claims 2^31 - 1 rows is refused (cascade counted them for good)', async () => {
+    const rows = 12_345
+    const bytes = Buffer.from(arrow.tableToIPC(candleTable(rows), 'file'))
+    // The batch's length and each field node's length: the only int64s that are 12,345.
+    const count = Buffer.alloc(8)
+    count.writeBigInt64LE(BigInt(rows))
+    let patched = 0
+    for (let at = bytes.indexOf(count); at >= 0; at = bytes.indexOf(count, at + 8)) {
+      bytes.writeBigInt64LE(2n ** 31n - 1n, at)
+      patched++
+    }
+    expect(patched).toBe(7)
+    const path = await tempAt('binance/ETH_USDT-1m.feather', bytes)
+    await expect(readAll([path])).rejects.toThrow(
+      `${path}: its 2,147,483,647 rows of 6 columns are more than 256 MiB decoded (8 bytes a cell), the most cascade reads as one document`,
+    )
+  })
+
   const candle = (minute: number, low = 100) => [Date.UTC(2021, 4, 19, 13, minute), 101, 102, low, 101.5, 3]
 
   it('a malformed candle is a counted bad row whose line is its position in the array', async () => {
@@ -364,11 +435,21 @@ describe('freqtrade: documents and bad rows', () => {
     expect(run.stdout).toBe('')
   })
 
-  it('a document over the limit stops with the file and the way to raise it named', async () => {
-    const run = await cascade(['analyze', ETH, '--json'], { env: { CASCADE_MAX_DOCUMENT_MB: '0.001' } })
-    expect(run.code).toBe(2)
-    expect(run.stderr).toContain(`${ETH}: more than 1048 bytes, the most cascade reads as one document`)
-    expect(run.stderr).toContain('CASCADE_MAX_DOCUMENT_MB')
+  it.each(['json', 'json.gz', 'feather', 'parquet'])(
+    'a .%s document over the limit stops with the file and the way to raise it named',
+    async (extension) => {
+      const path = `${DIR}/ETH_USDT-1m.${extension}`
+      const run = await cascade(['analyze', path, '--json'], { env: { CASCADE_MAX_DOCUMENT_MB: '0.001' } })
+      expect(run.code).toBe(2)
+      expect(run.stdout).toBe('')
+      // One line: the limit counts the bytes as read (a gzip's decompressed).
+      expect(run.stderr).toBe(
+        `cascade: ${path}: more than 1,048 bytes, the most cascade reads as one document (JSON, Feather and Parquet files are read whole); split the file by time, convert it to CSV, or raise the limit with CASCADE_MAX_DOCUMENT_MB=1024\n`,
+      )
+    },
+  )
+
+  it('CASCADE_MAX_DOCUMENT_MB', () => {
     expect(maxDocumentBytes({})).toBe(256 * 1024 * 1024)
     expect(maxDocumentBytes({ CASCADE_MAX_DOCUMENT_MB: '1024' })).toBe(1024 * 1024 * 1024)
     expect(() => maxDocumentBytes({ CASCADE_MAX_DOCUMENT_MB: 'lots' })).toThrow(/expected a positive number/)
