@@ -127,7 +127,7 @@ function overLimit({ measure }: OverLimit, limit: number): string {
     case 'footer':
       return `its footer of ${measure.bytes.toLocaleString('en-US')} bytes is more than 1/${FOOTER_SHARE} of ${most}`
     case 'rows':
-      return `its ${measure.rows.toLocaleString('en-US')} rows of ${measure.columns} columns are more than ${most} decoded (${CELL_BYTES} bytes a cell)`
+      return `its ${measure.rows.toLocaleString('en-US')} rows of ${measure.columns} columns are more than ${most} at ${CELL_BYTES} bytes a cell`
     case 'pages':
       return `its pages are more than ${most} decoded`
     case 'buffers':
@@ -138,7 +138,41 @@ function overLimit({ measure }: OverLimit, limit: number): string {
 async function decode(bytes: Buffer, reading: DocumentReading, path: string, limit: number): Promise<Rows> {
   if (bytes.subarray(0, 6).toString('latin1') === 'ARROW1') return arrowRows(bytes, reading, path, limit)
   if (bytes.subarray(0, 4).toString('latin1') === 'PAR1') return parquetRows(bytes, reading, path, limit)
+  // JSON.parse makes an object of every item: `[[],[],…]` takes 30 times its bytes. Counted first.
+  const items = topLevelItems(bytes)
+  if (items * CANDLE_CELLS * CELL_BYTES > limit)
+    throw tooLarge(
+      path,
+      limit,
+      overLimit(new OverLimit({ kind: 'rows', rows: BigInt(items), columns: CANDLE_CELLS }), limit),
+    )
   return jsonRows(parseJson(bytes, path))
+}
+
+/** The cells of a candle, as a JSON document's rows are: time, open, high, low, close, volume. */
+const CANDLE_CELLS = 6
+
+/** Items of the outermost array of a JSON text (0 when it is none), by its commas, not parsed. */
+export function topLevelItems(bytes: Buffer): number {
+  let depth = 0
+  let items = 0
+  let empty = true
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i]!
+    if (byte === 0x22) {
+      // A string: to its closing quote, past escaped characters.
+      for (i++; i < bytes.length && bytes[i] !== 0x22; i++) if (bytes[i] === 0x5c) i++
+      empty = false
+    } else if (byte === 0x5b || byte === 0x7b) {
+      if (depth === 1) empty = false
+      depth++
+    } else if (byte === 0x5d || byte === 0x7d) {
+      depth--
+      if (depth === 0) return items + (empty ? 0 : 1)
+    } else if (depth === 1 && byte === 0x2c) items++
+    else if (depth === 1 && byte > 0x20) empty = false
+  }
+  return items
 }
 
 function parseJson(bytes: Buffer, path: string): unknown[] {

@@ -191,7 +191,7 @@ describe('a Parquet file that claims more than it holds is refused before it is 
     })
     await expectRefused(
       bytes,
-      /its 2,147,483,647 rows of 6 columns are more than 256 MiB decoded \(8 bytes a cell\), the most cascade reads as one document \(JSON, Feather and Parquet files are read whole\)$/,
+      /its 2,147,483,647 rows of 6 columns are more than 256 MiB at 8 bytes a cell, the most cascade reads as one document \(JSON, Feather and Parquet files are read whole\)$/,
       'split the file by time, convert it to CSV, or raise the limit with CASCADE_MAX_DOCUMENT_MB=1024',
     )
   })

@@ -15,7 +15,7 @@ import { join } from 'node:path'
 import * as arrow from 'apache-arrow'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { maxDocumentBytes, readWhole } from '../../src/ingest/document.js'
+import { maxDocumentBytes, readWhole, topLevelItems } from '../../src/ingest/document.js'
 import { exchangeFromPath, freqtradeName } from '../../src/sources/freqtrade.js'
 import type { BarEvent, FundingEvent, Located } from '../../src/timeline/event.js'
 import { cascade } from '../helpers/cli.js'
@@ -389,7 +389,7 @@ describe('freqtrade: documents and bad rows', () => {
     expect(patched).toBe(7)
     const path = await tempAt('binance/ETH_USDT-1m.feather', bytes)
     await expect(readAll([path])).rejects.toThrow(
-      `${path}: its 2,147,483,647 rows of 6 columns are more than 256 MiB decoded (8 bytes a cell), the most cascade reads as one document`,
+      `${path}: its 2,147,483,647 rows of 6 columns are more than 256 MiB at 8 bytes a cell, the most cascade reads as one document`,
     )
   })
 
@@ -448,6 +448,31 @@ describe('freqtrade: documents and bad rows', () => {
       )
     },
   )
+
+  it('a JSON document of more rows than the limit allows at 8 bytes a cell is refused before it is parsed', async () => {
+    // 30,000 empty arrays: 90 KB as read, 1.4 MB at 6 cells of 8 bytes (JSON.parse made 88 million
+    // of them, 256 MiB, into 6.9 GB).
+    const path = await tempAt('binance/ETH_USDT-1m.json', `[${Array(30_000).fill('[]').join(',')}]`)
+    const run = await cascade(['analyze', path], { env: { CASCADE_MAX_DOCUMENT_MB: '1' } })
+    expect(run.code).toBe(2)
+    expect(run.stderr).toBe(
+      `cascade: ${path}: its 30,000 rows of 6 columns are more than 1 MiB at 8 bytes a cell, the most cascade reads as one document (JSON, Feather and Parquet files are read whole); split the file by time, convert it to CSV, or raise the limit with CASCADE_MAX_DOCUMENT_MB=1024\n`,
+    )
+  })
+
+  it('topLevelItems counts the items of any JSON array without parsing it', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.jsonValue({ maxDepth: 3 })),
+        fc.constantFrom(undefined, 1, '\t'),
+        (items, indent) => {
+          expect(topLevelItems(Buffer.from(JSON.stringify(items, null, indent)))).toBe(items.length)
+        },
+      ),
+    )
+    expect(topLevelItems(Buffer.from(' [ ] '))).toBe(0)
+    expect(topLevelItems(Buffer.from('[ "a,]\\"", [1,2], {"b": [3]} ]'))).toBe(3)
+  })
 
   it('CASCADE_MAX_DOCUMENT_MB', () => {
     expect(maxDocumentBytes({})).toBe(256 * 1024 * 1024)
