@@ -9,6 +9,7 @@
 import type { Readable } from 'node:stream'
 import { FatalError } from '../errors.js'
 import type { DocumentReading } from '../sources/source.js'
+import { checkArrowFooter, checkArrowMessages } from './arrow-guard.js'
 import type { CsvItem } from './fast/csv.js'
 import { lz4FrameBound } from './lz4-frame.js'
 import {
@@ -252,10 +253,10 @@ async function arrowRows(
   lz4Budget = { used: 0, limit }
   try {
     // apache-arrow trusts the file's counts and offsets: a corrupt file may have it loop for hours
-    // (a footer that lists billions of blocks; a block that points at a message that is no record
-    // batch is read again and again). The footer is checked first, and each batch read once.
-    const { Footer } = await import('apache-arrow/ipc/metadata/file')
-    checkArrowFooter(bytes, Footer)
+    // or build objects until memory runs out (a footer that lists billions of blocks, a batch of
+    // billions of field nodes; a block that points at a message that is no record batch is read
+    // again and again). The footer and each message are checked first, and each batch read once.
+    checkArrowMessages(bytes, checkArrowFooter(bytes))
     // Bytes in memory (and `ARROW1` first, as the probe saw): the synchronous file reader.
     const reader = arrow.RecordBatchReader.from(bytes) as import('apache-arrow').RecordBatchFileReader
     reader.open()
@@ -294,27 +295,6 @@ async function arrowRows(
     row: (index) => columns.map((column) => cellText(column.get(index))),
     whyNot: () => '',
   }
-}
-
-/** Bytes after an Arrow file's footer: its length (int32), then `ARROW1`. */
-const ARROW_TAIL = 10
-/** Bytes a block (record batch or dictionary) takes in the footer. */
-const ARROW_BLOCK = 24
-
-/** Throws unless the file ends in a footer whose blocks fit in it. */
-function checkArrowFooter(
-  bytes: Buffer,
-  Footer: typeof import('apache-arrow/ipc/metadata/file').Footer,
-): void {
-  const at = bytes.length - ARROW_TAIL
-  if (at < 8 || bytes.toString('latin1', bytes.length - 6) !== 'ARROW1')
-    throw new Error('it does not end as an Arrow file does (cut short?)')
-  const length = bytes.readInt32LE(at)
-  if (!(length > 0 && length <= at - 8)) throw new Error(`its footer length ${length} does not fit the file`)
-  const footer = Footer.decode(bytes.subarray(at - length, at))
-  const blocks = footer.numRecordBatches + footer.numDictionaries
-  if (blocks * ARROW_BLOCK > length)
-    throw new Error(`its footer lists ${blocks.toLocaleString('en-US')} blocks in ${length} bytes`)
 }
 
 // Parquet through hyparquet; hyparquet-compressors adds the codecs beyond snappy (gzip, brotli,

@@ -323,6 +323,35 @@ describe('freqtrade: documents and bad rows', () => {
     await expect(readAll([path])).rejects.toThrow(/its footer lists 1,073,741,824 blocks/)
   })
 
+  it('a Feather record batch of 67 million field nodes in 200 bytes is refused (the file of the fuzzer ran out of memory)', async () => {
+    // The funding fixture with the fuzzer's two edits (seed 1860820606, case 435): a huge varint's
+    // bytes written over the record batch's metadata and over the footer.
+    const bad = Buffer.from(await readFile(`${FUTURES}/BTC_USDT_USDT-8h-funding_rate.feather`))
+    Buffer.from([0xfe, 0xff, 0xff, 0xff, 0x0f]).copy(bad, 80)
+    Buffer.from([0xff, 0xff, 0xff, 0x7f, 0x00]).copy(bad, 382)
+    const path = await tempAt('binance/futures/BTC_USDT_USDT-8h-funding_rate.feather', bad)
+    await expect(readAll([path])).rejects.toThrow(
+      `${path}: cannot read this Arrow/Feather file (the record batch at byte 8 lists 67,109,888 field nodes in 200 bytes)`,
+    )
+  })
+
+  it('a Feather footer whose schema claims 2^30 fields is refused before it is decoded', async () => {
+    const bad = Buffer.from(await readFile(`${DIR}/ETH_USDT-1m.feather`))
+    const length = bad.readInt32LE(bad.length - 10)
+    const start = bad.length - 10 - length
+    // Flatbuffers: root table → its vtable → field N's offset → the table or vector it points at.
+    const target = (table: number, field: number) => {
+      const vtable = table - bad.readInt32LE(start + table)
+      const at = table + bad.readUInt16LE(start + vtable + 4 + 2 * field)
+      return at + bad.readUInt32LE(start + at)
+    }
+    const fields = target(target(bad.readUInt32LE(start), 1), 1)
+    expect(bad.readUInt32LE(start + fields)).toBe(6)
+    bad.writeUInt32LE(2 ** 30, start + fields)
+    const path = await tempAt('binance/ETH_USDT-1m.feather', bad)
+    await expect(readAll([path])).rejects.toThrow(/its footer lists 1,073,741,824 fields in \d+ bytes/)
+  })
+
   /** An Arrow file of `rows` one-minute candles from 2021-05-19, all prices 100, volume 0. */
   function candleTable(rows: number): arrow.Table {
     const prices = () => arrow.makeVector(new Float64Array(rows).fill(100))
