@@ -3,8 +3,8 @@
  * `npm run fuzz` (builds first): hostile input, generated. Each case mutates real-format files
  * (the fixtures of every source: flipped bytes, lines cut, doubled, swapped or made too long, odd
  * numbers, stray quotes and CRs, a BOM, a lost header, …; the items of a JSON document; the bytes
- * of a Feather or Parquet file), wraps them plain, in gzip or in zip
- * (sometimes with the wrapper corrupted), and reads them in this process through the library —
+ * of a Feather or Parquet file, and the sizes and counts they claim), wraps them plain, in gzip or
+ * in zip (sometimes with the wrapper corrupted), and reads them in this process through the library —
  * `ingest` as `cascade timeline` reads, and folded into bars as `cascade analyze` reads — on the
  * fast path and on the reference path (csv-parse + row(), CASCADE_FAST=0). A sample of cases also
  * runs through the real binary. It checks:
@@ -367,6 +367,27 @@ const MUTATIONS = {
 }
 const MUTATION_NAMES = Object.keys(MUTATIONS)
 
+/**
+ * A Feather or Parquet file that lies about a size or a count: five bytes near its end (the
+ * footer, the page headers and record batch metadata of a small file) made a huge Thrift varint or
+ * a huge little-endian integer, the rest left as it was.
+ */
+function claims(r, text) {
+  const out = Buffer.from(text)
+  const from = Math.max(0, out.length - 2048)
+  const at = r.int(from, Math.max(from, out.length - 6))
+  const huge = r.pick([
+    [0xfe, 0xff, 0xff, 0xff, 0x0f],
+    [0xff, 0xff, 0xff, 0x7f, 0x00],
+    [0x80, 0x80, 0x80, 0x80, 0x08],
+    [0x00, 0x00, 0x00, 0x80, 0x00],
+  ])
+  huge.forEach((byte, i) => {
+    if (at + i < out.length) out[at + i] = byte
+  })
+  return out
+}
+
 /** Values a JSON document's cells are given: odd numbers as text, and what is no number at all. */
 const ODD_JSON = [null, 0, -0, -1, 1e21, 5e-324, true, false, {}, [], [1, 2], ...ODD_CELLS]
 /** A fresh one: the items are changed in place, the list must stay as it is. */
@@ -453,8 +474,10 @@ export async function makeCase(seeds, seed, index) {
       name = seedFile.name
       // A JSON document is mostly damaged item by item: a byte out of place only makes it no JSON.
       const json = /\.json$/.test(name)
+      const tables = /\.(feather|parquet)$/.test(name)
       for (let m = r.int(0, 4); m > 0; m--) {
         if (json && r.chance(0.7)) text = jsonItems(r, text)
+        else if (tables && r.chance(0.5)) text = claims(r, text)
         else text = Buffer.from(MUTATIONS[r.pick(MUTATION_NAMES)](r, text, context))
       }
     }

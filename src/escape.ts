@@ -3,7 +3,7 @@
  * way to a terminal: control characters are written out (`\x1b`, `\n`, `\u202e`), so a crafted
  * name cannot clear the screen, retitle the window, move the cursor or turn text around. Every
  * output but JSON (which escapes by itself) and CSV (formula-safe cells, read by programs) goes
- * through this one function.
+ * through this one function; CSV too when stdout is a terminal (`recordsForStdout`).
  */
 
 /**
@@ -27,6 +27,14 @@ function written(char: string): string {
 /** `BTC\x1b[2J` for a market named BTC ESC [2J: safe to print, and still shows what the input held. */
 export function escapeForTerminal(text: string): string {
   return text.replace(UNSAFE, written)
+}
+
+/**
+ * Records (CSV lines) for stdout: a terminal gets each line escaped and its line ends kept, so a
+ * name in a cell cannot act there either; a file or a pipe gets the cells as they are.
+ */
+export function recordsForStdout(text: string, stdout: { isTTY?: boolean } = process.stdout): string {
+  return stdout.isTTY ? text.split('\n').map(escapeForTerminal).join('\n') : text
 }
 
 /** A copy of a plain value (a report) with every string in it escaped for the terminal. */

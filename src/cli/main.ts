@@ -11,7 +11,7 @@ import { barsCommand } from './commands/bars.js'
 import { reportCommand } from './commands/report.js'
 import { sourcesCommand } from './commands/sources.js'
 import { timelineCommand } from './commands/timeline.js'
-import { PipeClosed, say } from './output.js'
+import { Output, PipeClosed, say } from './output.js'
 import { version } from './version.js'
 
 export const EXIT = { OK: 0, DATA: 1, FATAL: 2, FOUND: 3 } as const
@@ -25,14 +25,23 @@ export function buildProgram(): Command {
     .version(version())
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeErr: writeEscaped })
+    .configureOutput({ writeOut: writeHelp, writeErr: writeEscaped })
   analyzeCommand(program)
   reportCommand(program)
   timelineCommand(program)
   barsCommand(program)
   sourcesCommand(program)
-  for (const command of program.commands) command.exitOverride().configureOutput({ writeErr: writeEscaped })
+  for (const command of program.commands)
+    command.exitOverride().configureOutput({ writeOut: writeHelp, writeErr: writeEscaped })
   return program
+}
+
+/** Help and version text on its way to stdout: a document like any other (a full disk is exit 2). */
+let helpWritten: Promise<void> = Promise.resolve()
+
+function writeHelp(text: string): void {
+  const output = new Output('document')
+  helpWritten = helpWritten.then(() => output.write(text))
 }
 
 /** Commander's usage errors quote what was typed (an option, a value): escaped like every other line. */
@@ -47,6 +56,11 @@ export async function main(argv: string[]): Promise<void> {
   process.stderr.on('error', () => {})
   try {
     await buildProgram().parseAsync(argv)
+  } catch (error) {
+    process.exitCode = exitCodeOf(error, debug)
+  }
+  try {
+    await helpWritten
   } catch (error) {
     process.exitCode = exitCodeOf(error, debug)
   }

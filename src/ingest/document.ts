@@ -9,7 +9,16 @@
 import type { Readable } from 'node:stream'
 import { FatalError } from '../errors.js'
 import type { DocumentReading } from '../sources/source.js'
+import { checkArrowFooter, checkArrowMessages } from './arrow-guard.js'
 import type { CsvItem } from './fast/csv.js'
+import { lz4FrameBound } from './lz4-frame.js'
+import {
+  CELL_BYTES,
+  checkParquetFooter,
+  checkParquetLayout,
+  FOOTER_SHARE,
+  OverLimit,
+} from './parquet-guard.js'
 
 /** The largest document read whole, by default (decompressed bytes). */
 export const DEFAULT_MAX_DOCUMENT_MIB = 256
@@ -50,11 +59,8 @@ export async function* documentItems(
 ): AsyncGenerator<CsvItem[]> {
   const { path } = options
   // Held by no variable: the bytes can go once decoded (JSON keeps only the parsed items).
-  const table = await decode(
-    await readWhole(stream, path, options.limit ?? maxDocumentBytes(), options.onBytes),
-    reading,
-    path,
-  )
+  const limit = options.limit ?? maxDocumentBytes()
+  const table = await decode(await readWhole(stream, path, limit, options.onBytes), reading, path, limit)
   if (reading.begin) {
     const first: string[][] = []
     for (let i = 0; i < table.length && first.length < FIRST_ROWS; i++) {
@@ -97,10 +103,7 @@ export async function readWhole(
     onBytes?.(chunk.length)
     if (length > limit) {
       stream.destroy()
-      throw new FatalError(
-        `${path}: more than ${size(limit)}, the most cascade reads as one document (JSON, Feather, Parquet are read whole)`,
-        'split the file by time, convert it to CSV, or raise the limit with CASCADE_MAX_DOCUMENT_MB=1024',
-      )
+      throw tooLarge(path, limit)
     }
     chunks.push(chunk)
   }
@@ -108,12 +111,69 @@ export async function readWhole(
 }
 
 const size = (bytes: number) =>
-  bytes < MIB ? `${bytes} bytes` : `${Math.round((bytes / MIB) * 10) / 10} MiB`
+  bytes < MIB ? `${bytes.toLocaleString('en-US')} bytes` : `${Math.round((bytes / MIB) * 10) / 10} MiB`
 
-async function decode(bytes: Buffer, reading: DocumentReading, path: string): Promise<Rows> {
-  if (bytes.subarray(0, 6).toString('latin1') === 'ARROW1') return arrowRows(bytes, reading, path)
-  if (bytes.subarray(0, 4).toString('latin1') === 'PAR1') return parquetRows(bytes, reading, path)
+/** A document over the limit: `what` is over it (its bytes as read, unless said). */
+function tooLarge(path: string, limit: number, what = `more than ${size(limit)}`): FatalError {
+  return new FatalError(
+    `${path}: ${what}, the most cascade reads as one document (JSON, Feather and Parquet files are read whole)`,
+    `split the file by time, convert it to CSV, or raise the limit with CASCADE_MAX_DOCUMENT_MB=${Math.max(1024, Math.ceil((2 * limit) / MIB))}`,
+  )
+}
+
+/** What of a Parquet file is over the limit, said before ", the most cascade reads…". */
+function overLimit({ measure }: OverLimit, limit: number): string {
+  const most = size(limit)
+  switch (measure.kind) {
+    case 'footer':
+      return `its footer of ${measure.bytes.toLocaleString('en-US')} bytes is more than 1/${FOOTER_SHARE} of ${most}`
+    case 'rows':
+      return `its ${measure.rows.toLocaleString('en-US')} rows of ${measure.columns} columns are more than ${most} at ${CELL_BYTES} bytes a cell`
+    case 'pages':
+      return `its pages are more than ${most} decoded`
+    case 'buffers':
+      return `its lz4-compressed buffers are more than ${most} decoded`
+  }
+}
+
+async function decode(bytes: Buffer, reading: DocumentReading, path: string, limit: number): Promise<Rows> {
+  if (bytes.subarray(0, 6).toString('latin1') === 'ARROW1') return arrowRows(bytes, reading, path, limit)
+  if (bytes.subarray(0, 4).toString('latin1') === 'PAR1') return parquetRows(bytes, reading, path, limit)
+  // JSON.parse makes an object of every item: `[[],[],…]` takes 30 times its bytes. Counted first.
+  const items = topLevelItems(bytes)
+  if (items * CANDLE_CELLS * CELL_BYTES > limit)
+    throw tooLarge(
+      path,
+      limit,
+      overLimit(new OverLimit({ kind: 'rows', rows: BigInt(items), columns: CANDLE_CELLS }), limit),
+    )
   return jsonRows(parseJson(bytes, path))
+}
+
+/** The cells of a candle, as a JSON document's rows are: time, open, high, low, close, volume. */
+const CANDLE_CELLS = 6
+
+/** Items of the outermost array of a JSON text (0 when it is none), by its commas, not parsed. */
+export function topLevelItems(bytes: Buffer): number {
+  let depth = 0
+  let items = 0
+  let empty = true
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i]!
+    if (byte === 0x22) {
+      // A string: to its closing quote, past escaped characters.
+      for (i++; i < bytes.length && bytes[i] !== 0x22; i++) if (bytes[i] === 0x5c) i++
+      empty = false
+    } else if (byte === 0x5b || byte === 0x7b) {
+      if (depth === 1) empty = false
+      depth++
+    } else if (byte === 0x5d || byte === 0x7d) {
+      depth--
+      if (depth === 0) return items + (empty ? 0 : 1)
+    } else if (depth === 1 && byte === 0x2c) items++
+    else if (depth === 1 && byte > 0x20) empty = false
+  }
+  return items
 }
 
 function parseJson(bytes: Buffer, path: string): unknown[] {
@@ -161,23 +221,42 @@ function cellText(value: unknown): string {
 // Arrow IPC / Feather v2. freqtrade (pandas.to_feather) compresses every buffer with LZ4 frames,
 // which apache-arrow reads once a codec is registered; lz4-napi (lz4_flex) is that codec.
 let lz4Registered = false
+/**
+ * The file whose batches are being read (synchronously, so one at a time): its buffers' bytes
+ * decompressed so far and its limit. A frame may decompress to 255 times its size, so each is
+ * refused before it is decompressed when its bound would take the file past the limit.
+ */
+let lz4Budget: { used: number; limit: number } | null = null
 
-async function arrowRows(bytes: Buffer, reading: DocumentReading, path: string): Promise<Rows> {
+async function arrowRows(
+  bytes: Buffer,
+  reading: DocumentReading,
+  path: string,
+  limit: number,
+): Promise<Rows> {
   const arrow = await import('apache-arrow')
   if (!lz4Registered) {
     const lz4 = await import('lz4-napi')
     arrow.compressionRegistry.set(arrow.CompressionType.LZ4_FRAME, {
-      decode: (data) => lz4.decompressFrameSync(Buffer.from(data.buffer, data.byteOffset, data.byteLength)),
+      decode: (data) => {
+        const budget = lz4Budget
+        if (budget && lz4FrameBound(data) > budget.limit - budget.used)
+          throw new OverLimit({ kind: 'buffers' })
+        const decoded = lz4.decompressFrameSync(Buffer.from(data.buffer, data.byteOffset, data.byteLength))
+        if (budget) budget.used += decoded.length
+        return decoded
+      },
     })
     lz4Registered = true
   }
   let table: import('apache-arrow').Table
+  lz4Budget = { used: 0, limit }
   try {
     // apache-arrow trusts the file's counts and offsets: a corrupt file may have it loop for hours
-    // (a footer that lists billions of blocks; a block that points at a message that is no record
-    // batch is read again and again). The footer is checked first, and each batch read once.
-    const { Footer } = await import('apache-arrow/ipc/metadata/file')
-    checkArrowFooter(bytes, Footer)
+    // or build objects until memory runs out (a footer that lists billions of blocks, a batch of
+    // billions of field nodes; a block that points at a message that is no record batch is read
+    // again and again). The footer and each message are checked first, and each batch read once.
+    checkArrowMessages(bytes, checkArrowFooter(bytes))
     // Bytes in memory (and `ARROW1` first, as the probe saw): the synchronous file reader.
     const reader = arrow.RecordBatchReader.from(bytes) as import('apache-arrow').RecordBatchFileReader
     reader.open()
@@ -189,6 +268,7 @@ async function arrowRows(bytes: Buffer, reading: DocumentReading, path: string):
     }
     table = new arrow.Table(reader.schema, batches)
   } catch (error) {
+    if (error instanceof OverLimit) throw tooLarge(path, limit, overLimit(error, limit))
     const message = (error as Error).message
     throw new FatalError(
       `${path}: cannot read this Arrow/Feather file (${message})`,
@@ -197,10 +277,19 @@ async function arrowRows(bytes: Buffer, reading: DocumentReading, path: string):
         : 'download or write the file again',
       { cause: error },
     )
+  } finally {
+    lz4Budget = null
   }
   const names = table.schema.fields.map((field) => field.name)
   // Timestamp and date vectors give epoch milliseconds; 64-bit integers give bigints.
   const columns = reading.columns(names).map((name) => table.getChild(name)!)
+  // The batches' row counts are the file's word too: as many rows as a Parquet file may hold.
+  if (table.numRows * columns.length * CELL_BYTES > limit)
+    throw tooLarge(
+      path,
+      limit,
+      overLimit(new OverLimit({ kind: 'rows', rows: BigInt(table.numRows), columns: columns.length }), limit),
+    )
   return {
     length: table.numRows,
     row: (index) => columns.map((column) => cellText(column.get(index))),
@@ -208,45 +297,42 @@ async function arrowRows(bytes: Buffer, reading: DocumentReading, path: string):
   }
 }
 
-/** Bytes after an Arrow file's footer: its length (int32), then `ARROW1`. */
-const ARROW_TAIL = 10
-/** Bytes a block (record batch or dictionary) takes in the footer. */
-const ARROW_BLOCK = 24
-
-/** Throws unless the file ends in a footer whose blocks fit in it. */
-function checkArrowFooter(
-  bytes: Buffer,
-  Footer: typeof import('apache-arrow/ipc/metadata/file').Footer,
-): void {
-  const at = bytes.length - ARROW_TAIL
-  if (at < 8 || bytes.toString('latin1', bytes.length - 6) !== 'ARROW1')
-    throw new Error('it does not end as an Arrow file does (cut short?)')
-  const length = bytes.readInt32LE(at)
-  if (!(length > 0 && length <= at - 8)) throw new Error(`its footer length ${length} does not fit the file`)
-  const footer = Footer.decode(bytes.subarray(at - length, at))
-  const blocks = footer.numRecordBatches + footer.numDictionaries
-  if (blocks * ARROW_BLOCK > length)
-    throw new Error(`its footer lists ${blocks.toLocaleString('en-US')} blocks in ${length} bytes`)
-}
-
 // Parquet through hyparquet; hyparquet-compressors adds the codecs beyond snappy (gzip, brotli,
-// zstd, lz4) that other writers than pandas choose.
-async function parquetRows(bytes: Buffer, reading: DocumentReading, path: string): Promise<Rows> {
+// zstd, lz4) that other writers than pandas choose. hyparquet trusts the file's counts and sizes:
+// parquet-guard.ts checks the footer and every page it will read first.
+async function parquetRows(
+  bytes: Buffer,
+  reading: DocumentReading,
+  path: string,
+  limit: number,
+): Promise<Rows> {
   const { parquetMetadata, parquetRead, parquetSchema } = await import('hyparquet')
+  const { parquetHeader } = await import('hyparquet/src/column.js')
+  const { decompressPage } = await import('hyparquet/src/datapage.js')
   const { compressors } = await import('hyparquet-compressors')
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
   let metadata: import('hyparquet').FileMetaData
+  let picked: readonly string[]
   try {
+    checkParquetFooter(bytes, limit)
     metadata = parquetMetadata(file)
+    const schema = parquetSchema(metadata)
+    picked = reading.columns(schema.children.map((child) => child.element.name))
+    checkParquetLayout(bytes, metadata, schema, picked, limit, {
+      parquetHeader,
+      decompressPage: (page, size, codec, codecs) =>
+        decompressPage(page, size, codec as import('hyparquet').CompressionCodec, codecs),
+      compressors,
+    })
   } catch (error) {
+    if (error instanceof FatalError) throw error
+    if (error instanceof OverLimit) throw tooLarge(path, limit, overLimit(error, limit))
     throw new FatalError(
       `${path}: cannot read this Parquet file (${(error as Error).message})`,
       'download or write the file again',
       { cause: error },
     )
   }
-  const names = parquetSchema(metadata).children.map((child) => child.element.name)
-  const picked = reading.columns(names)
   const length = Number(metadata.num_rows)
   const columns = picked.map(() => new Array<unknown>(length))
   try {

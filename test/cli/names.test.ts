@@ -4,13 +4,14 @@
  * ESC, through the table, Markdown, the series line, notes, bad rows, warnings, error lines and
  * usage errors. JSON keeps the name itself (escaped the JSON way).
  */
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Report } from '../../src/analysis/report-types.js'
-import { cascade, ensureBuilt } from '../helpers/cli.js'
+import { BIN, cascade, ensureBuilt, ROOT } from '../helpers/cli.js'
 
 const MAY_2021 = 'fixtures/scenarios/2021-05-19/'
 const TRADES = 'fixtures/binance-aggtrades/BTCUSDT-aggTrades-2021-05-19.csv'
@@ -133,5 +134,64 @@ describe('what was typed', () => {
     expect(unknown.code).toBe(2)
     noEscape(unknown.stderr)
     expect(unknown.stderr).toContain("unknown option '--\\x1b[2J'")
+  })
+})
+
+/** `script` (util-linux) runs a command on a pseudo-terminal: stdout is then a TTY. */
+const haveScript = existsSync('/usr/bin/script')
+
+/** cascade's stdout and stderr as a terminal receives them (line ends as \n again). */
+function onTerminal(args: string[]): string {
+  const run = spawnSync(
+    'script',
+    ['-qec', `"${process.execPath}" "$BIN" ${args.map((_, i) => `"$ARG${i}"`).join(' ')}`, '/dev/null'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        BIN,
+        TZ: 'UTC',
+        ...Object.fromEntries(args.map((arg, i) => [`ARG${i}`, arg])),
+      },
+    },
+  )
+  return run.stdout.replaceAll('\r\n', '\n')
+}
+
+describe.skipIf(!haveScript)('CSV to a terminal (stdout a TTY)', () => {
+  it('bars and analyze --csv show the names escaped; to a pipe they carry them as they are', async () => {
+    const bars = onTerminal(['bars', hostileCsv, '--interval', '1h'])
+    expect(bars.split('\n')[1]).toContain(`,binance,${SHOWN},${SHOWN},3600000,`)
+    // Colour codes aside (none in CSV), nothing on the terminal acts.
+    noEscape(bars)
+    const csv = onTerminal(['analyze', hostileCsv, '--csv'])
+    expect(csv).toContain(SHOWN)
+    noEscape(csv)
+    const piped = await cascade(['bars', hostileCsv, '--interval', '1h'])
+    expect(piped.stdout.split('\n')[1]).toContain(`,binance,${HOSTILE},${HOSTILE},3600000,`)
+  })
+
+  it('the table on a terminal (in colour, with its charts): the names escaped', () => {
+    const table = onTerminal(['analyze', hostileCsv])
+    expect(table).toContain(`series: binance:${SHOWN}`)
+    // The table's own colours are SGR codes (ESC [ … m); nothing else acts.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing the table's colour codes
+    noEscape(table.replace(/\u001b\[[0-9;]*m/g, ''))
+  })
+})
+
+describe('cascade report notes', () => {
+  it("a report directory named with escape codes: the note that puts back a killed run's day is escaped", async () => {
+    const out = join(dir, 'reports\u001b]0;PWNED\u0007')
+    // A day moved aside by a run that died between its two renames (a pid no process has).
+    const gone = spawnSync(process.execPath, ['-e', '']).pid!
+    mkdirSync(join(out, `.2021-05-19.${gone}.old`), { recursive: true })
+    const run = await cascade(['report', '--date', '2021-05-19', TRADES, '--out', out])
+    expect(run.code).toBe(0)
+    noEscape(run.stderr)
+    expect(run.stderr).toContain(
+      'reports\\x1b]0;PWNED\\x07/2021-05-19: put back the report a killed run had moved aside',
+    )
   })
 })

@@ -68,10 +68,22 @@ describe.skipIf(!haveFull)('stdout on a full device (/dev/full)', () => {
     oneLine(run.stderr, /^cascade: cannot write to stdout: no space left on device \(ENOSPC\)$/)
   })
 
-  it('cascade sources: one line and exit 2', async () => {
-    const run = await toFull(['sources'])
-    expect(run.code).toBe(2)
-    oneLine(run.stderr, /^cascade: cannot write to stdout: no space left on device \(ENOSPC\)$/)
+  it.each([['sources'], ['sources', '--explain', TRADES], ['--help'], ['--version'], ['analyze', '--help']])(
+    'cascade %s: one line and exit 2 (help and version exited 0 with nothing written)',
+    async (...args) => {
+      const run = await toFull(args)
+      expect(run.code).toBe(2)
+      oneLine(run.stderr, /^cascade: cannot write to stdout: no space left on device \(ENOSPC\)$/)
+    },
+  )
+
+  it('help to a pipe is written whole and exits 0', async () => {
+    const run = await cascade(['--help'])
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(
+      /^Usage: cascade \[options\] \[command\]\n[\s\S]*\n {2}help \[command\] +display help for command\n$/,
+    )
+    expect(run.stderr).toBe('')
   })
 
   it('--debug adds the stack trace', async () => {

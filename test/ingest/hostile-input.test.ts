@@ -9,6 +9,7 @@
  * - 11: bad rows in file and line order, the same on both paths (stderr and `badRows.samples`).
  * (The 2 GiB line of the issue is measured by hand, not here: these use a small --max-line-bytes.)
  */
+import { readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -610,6 +611,18 @@ describe('found by npm run fuzz', () => {
     expect(run.stderr).toMatch(
       /^cascade: .*corrupt gzip data \(incorrect data check\); download the file again\n$/,
     )
+  })
+
+  it('a CryptoDataDownload cell of 500,000 digits and a stray character: one bad row at once (it took hours)', async () => {
+    const lines = readFileSync('fixtures/cryptodatadownload/Binance_ETHUSDT_1h.csv', 'utf8').split('\n')
+    // The fuzzer's case: a row's trade count in a line made too long, one character after it.
+    lines[1] = `${lines[1]!.replace(/,6356$/, ',1402')}${'7'.repeat(500_000)}x`
+    const dir = await dirWith({ 'Binance_ETHUSDT_1h.csv': lines.join('\n') })
+    const { timeline, reference } = await everyPath([join(dir, 'Binance_ETHUSDT_1h.csv')])
+    for (const read of [timeline, reference]) {
+      expect(read.badRows.map((r) => [r.line, r.code])).toEqual([[2, 'BAD_NUMBER']])
+      expect(read.badRows[0]!.message).toMatch(/^tradecount: expected a number, got "1402777/)
+    }
   })
 
   it('a line of a quoted format full of stray quotes: one bad row, bounded time and memory', async () => {

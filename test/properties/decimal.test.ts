@@ -84,4 +84,11 @@ describe('decimal (property)', () => {
       expect(Number.isNaN(decimal(text)), text).toBe(true)
     }
   })
+
+  it('reads a cell of 500,000 digits in one pass (two ways to split a run of digits took hours)', () => {
+    const digits = '7'.repeat(500_000)
+    for (const text of [`${digits}x`, `${digits}.${digits}x`, `1e${digits}x`, `${digits} x`, `${digits}\n`])
+      expect(Number.isNaN(decimal(text)), text.slice(-3)).toBe(true)
+    expect(decimal(digits)).toBe(Number.POSITIVE_INFINITY)
+  })
 })

@@ -154,7 +154,7 @@ describe('tables', () => {
     const items = text.split('\n').filter((line) => /^\d+\.\s+LINK/.test(line))
     expect(items).toHaveLength(11)
     for (const item of items) expect(item.indexOf('LINK')).toBe(4)
-    const words = 'x '.repeat(38) + '60 % of it'
+    const words = `${'x '.repeat(38)}60 % of it`
     for (const line of wrap(words, 80, '', '  ')) expect(line.trimStart().startsWith('%')).toBe(false)
   })
 

@@ -8,13 +8,14 @@
  * - futures/BTC_USDT_USDT-8h-funding_rate.{json,feather,parquet}: 12 real Binance rates of May 2021,
  *   JSON in the older OHLCV layout, Feather and Parquet in the newer [date, funding_rate].
  */
-import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
+import { copyFile, mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as arrow from 'apache-arrow'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { maxDocumentBytes, readWhole } from '../../src/ingest/document.js'
+import { maxDocumentBytes, readWhole, topLevelItems } from '../../src/ingest/document.js'
 import { exchangeFromPath, freqtradeName } from '../../src/sources/freqtrade.js'
 import type { BarEvent, FundingEvent, Located } from '../../src/timeline/event.js'
 import { cascade } from '../helpers/cli.js'
@@ -322,6 +323,105 @@ describe('freqtrade: documents and bad rows', () => {
     await expect(readAll([path])).rejects.toThrow(/its footer lists 1,073,741,824 blocks/)
   })
 
+  it('a Feather record batch of 67 million field nodes in 200 bytes is refused (the file of the fuzzer ran out of memory)', async () => {
+    // The funding fixture with the fuzzer's two edits (seed 1860820606, case 435): a huge varint's
+    // bytes written over the record batch's metadata and over the footer.
+    const bad = Buffer.from(await readFile(`${FUTURES}/BTC_USDT_USDT-8h-funding_rate.feather`))
+    Buffer.from([0xfe, 0xff, 0xff, 0xff, 0x0f]).copy(bad, 80)
+    Buffer.from([0xff, 0xff, 0xff, 0x7f, 0x00]).copy(bad, 382)
+    const path = await tempAt('binance/futures/BTC_USDT_USDT-8h-funding_rate.feather', bad)
+    await expect(readAll([path])).rejects.toThrow(
+      `${path}: cannot read this Arrow/Feather file (the record batch at byte 8 lists 67,109,888 field nodes in 200 bytes)`,
+    )
+  })
+
+  it('a Feather footer whose schema claims 2^30 fields is refused before it is decoded', async () => {
+    const bad = Buffer.from(await readFile(`${DIR}/ETH_USDT-1m.feather`))
+    const length = bad.readInt32LE(bad.length - 10)
+    const start = bad.length - 10 - length
+    // Flatbuffers: root table → its vtable → field N's offset → the table or vector it points at.
+    const target = (table: number, field: number) => {
+      const vtable = table - bad.readInt32LE(start + table)
+      const at = table + bad.readUInt16LE(start + vtable + 4 + 2 * field)
+      return at + bad.readUInt32LE(start + at)
+    }
+    const fields = target(target(bad.readUInt32LE(start), 1), 1)
+    expect(bad.readUInt32LE(start + fields)).toBe(6)
+    bad.writeUInt32LE(2 ** 30, start + fields)
+    const path = await tempAt('binance/ETH_USDT-1m.feather', bad)
+    await expect(readAll([path])).rejects.toThrow(/its footer lists 1,073,741,824 fields in \d+ bytes/)
+  })
+
+  /** An Arrow file of `rows` one-minute candles from 2021-05-19, all prices 100, volume 0. */
+  function candleTable(rows: number): arrow.Table {
+    const prices = () => arrow.makeVector(new Float64Array(rows).fill(100))
+    const ms = BigInt64Array.from({ length: rows }, (_, i) => BigInt(Date.UTC(2021, 4, 19) + i * 60_000))
+    const date = arrow.makeVector(
+      arrow.makeData({ type: new arrow.TimestampMillisecond('UTC'), length: rows, data: ms }),
+    )
+    return new arrow.Table({
+      date,
+      open: prices(),
+      high: prices(),
+      low: prices(),
+      close: prices(),
+      volume: arrow.makeVector(new Float64Array(rows)),
+    })
+  }
+
+  it('a Feather file whose lz4 buffers decompress past the limit is refused before they are (a 3.7 MB file took 174 s and 1.4 GB)', async () => {
+    // 200,000 candles: 9.6 MB of buffers in lz4 frames of 1.2 MB. Written by another
+    // process, so that this one's codec registry stays cascade's.
+    const path = await tempAt('binance/ETH_USDT-1m.feather', new Uint8Array())
+    const script = `
+      import { readFileSync, writeFileSync } from 'node:fs'
+      import * as arrow from 'apache-arrow'
+      import lz4 from 'lz4-napi'
+      arrow.compressionRegistry.set(arrow.CompressionType.LZ4_FRAME, {
+        encode: (data) => lz4.compressFrameSync(Buffer.from(data.buffer, data.byteOffset, data.byteLength)),
+        decode: () => { throw new Error('not here') },
+      })
+      const table = arrow.tableFromIPC(readFileSync(process.argv[1]))
+      const writer = arrow.RecordBatchFileWriter.writeAll(table, { compressionType: arrow.CompressionType.LZ4_FRAME })
+      writeFileSync(process.argv[2], writer.toUint8Array(true))`
+    const plainIpc = `${path}.plain`
+    await writeFile(plainIpc, arrow.tableToIPC(candleTable(200_000), 'file'))
+    execFileSync(process.execPath, ['--input-type=module', '-e', script, plainIpc, path])
+    // Under the 4 MiB limit as read, over it decoded.
+    expect((await stat(path)).size).toBeLessThan(2 * 1024 * 1024)
+    const previous = process.env.CASCADE_MAX_DOCUMENT_MB
+    try {
+      process.env.CASCADE_MAX_DOCUMENT_MB = '4'
+      await expect(readAll([path])).rejects.toThrow(
+        `${path}: its lz4-compressed buffers are more than 4 MiB decoded, the most cascade reads as one document`,
+      )
+      process.env.CASCADE_MAX_DOCUMENT_MB = '16'
+      const read = await readAll([path])
+      expect(read.inputs[0]!.rows).toBe(200_000)
+    } finally {
+      if (previous === undefined) delete process.env.CASCADE_MAX_DOCUMENT_MB
+      else process.env.CASCADE_MAX_DOCUMENT_MB = previous
+    }
+  })
+
+  it('a Feather record batch that claims 2^31 - 1 rows is refused (cascade counted them for good)', async () => {
+    const rows = 12_345
+    const bytes = Buffer.from(arrow.tableToIPC(candleTable(rows), 'file'))
+    // The batch's length and each field node's length: the only int64s that are 12,345.
+    const count = Buffer.alloc(8)
+    count.writeBigInt64LE(BigInt(rows))
+    let patched = 0
+    for (let at = bytes.indexOf(count); at >= 0; at = bytes.indexOf(count, at + 8)) {
+      bytes.writeBigInt64LE(2n ** 31n - 1n, at)
+      patched++
+    }
+    expect(patched).toBe(7)
+    const path = await tempAt('binance/ETH_USDT-1m.feather', bytes)
+    await expect(readAll([path])).rejects.toThrow(
+      `${path}: its 2,147,483,647 rows of 6 columns are more than 256 MiB at 8 bytes a cell, the most cascade reads as one document`,
+    )
+  })
+
   const candle = (minute: number, low = 100) => [Date.UTC(2021, 4, 19, 13, minute), 101, 102, low, 101.5, 3]
 
   it('a malformed candle is a counted bad row whose line is its position in the array', async () => {
@@ -364,11 +464,46 @@ describe('freqtrade: documents and bad rows', () => {
     expect(run.stdout).toBe('')
   })
 
-  it('a document over the limit stops with the file and the way to raise it named', async () => {
-    const run = await cascade(['analyze', ETH, '--json'], { env: { CASCADE_MAX_DOCUMENT_MB: '0.001' } })
+  it.each(['json', 'json.gz', 'feather', 'parquet'])(
+    'a .%s document over the limit stops with the file and the way to raise it named',
+    async (extension) => {
+      const path = `${DIR}/ETH_USDT-1m.${extension}`
+      const run = await cascade(['analyze', path, '--json'], { env: { CASCADE_MAX_DOCUMENT_MB: '0.001' } })
+      expect(run.code).toBe(2)
+      expect(run.stdout).toBe('')
+      // One line: the limit counts the bytes as read (a gzip's decompressed).
+      expect(run.stderr).toBe(
+        `cascade: ${path}: more than 1,048 bytes, the most cascade reads as one document (JSON, Feather and Parquet files are read whole); split the file by time, convert it to CSV, or raise the limit with CASCADE_MAX_DOCUMENT_MB=1024\n`,
+      )
+    },
+  )
+
+  it('a JSON document of more rows than the limit allows at 8 bytes a cell is refused before it is parsed', async () => {
+    // 30,000 empty arrays: 90 KB as read, 1.4 MB at 6 cells of 8 bytes (JSON.parse made 88 million
+    // of them, 256 MiB, into 6.9 GB).
+    const path = await tempAt('binance/ETH_USDT-1m.json', `[${Array(30_000).fill('[]').join(',')}]`)
+    const run = await cascade(['analyze', path], { env: { CASCADE_MAX_DOCUMENT_MB: '1' } })
     expect(run.code).toBe(2)
-    expect(run.stderr).toContain(`${ETH}: more than 1048 bytes, the most cascade reads as one document`)
-    expect(run.stderr).toContain('CASCADE_MAX_DOCUMENT_MB')
+    expect(run.stderr).toBe(
+      `cascade: ${path}: its 30,000 rows of 6 columns are more than 1 MiB at 8 bytes a cell, the most cascade reads as one document (JSON, Feather and Parquet files are read whole); split the file by time, convert it to CSV, or raise the limit with CASCADE_MAX_DOCUMENT_MB=1024\n`,
+    )
+  })
+
+  it('topLevelItems counts the items of any JSON array without parsing it', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.jsonValue({ maxDepth: 3 })),
+        fc.constantFrom(undefined, 1, '\t'),
+        (items, indent) => {
+          expect(topLevelItems(Buffer.from(JSON.stringify(items, null, indent)))).toBe(items.length)
+        },
+      ),
+    )
+    expect(topLevelItems(Buffer.from(' [ ] '))).toBe(0)
+    expect(topLevelItems(Buffer.from('[ "a,]\\"", [1,2], {"b": [3]} ]'))).toBe(3)
+  })
+
+  it('CASCADE_MAX_DOCUMENT_MB', () => {
     expect(maxDocumentBytes({})).toBe(256 * 1024 * 1024)
     expect(maxDocumentBytes({ CASCADE_MAX_DOCUMENT_MB: '1024' })).toBe(1024 * 1024 * 1024)
     expect(() => maxDocumentBytes({ CASCADE_MAX_DOCUMENT_MB: 'lots' })).toThrow(/expected a positive number/)

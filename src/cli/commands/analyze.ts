@@ -20,6 +20,7 @@ import {
 import type { InputSummary, Report, SuspectPrintsSummary } from '../../analysis/report-types.js'
 import { BarStore } from '../../bars/index.js'
 import { FatalError } from '../../errors.js'
+import { recordsForStdout } from '../../escape.js'
 import { type Ingestion, skipWarnings } from '../../ingest/index.js'
 import { renderJson, renderNdjson } from '../../report/json.js'
 import {
@@ -211,7 +212,8 @@ Examples:
       let text: string
       if (options.json) text = renderJson(report)
       else if (options.ndjson) text = renderNdjson(report)
-      else if (options.csv) text = (await import('../../report/cascades-csv.js')).renderCascadesCsv(report)
+      else if (options.csv)
+        text = recordsForStdout((await import('../../report/cascades-csv.js')).renderCascadesCsv(report))
       else if (options.md) text = (await import('../../report/markdown.js')).renderMarkdown(report)
       else {
         const width = process.stdout.isTTY ? process.stdout.columns : undefined

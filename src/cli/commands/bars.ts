@@ -8,6 +8,7 @@
 import type { Command } from 'commander'
 import { BarStore, barEvents } from '../../bars/index.js'
 import { FatalError } from '../../errors.js'
+import { recordsForStdout } from '../../escape.js'
 import { barCsv, barNdjson, barsCsvColumns, barsCsvHeader } from '../../report/bars.js'
 import {
   addInputOptions,
@@ -80,14 +81,16 @@ export function barsCommand(program: Command): void {
       const columns = barsCsvColumns(bars)
       const format = options.ndjson ? barNdjson : (bar: (typeof bars)[number]) => barCsv(bar, columns)
       let text = options.ndjson ? '' : barsCsvHeader(columns)
+      // CSV to a terminal shows names escaped (NDJSON escapes them itself).
+      const shown = options.ndjson ? (lines: string) => lines : recordsForStdout
       for (const bar of bars) {
         text += format(bar)
         if (text.length > 1 << 20) {
-          await out.write(text)
+          await out.write(shown(text))
           text = ''
         }
       }
-      await out.write(text)
+      await out.write(shown(text))
       process.exitCode = finish(ingestion, options)
     })
 }

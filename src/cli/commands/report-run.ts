@@ -184,7 +184,7 @@ export async function runReport(paths: string[], options: ReportOptions): Promis
   }
 
   const where = `${options.out.replace(/\/+$/, '')}/${date}/`
-  if (!options.quiet) for (const note of notes) process.stderr.write(`cascade: ${note}\n`)
+  if (!options.quiet) for (const note of notes) say(`cascade: ${note}`)
   if (report.status === 'no-data') {
     // Said even with --quiet: a cron job's one line that the day's files are missing.
     say(`cascade: ${report.headline[0]} Wrote ${where} saying so.`)
