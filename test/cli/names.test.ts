@@ -160,7 +160,7 @@ function onTerminal(args: string[]): string {
 }
 
 describe.skipIf(!haveScript)('CSV to a terminal (stdout a TTY)', () => {
-  it('bars and analyze --csv show the names escaped; to a pipe they carry them as they are', async () => {
+  it('bars, analyze --csv and timeline --csv show the names escaped; to a pipe they carry them as they are', async () => {
     const bars = onTerminal(['bars', hostileCsv, '--interval', '1h'])
     expect(bars.split('\n')[1]).toContain(`,binance,${SHOWN},${SHOWN},3600000,`)
     // Colour codes aside (none in CSV), nothing on the terminal acts.
@@ -168,6 +168,9 @@ describe.skipIf(!haveScript)('CSV to a terminal (stdout a TTY)', () => {
     const csv = onTerminal(['analyze', hostileCsv, '--csv'])
     expect(csv).toContain(SHOWN)
     noEscape(csv)
+    const timeline = onTerminal(['timeline', hostileCsv, '--csv'])
+    expect(timeline.split('\n')[1]).toContain(`,binance,${SHOWN},${SHOWN},`)
+    noEscape(timeline)
     const piped = await cascade(['bars', hostileCsv, '--interval', '1h'])
     expect(piped.stdout.split('\n')[1]).toContain(`,binance,${HOSTILE},${HOSTILE},3600000,`)
   })

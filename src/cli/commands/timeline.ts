@@ -5,6 +5,7 @@
  *   cascade timeline data/ --market BTC --from 2021-05-19T12:00 --to 2021-05-19T14:00 --csv
  */
 import type { Command } from 'commander'
+import { recordsForStdout } from '../../escape.js'
 import { timelineCsvHeader } from '../../report/timeline.js'
 import { TimelineEncoder } from '../../report/timeline-bytes.js'
 import {
@@ -44,17 +45,22 @@ export function timelineCommand(program: Command): void {
       })
       // Records: a late error leaves what was written before it, whole lines only.
       const out = new Output('records')
+      // CSV cells are written as they are, but not to a terminal, where a name could act (NDJSON
+      // strings are escaped by JSON itself).
+      const escaped = options.csv === true && process.stdout.isTTY === true
+      const write = (bytes: Buffer | string) =>
+        out.write(escaped ? recordsForStdout(bytes.toString()) : bytes)
       let written = 0
       try {
-        if (options.csv) await out.write(timelineCsvHeader())
+        if (options.csv) await write(timelineCsvHeader())
         if (ingestion.text)
           for await (const bytes of ingestion.text) {
-            await out.write(bytes)
+            await write(bytes)
             written += bytes.length
           }
         for await (const batch of ingestion.selected) {
           for (const event of batch) encoder.add(event)
-          await out.write(encoder.take())
+          await write(encoder.take())
           written += batch.length
         }
       } finally {
