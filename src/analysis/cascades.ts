@@ -40,7 +40,17 @@ import {
 } from './metrics.js'
 import { type AnalysisParams, DEFAULT_PARAMS } from './params.js'
 import type { Cascade, CascadeLiquidations, Episode, Resolution } from './report-types.js'
-import { durationWords, iso, MINUTE, pct, resolutionLabel, round, timesWords, usdWords } from './stats.js'
+import {
+  durationWords,
+  iso,
+  MINUTE,
+  pct,
+  priceWords,
+  resolutionLabel,
+  round,
+  timesWords,
+  usdWords,
+} from './stats.js'
 
 export function detectMarket(
   market: MarketBars,
@@ -256,7 +266,7 @@ function measure(
   const took = withinBar ? `within one ${barWord(priceRes)}` : `in ${durationWords(toExtreme)}`
   reasons.unshift(
     `price ${direction === 'down' ? 'fell' : 'rose'} ${Math.abs(pct(movePct)).toFixed(2)} % ${took} ` +
-      `(${startX} → ${extremeX})`,
+      `(${priceWords(startX)} → ${priceWords(extremeX)})`,
   )
   for (const counter of leg.swallowed) {
     const size = counter.sizeFrac * 100

@@ -61,6 +61,11 @@ export function resolutionLabel(ms: number): string {
 }
 
 /** `45 s`, `47 min`, `2 h 05 min`, `9 h` (whole hours: hourly bars know no minutes), `3 days`. */
+/** A price as the tables print it (README's rounding table): 12 significant digits, thousands separated. */
+export function priceWords(x: number): string {
+  return x.toLocaleString('en-US', { maximumSignificantDigits: 12 })
+}
+
 export function durationWords(ms: number): string {
   const seconds = Math.round(ms / 1000)
   if (seconds < 60) return `${seconds} s`

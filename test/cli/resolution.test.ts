@@ -35,7 +35,7 @@ describe('resolution in words', () => {
     ) as Report
     expect(wide.cascades.map((c) => [c.start, c.direction])).toEqual([['2021-05-15T00:00:00.000Z', 'down']])
     // Daily bars know no minutes: "2 days", not "48 h 00 min".
-    expect(wide.cascades[0]!.reasons[0]).toBe('price fell 17.15 % in 2 days (50827.3 → 42111.2)')
+    expect(wide.cascades[0]!.reasons[0]).toBe('price fell 17.15 % in 2 days (50,827.3 → 42,111.2)')
     expect(wide.warnings.some((w) => w.includes('longer than --within'))).toBe(false)
   })
 
