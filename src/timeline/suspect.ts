@@ -274,7 +274,9 @@ export class SuspectPrints {
     }
     if (last) last.open = false
     const row: Row = {
-      ...prices,
+      high: prices.high,
+      low: prices.low,
+      close: prices.close,
       volume,
       volumeUsd,
       bars: [event],
