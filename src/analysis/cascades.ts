@@ -4,8 +4,7 @@
  * covers the window; otherwise a volume surge; without volume, price alone), made disjoint within
  * the market, then measured over half-open windows so that no bar counts in two cascades.
  */
-import { CompactTicks } from '../bars/index.js'
-import { compactedProblem } from './candidates.js'
+import { CompactTicks, WindowMiss } from '../bars/index.js'
 import { groupEpisodes } from './episodes.js'
 import {
   barWord,
@@ -25,6 +24,7 @@ import {
   volumeFigures,
 } from './figures.js'
 import { marketFunding } from './funding.js'
+import type { LegStream } from './leg-stream.js'
 import { DirectedBars, type Direction, findLegs, type Leg, legStart, qualifies, retraceBar } from './legs.js'
 import { estimateLiquidations, liquidationScope, noRecords } from './liquidation-estimate.js'
 import type { MarketBars } from './market.js'
@@ -56,10 +56,6 @@ export function detectMarket(
   market: MarketBars,
   params: AnalysisParams = DEFAULT_PARAMS,
 ): { cascades: Cascade[]; episodes: Episode[] } {
-  // Compacted 1-second bars (the window) stand only where the coarse scan rules out every leg.
-  const compacted = compactedProblem(market, params)
-  if (compacted) throw new Error(`analysis: compacted bars cannot be analysed here (${compacted})`)
-  if (market.price?.layer instanceof CompactTicks) return { cascades: [], episodes: [] }
   const context = marketContext(market, params)
   if (!context) return { cascades: [], episodes: [] }
   const layer = context.layer
@@ -67,7 +63,9 @@ export function detectMarket(
   const candidates: Candidate[] = []
   for (const direction of ['down', 'up'] as const) {
     const bars = new DirectedBars(layer, direction)
-    for (const leg of findLegs(bars, params)) {
+    // Compacted 1-second bars (the window): the legs were found while they were read.
+    const legs = layer instanceof CompactTicks ? keptLegs(bars, layer, params) : findLegs(bars, params)
+    for (const leg of legs) {
       if (!qualifies(bars, leg, params)) continue
       const cascade = measure(context, bars, leg, null)
       if (cascade) candidates.push({ bars, leg, cascade })
@@ -94,6 +92,35 @@ export function detectMarket(
   }
   const episodes = groupEpisodes(context, finals, windowEndOf)
   return { cascades, episodes }
+}
+
+/**
+ * The legs a compacted layer's leg finder found, as legs of its kept rows (which hold every second
+ * their measures read: window-plan.ts), or `WindowMiss` when they do not.
+ */
+function keptLegs(bars: DirectedBars, layer: CompactTicks, params: AnalysisParams): Leg[] {
+  const index = (t: number) => {
+    const i = layer.lowerBound(t)
+    if (layer.time[i] !== t) throw new WindowMiss(`no kept second at ${iso(t)}`)
+    return i
+  }
+  return (layer.watcher as LegStream).legs(bars.direction).map((leg) => {
+    layer.mustKeep(
+      leg.startT,
+      Math.max(leg.closeT, leg.extremeT + params.mergeGapMin * MINUTE) + 1000,
+      'a leg',
+    )
+    return {
+      direction: leg.direction,
+      startIdx: index(leg.startT),
+      extremeIdx: index(leg.extremeT),
+      closeIdx: index(leg.closeT),
+      swallowed: leg.swallowed.map((counter) => ({
+        topIdx: index(counter.topT),
+        sizeFrac: counter.sizeFrac,
+      })),
+    }
+  })
 }
 
 /** Every cascade of one market, in time order. */

@@ -4,6 +4,7 @@
  * within `episodeGapHours` of that episode's last extreme and the price has not recovered above
  * the episode's start in between. Every cascade belongs to exactly one episode.
  */
+import { CompactTicks } from '../bars/index.js'
 import type { Candidate } from './cascades.js'
 import { type Context, liquidationFigures, openInterestOf, volumeFigures } from './figures.js'
 import { marketFunding } from './funding.js'
@@ -42,6 +43,8 @@ function joins(context: Context, first: Candidate, previous: Candidate, next: Ca
   if (gap > context.params.episodeGapHours * HOUR) return false
   // No recovery above the episode's start between the previous extreme and the next start.
   const ceiling = legStart(bars, first.leg)
+  if (bars.layer instanceof CompactTicks)
+    bars.layer.mustKeep(bars.time(previous.leg.extremeIdx), bars.time(next.leg.startIdx) + 1000, 'an episode')
   for (let k = previous.leg.extremeIdx + 1; k <= next.leg.startIdx; k++) {
     if (bars.has(k) && bars.top(k) > ceiling) return false
   }

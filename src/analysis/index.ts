@@ -9,7 +9,6 @@ export {
   dataWarnings,
   summarizeMarket,
 } from './analyze.js'
-export { coarseCandidate, compactedProblem, fineBarsNeeded } from './candidates.js'
 export { cascadeId, detectCascades, detectMarket } from './cascades.js'
 export { groupEpisodes } from './episodes.js'
 export { marketEvents } from './events.js'
@@ -47,3 +46,4 @@ export { buildReport, type ReportContext } from './report-document.js'
 export * from './report-types.js'
 export * from './series.js'
 export { iso, madOrNull, medianOrNull, resolutionLabel, robustZ, round } from './stats.js'
+export { type WindowVerdict, windowPlan, windowVerdict } from './window-plan.js'

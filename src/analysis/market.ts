@@ -10,6 +10,7 @@
 import {
   type BarColumns,
   type BarStore,
+  type CellColumn,
   type FundingRate,
   openInterestSamplingMs,
   type SeriesBars,
@@ -205,7 +206,7 @@ export class CellTrack {
    */
   constructor(
     views: readonly FigureView[],
-    columns: (layer: BarColumns) => Float64Array[],
+    columns: (layer: BarColumns) => readonly CellColumn[],
     groupOf: (view: FigureView) => string = () => '',
     range: TimeRange = EVERYTHING,
   ) {
@@ -237,13 +238,9 @@ export class CellTrack {
         values = Array.from({ length: width }, () => new Float64Array(this.length))
         groups.set(group, values)
       }
-      const layer = view.layer
-      const sources = columns(layer)
-      const end = layer.lowerBound(range.to)
-      for (let i = layer.lowerBound(range.from); i < end; i++) {
-        const cell = Math.floor((layer.time[i]! - this.origin) / step)
-        for (let c = 0; c < width; c++) values[c]![cell]! += sources[c]![i] ?? 0
-      }
+      const sources = columns(view.layer)
+      for (let c = 0; c < width; c++)
+        view.layer.addCells(sources[c]!, values[c]!, this.origin, step, range.from, range.to)
     }
     const [first, ...others] = [...groups.values()]
     this.values = first ?? []
@@ -300,7 +297,7 @@ export function liquidationTrack(market: MarketBars, range: TimeRange = EVERYTHI
   const views = market.venues.flatMap((venue) => (venue.liquidations ? [venue.liquidations] : []))
   if (views.length === 0) return null
   const groupOf = (view: FigureView) => (AGGREGATORS.has(view.series.exchange) ? view.series.key : '')
-  return new CellTrack(views, (layer) => [layer.liqLongUsd, layer.liqShortUsd], groupOf, range)
+  return new CellTrack(views, () => ['liqLongUsd', 'liqShortUsd'], groupOf, range)
 }
 
 /**
@@ -328,5 +325,5 @@ export function volumeTrack(market: MarketBars): { track: CellTrack; usd: boolea
   const views = market.venues.flatMap((venue) => (venue.volume ? [venue.volume] : []))
   if (views.length === 0) return null
   const usd = views.every((view) => view.layer.hasVolumeUsd)
-  return { track: new CellTrack(views, (layer) => [usd ? layer.volumeUsd : layer.volume]), usd }
+  return { track: new CellTrack(views, () => [usd ? 'volumeUsd' : 'volume']), usd }
 }

@@ -6,7 +6,7 @@
  * which the end falls counts whole. A bucket counts when it overlaps the window: hourly
  * liquidations of a 35-minute cascade are the hour(s) it touched, and the report says `1h`.
  */
-import type { BarColumns } from '../bars/index.js'
+import { type BarColumns, CompactTicks } from '../bars/index.js'
 import type { CellTrack, FigureView } from './market.js'
 import { madOrNull, medianOrNull, robustZ } from './stats.js'
 
@@ -40,6 +40,7 @@ export function windowSums(layer: BarColumns, from: number, to: number): WindowS
     liqCount: 0,
     liqLargestUsd: 0,
   }
+  if (layer instanceof CompactTicks) layer.mustKeep(from, to, 'a sum')
   const [first, last] = overlapRange(layer, from, to)
   for (let i = first; i < last; i++) {
     sums.volume += layer.volume[i]!
@@ -57,6 +58,7 @@ export function windowSums(layer: BarColumns, from: number, to: number): WindowS
 
 /** The last price (close) of a bucket opening at or before `t`; null when none. */
 export function priceAt(layer: BarColumns, t: number): number | null {
+  if (layer instanceof CompactTicks) return layer.closeAtOrBefore(t)
   for (let i = layer.lowerBound(t + 1) - 1; i >= 0; i--) {
     const close = layer.close[i]!
     if (!Number.isNaN(close)) return close
@@ -82,6 +84,7 @@ export function priceKnownAt(layer: BarColumns, t: number): number | null {
 export function maxMovePct(layer: BarColumns, from: number, to: number, deltaMs: number): number | null {
   const step = layer.durationMs
   if (deltaMs < step || deltaMs % step !== 0 || to - from < deltaMs) return null
+  if (layer instanceof CompactTicks) layer.mustKeep(from, to + step, 'the largest move')
   const cells = Math.floor((to - from) / step) + 1
   const grid = new Float64Array(cells)
   let price = priceAt(layer, from) ?? Number.NaN

@@ -5,6 +5,7 @@
  */
 
 const INITIAL_CAPACITY = 256
+const MINUTE = 60_000
 /** Columns in `columns()` order; those from FIRST_OPTIONAL on may be absent (all default). */
 const COLUMNS = 18
 const FIRST_OPTIONAL = 10
@@ -299,6 +300,17 @@ export class BarColumns {
     )
   }
 
+  /** Rows [from, to) as a new layer (copied). */
+  slice(from: number, to: number): BarColumns {
+    const out = new BarColumns(this.durationMs, 1)
+    out.setColumns(
+      this.columns().map((column) => column?.slice(from, to) ?? null),
+      to - from,
+    )
+    for (const flag of FLAG_NAMES) out[flag] = this[flag]
+    return out
+  }
+
   /** This layer becomes `other` (its arrays taken over, not copied; `other` must not be used after). */
   takeOver(other: BarColumns): void {
     this.setColumns(other.columns(), other.length)
@@ -560,6 +572,42 @@ export class BarColumns {
     return sum
   }
 
+  /**
+   * Adds `column`'s rows opening in [from, to) into `into`, cells of `step` ms from `origin`.
+   * Rows finer than a minute are added up minute by minute first, then each minute into its cell:
+   * the order a compacted layer (window.ts) keeps its minutes in, so both give the same bits.
+   */
+  addCells(
+    column: CellColumn,
+    into: Float64Array,
+    origin: number,
+    step: number,
+    from: number,
+    to: number,
+  ): void {
+    const values = this[column]
+    const end = this.lowerBound(to)
+    const byMinute = this.durationMs < MINUTE && step % MINUTE === 0 && origin % MINUTE === 0
+    if (!byMinute) {
+      for (let i = this.lowerBound(from); i < end; i++) {
+        into[Math.floor((this.time[i]! - origin) / step)]! += values[i]
+      }
+      return
+    }
+    let minute = Number.NaN
+    let sum = 0
+    for (let i = this.lowerBound(from); i < end; i++) {
+      const m = Math.floor(this.time[i]! / MINUTE) * MINUTE
+      if (m !== minute) {
+        if (!Number.isNaN(minute)) into[Math.floor((minute - origin) / step)]! += sum
+        minute = m
+        sum = 0
+      }
+      sum += values[i]!
+    }
+    if (!Number.isNaN(minute)) into[Math.floor((minute - origin) / step)]! += sum
+  }
+
   /** Bytes held by the columns (for benchmarks and memory checks). */
   get bytes(): number {
     return this.columns().reduce((n, column) => n + (column ? column.byteLength : 0), 0)
@@ -571,6 +619,9 @@ export type CoverageFigure = 'price' | 'volume' | 'openInterest'
 
 /** Columns that add up over buckets. */
 export type SumColumn = 'volume' | 'volumeUsd' | 'takerBuyUsd' | 'takerSellUsd' | 'trades'
+
+/** Columns that per-minute tracks add up (analysis: volume and liquidation tracks). */
+export type CellColumn = 'volume' | 'volumeUsd' | 'liqLongUsd' | 'liqShortUsd'
 
 export interface PriceRange {
   open: number

@@ -5,6 +5,7 @@
  */
 export {
   BarColumns,
+  type CellColumn,
   type CoverageFigure,
   type ExportedBars,
   openInterestSamplingMs,
@@ -20,4 +21,4 @@ export {
   type LiquidationSource,
   SeriesBars,
 } from './store.js'
-export { CompactTicks } from './window.js'
+export { CompactTicks, type Stretch, type TicksWatcher, WindowMiss, type WindowPlan } from './window.js'

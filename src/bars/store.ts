@@ -437,7 +437,7 @@ export class BarStore {
     if (part.compacted) {
       // Compacted bars join nothing: the series must have no other bars (else the full path).
       const held = series.compacted ?? part.compacted
-      if (series.compacted || series.ticks.length > 0) held.inexact ??= 'other bars of the same series'
+      if (series.compacted) held.inexact ??= 'other bars of the same series'
       series.compacted = held
     }
     series.ticks.mergeWith(part.ticks)
@@ -455,6 +455,18 @@ export class BarStore {
     }
     for (const kind of Object.keys(series.counts) as (keyof SeriesBars['counts'])[]) {
       series.counts[kind] += part.counts[kind]
+    }
+  }
+
+  /**
+   * After a read with the window: each compacted series' other 1-second rows (liquidations, open
+   * interest) join its compacted trades, as they join the trades' rows on the full path.
+   */
+  settleWindow(): void {
+    for (const series of this.ordered) {
+      if (!series.compacted || series.ticks.length === 0) continue
+      series.compacted.addBeside(series.ticks)
+      series.ticks.takeOver(new BarColumns(SECOND))
     }
   }
 

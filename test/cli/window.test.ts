@@ -9,39 +9,79 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fineBarsNeeded } from '../../src/analysis/candidates.js'
+import { analyzeBars } from '../../src/analysis/analyze.js'
 import { DEFAULT_PARAMS } from '../../src/analysis/params.js'
-import { BarStore } from '../../src/bars/index.js'
+import { windowPlan, windowVerdict } from '../../src/analysis/window-plan.js'
+import { BarStore, type Stretch } from '../../src/bars/index.js'
 import { ingest } from '../../src/ingest/index.js'
 import { cascade, ensureBuilt, ROOT } from '../helpers/cli.js'
 
 let dir: string
 const HEADER = 'agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker'
 const DAY = 86_400_000
+const PARAMS = { ...DEFAULT_PARAMS }
 
 /**
  * A day of aggTrades, one row every 5 s, the price wobbling by a few ticks around `level`; with
  * `crash`, a fall of 8 % over 5 minutes from 12:00 on ten times the volume, and half of it back.
  */
-function aggDay(date: string, level: number, crash: boolean): string {
+function aggDay(date: string, level: number, crash: boolean | number, spot = false): string {
   const start = Date.parse(`${date}T00:00:00Z`)
-  const lines = [HEADER]
+  // Spot files (Binance since 2025): no header, microseconds, an is_best_match column.
+  const lines = spot ? [] : [HEADER]
   let id = Math.floor(start / 1000)
+  const crashAt = crash === true ? 12 * 3600 : crash === false ? Number.POSITIVE_INFINITY : crash * 3600
   for (let s = 0; s < DAY / 1000; s += 5) {
     const ts = start + s * 1000 + (s % 997)
     let price = level + ((s * 7919) % 13) - 6
     let quantity = 0.05 + ((s * 31) % 7) / 100
-    const fromNoon = s - 12 * 3600
-    if (crash && fromNoon >= 0) {
-      const fall = Math.min(fromNoon / 300, 1) * 0.08
-      const back = fromNoon > 300 ? Math.min((fromNoon - 300) / 600, 1) * 0.04 : 0
+    const fromCrash = s - crashAt
+    if (fromCrash >= 0) {
+      const fall = Math.min(fromCrash / 300, 1) * 0.08
+      const back = fromCrash > 300 ? Math.min((fromCrash - 300) / 600, 1) * 0.04 : 0
       price = level * (1 - fall + back)
-      if (fromNoon <= 600) quantity *= 10
+      if (fromCrash <= 600) quantity *= 10
     }
-    lines.push(
-      `${id},${price.toFixed(1)},${quantity.toFixed(3)},${id * 2},${id * 2 + 1},${ts},${s % 2 === 0}`,
-    )
+    const time = spot ? `${ts}${String(s % 1000).padStart(3, '0')}` : String(ts)
+    const maker = spot ? `${s % 2 === 0 ? 'True' : 'False'},True` : String(s % 2 === 0)
+    lines.push(`${id},${price.toFixed(1)},${quantity.toFixed(3)},${id * 2},${id * 2 + 1},${time},${maker}`)
     id++
+  }
+  return `${lines.join('\n')}\n`
+}
+
+/** A day of Binance metrics (open interest every 5 min), a tenth of it closed in the hour after `crashHour`. */
+function metricsDay(date: string, level: number, crashHour: number | null): string {
+  const start = Date.parse(`${date}T00:00:00Z`)
+  const lines = [
+    'create_time,symbol,sum_open_interest,sum_open_interest_value,count_toptrader_long_short_ratio,sum_toptrader_long_short_ratio,count_long_short_ratio,sum_taker_long_short_vol_ratio',
+  ]
+  for (let m = 0; m < 1440; m += 5) {
+    const t = new Date(start + m * 60_000).toISOString().replace('T', ' ').slice(0, 19)
+    const closed = crashHour === null || m < crashHour * 60 ? 0 : Math.min((m - crashHour * 60) / 60, 1) * 0.1
+    const oi = 90_000 * (1 - closed) + (m % 7)
+    lines.push(`${t},BTCUSDT,${oi.toFixed(4)},${(oi * level).toFixed(4)},1.6,1.2,1.5,1.0`)
+  }
+  return `${lines.join('\n')}\n`
+}
+
+/** Long liquidations: a few a day, and one every 10 s in the ten minutes after `crashHour`. */
+function liquidationDay(date: string, level: number, crashHour: number | null): string {
+  const start = Date.parse(`${date}T00:00:00Z`)
+  const lines = [
+    'time,side,order_type,time_in_force,original_quantity,price,average_price,order_status,last_fill_quantity,accumulated_fill_quantity',
+  ]
+  const times: number[] = []
+  for (let h = 1; h < 24; h += 5) times.push(start + h * 3_600_000 + 1234)
+  if (crashHour !== null)
+    for (let s = 0; s < 600; s += 10) times.push(start + crashHour * 3_600_000 + s * 1000 + 77)
+
+  times.sort((a, b) => a - b)
+  for (const t of times) {
+    const q = (0.5 + (t % 5) / 10).toFixed(3)
+    lines.push(
+      `${t},SELL,LIMIT,IOC,${q},${(level * 0.95).toFixed(1)},${(level * 0.95).toFixed(1)},FILLED,${q},${q}`,
+    )
   }
   return `${lines.join('\n')}\n`
 }
@@ -68,17 +108,36 @@ async function same(args: string[]): Promise<{ code: number | null; stdout: stri
   return windowed
 }
 
-/** Whether the window's bars were enough for the report (no second read). */
-async function enough(paths: string[]): Promise<boolean> {
+/** The inputs read with the window as the command reads them (`keep`: the second read's stretches). */
+async function windowed(paths: string[], keep?: ReadonlyMap<string, readonly Stretch[]>): Promise<BarStore> {
   const store = new BarStore()
-  const ingestion = await ingest(paths, { threads: 1, fold: { store, selection: {}, window: true } })
+  const window = windowPlan(PARAMS, keep)
+  const ingestion = await ingest(paths, { threads: 1, fold: { store, selection: {}, window } })
   try {
     for await (const batch of ingestion.events) for (const event of batch) store.add(event)
   } finally {
     await ingestion.close()
   }
   expect(store.series().some((series) => series.compacted !== null)).toBe(true)
-  return fineBarsNeeded(store, { ...DEFAULT_PARAMS }).length === 0
+  return store
+}
+
+/** What the window makes of the inputs: `ready` after one read, `kept` after a second, or `full`. */
+async function windowPath(paths: string[]): Promise<'ready' | 'kept' | 'full'> {
+  const first = windowVerdict(await windowed(paths), PARAMS)
+  if (first.kind !== 'keep') return first.kind === 'ready' ? 'ready' : 'full'
+  const store = await windowed(paths, first.keep)
+  expect(windowVerdict(store, PARAMS)).toEqual({ kind: 'ready' })
+  // The second read keeps the seconds around the legs only, and its analysis needs nothing more.
+  for (const series of store.series())
+    expect(series.compacted!.length).toBeLessThan(series.compacted!.seconds)
+  analyzeBars(store, PARAMS)
+  return 'kept'
+}
+
+/** Whether the window's bars were enough for the report (no second read). */
+async function enough(paths: string[]): Promise<boolean> {
+  return (await windowPath(paths)) === 'ready'
 }
 
 beforeAll(async () => {
@@ -143,23 +202,69 @@ describe('the window gives the full path’s report', () => {
       { file: dayFile('2025-01-02'), date: '2025-01-02', crash: true },
       { file: dayFile('2025-01-03'), date: '2025-01-03' },
     ])
-    expect(await enough([crash])).toBe(false)
+    expect(await windowPath([crash])).toBe('kept')
     const report = JSON.parse((await same(['analyze', crash, '--json'])).stdout)
     expect(report.cascades).toHaveLength(1)
     // From the last wobble's peak before noon to the low at 12:05.
     expect(report.cascades[0].start.slice(0, 14)).toBe('2025-01-02T11:')
     expect(report.cascades[0].extreme).toBe('2025-01-02T12:05:00.000Z')
-    // A --min-move above the crash: the coarse scan rules it out, and nothing is read twice.
+    // A --min-move above the crash: no leg passes, and nothing is read twice.
     const calm = JSON.parse((await same(['analyze', crash, '--json', '--min-move', '9'])).stdout)
     expect(calm.cascades).toEqual([])
   }, 120_000)
+
+  it('on a week of two venues with liquidations and open interest: only the seconds around the legs are kept', async () => {
+    const path = join(dir, 'week')
+    await mkdir(path)
+    // Crashes at the very start (no baseline before it), mid-week, twice within a day (one
+    // episode), and in the last hour of the data (a leg that the end of the data closes).
+    const crashes: Record<string, number | null> = {
+      '2025-03-01': 0.25,
+      '2025-03-02': null,
+      '2025-03-03': null,
+      '2025-03-04': 12,
+      '2025-03-05': 3,
+      '2025-03-06': null,
+      '2025-03-07': null,
+      '2025-03-08': 23.5,
+    }
+    for (const [date, hour] of Object.entries(crashes)) {
+      await writeFile(join(path, dayFile(date)), aggDay(date, 70_000, hour ?? false))
+      await mkdir(join(path, 'spot'), { recursive: true })
+      await writeFile(join(path, 'spot', dayFile(date)), aggDay(date, 70_005, hour ?? false, true))
+      await writeFile(join(path, `BTCUSDT-metrics-${date}.csv`), metricsDay(date, 70_000, hour))
+      await writeFile(
+        join(path, `BTCUSDT-liquidationSnapshot-${date}.csv`),
+        liquidationDay(date, 70_000, hour),
+      )
+    }
+    expect(await windowPath([path])).toBe('kept')
+    const report = JSON.parse((await same(['analyze', path, '--json'])).stdout)
+    // The four crashes, the two a day apart as one episode.
+    expect(report.cascades.map((c: { extreme: string }) => c.extreme.slice(0, 16))).toEqual([
+      '2025-03-01T00:20',
+      '2025-03-04T12:05',
+      '2025-03-05T03:05',
+      '2025-03-08T23:35',
+    ])
+    expect(report.episodes).toHaveLength(3)
+    expect(report.markets[0].series).toHaveLength(2)
+    for (const args of [
+      ['--md'],
+      ['--csv'],
+      ['--group-by', 'series', '--json'],
+      ['--min-move', '3', '--json'],
+    ])
+      await same(['analyze', path, ...args])
+    await same(['analyze', path, '--from', '2025-03-04T06:00:00Z', '--to', '2025-03-06', '--json'])
+  }, 300_000)
 
   it('on files whose names are out of time order, and on trades beside liquidations', async () => {
     const shuffled = await folder('shuffled', [
       { file: dayFile('2025-01-01'), date: '2025-01-02' },
       { file: dayFile('2025-01-02'), date: '2025-01-01' },
     ])
-    expect(await enough([shuffled])).toBe(false)
+    expect(await windowPath([shuffled])).toBe('full')
     await same(['analyze', shuffled, '--json'])
     const scenario = join(ROOT, 'fixtures/scenarios/2021-05-19')
     await same(['analyze', scenario, '--json'])

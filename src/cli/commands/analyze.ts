@@ -9,16 +9,18 @@
 import { type Command, Option } from 'commander'
 import {
   type AnalysisParams,
+  type AnalysisResult,
   analyzeBars,
   buildReport,
   DEFAULT_PARAMS,
-  fineBarsNeeded,
   groupMarkets,
   marketSeries,
   paramProblems,
+  windowPlan,
+  windowVerdict,
 } from '../../analysis/index.js'
 import type { InputSummary, Report, SuspectPrintsSummary } from '../../analysis/report-types.js'
-import { BarStore } from '../../bars/index.js'
+import { BarStore, WindowMiss, type WindowPlan } from '../../bars/index.js'
 import { FatalError } from '../../errors.js'
 import { recordsForStdout } from '../../escape.js'
 import { type Ingestion, skipWarnings } from '../../ingest/index.js'
@@ -170,16 +172,31 @@ Examples:
       if (formats.length > 1)
         throw new FatalError(`choose one output format, not ${formats.map((f) => `--${f}`).join(' and ')}`)
       const params = paramsOf(options)
-      // The window (src/bars/window.ts): 1-second bars of trade files compacted as they are read;
-      // when the compacted bars are not enough, every input is read again with 1-second bars.
-      let { store, ingestion, progress } = await readBars(paths, options, windowWanted(paths))
+      // The window (src/bars/window.ts): 1-second bars of trade files compacted as they are read,
+      // their legs found on the way; the inputs are read again keeping the seconds around the legs
+      // that pass the speed test, or on the full path when the compacted bars cannot be exact.
+      let plan = windowWanted(paths) ? windowPlan(params) : undefined
+      let { store, ingestion, progress } = await readBars(paths, options, plan)
       let report: Report
       let analysisWarnings: string[]
       try {
-        if (fineBarsNeeded(store, params).length > 0) {
+        let result: AnalysisResult | null = null
+        while (result === null) {
+          const verdict = plan ? windowVerdict(store, params) : null
+          if (verdict?.kind === 'keep' && !plan?.keep) plan = windowPlan(params, verdict.keep)
+          else if (verdict && verdict.kind !== 'ready') plan = undefined
+          else {
+            try {
+              result = analyzeBars(store, params)
+              break
+            } catch (error) {
+              if (!(error instanceof WindowMiss)) throw error
+              plan = undefined
+            }
+          }
           progress?.done()
           await ingestion.close()
-          ;({ store, ingestion, progress } = await readBars(paths, options, false))
+          ;({ store, ingestion, progress } = await readBars(paths, options, plan))
         }
         progress?.analysing()
         const unmatched = nothingMatched(
@@ -188,7 +205,6 @@ Examples:
           store.series().length > 0 || store.fundingEvents > 0,
         )
         if (unmatched) ingestion.warnings.push(unmatched)
-        const result = analyzeBars(store, params)
         analysisWarnings = result.warnings
         report = buildReport(result, {
           version: version(),
@@ -248,7 +264,7 @@ type Opened = Awaited<ReturnType<typeof openTimeline>>
 async function readBars(
   paths: string[],
   options: AnalyzeOptions,
-  window: boolean,
+  window: WindowPlan | undefined,
 ): Promise<{ store: BarStore; ingestion: Opened; progress: Progress | null }> {
   // Progress bar (stderr on a terminal only): erased before anything is printed, kept on success
   // for the analysis that follows (the caller erases it).

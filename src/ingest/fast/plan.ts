@@ -18,7 +18,7 @@
  *
  * Bad rows and counts go to the ledger and the inputs' stats as the timeline would leave them.
  */
-import { BarColumns, type BarStore, CompactTicks, SeriesBars } from '../../bars/index.js'
+import { BarColumns, type BarStore, CompactTicks, SeriesBars, type WindowPlan } from '../../bars/index.js'
 import type { FastTrades, FileReader, Probe, Source, SourceOptions } from '../../sources/source.js'
 import type { Located } from '../../timeline/event.js'
 import { filterEvents, type Selection, selects } from '../../timeline/filter.js'
@@ -38,9 +38,9 @@ export interface FoldTarget {
   selection: Selection
   /**
    * Compact each series' 1-second bars as its files are joined (src/bars/window.ts): the caller
-   * reads the inputs again without it when the compacted bars are not enough.
+   * reads the inputs again, keeping more, when the compacted bars are not enough.
    */
-  window?: boolean
+  window?: WindowPlan
 }
 
 export interface FoldInput {
@@ -200,7 +200,7 @@ export class FoldPlan {
       const key = seriesKey(layout)
       let join = this.joins.get(key)
       if (!join) {
-        join = new SeriesJoin(context.target.window === true)
+        join = new SeriesJoin(context.target.window, key)
         this.joins.set(key, join)
       }
       join.inputs++
@@ -538,8 +538,8 @@ class SeriesJoin {
   /** With the window: each input's bars are compacted as they come, instead of joined. */
   private readonly compact: CompactTicks | null
 
-  constructor(window: boolean) {
-    this.compact = window ? new CompactTicks() : null
+  constructor(window: WindowPlan | undefined, key: string) {
+    this.compact = window ? new CompactTicks(window.watch?.() ?? null, window.keep?.get(key) ?? []) : null
   }
 
   add(fold: TradeFold): void {
@@ -586,6 +586,7 @@ class SeriesJoin {
     const series = this.series
     if (!series) return null
     if (this.compact) {
+      this.compact.finish()
       if (this.compact.seconds > 0) series.compacted = this.compact
       return series
     }
