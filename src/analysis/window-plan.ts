@@ -5,8 +5,9 @@
  *
  * A leg's measures read its price path from the start to the rebound limit after the extreme
  * (`mergeGapMin`: retraceBar, the window's sums, maxMovePct), the price at open-interest levels
- * up to their staleness before and after its window, the bars between it and the next cascade of
- * its episode (at most `episodeGapHours` apart), and the chart's margin around it. Its stretch is
+ * up to their staleness before and after its window, the bars back to the extreme of an earlier leg
+ * of its direction at most `episodeGapHours` before it (an episode joins them if no bar between
+ * rose above the first start), and the chart's margin around it. Its stretch is
  * that, in whole minutes; stretches that touch are one. Every compacted series of the market keeps
  * the same stretches (a market's volume, prices and venue figures are read over the same windows).
  */
@@ -49,7 +50,10 @@ export function windowVerdict(store: BarStore, params: AnalysisParams): WindowVe
   for (const market of groupMarkets(store, params.groupBy)) {
     const compacted = market.venues.filter((venue) => venue.series.compacted)
     if (compacted.length === 0) continue
-    const stretches = merged(marketLegs(market, params).map((leg) => stretchOf(leg, market, params)))
+    const legs = marketLegs(market, params)
+    const stretches = merged(
+      legs.map((leg) => stretchOf(leg, market, params, episodeReach(leg, legs, params))),
+    )
     for (const venue of compacted) {
       keep.set(venue.series.key, stretches)
       const layer = venue.series.compacted!
@@ -85,8 +89,29 @@ function marketLegs(market: MarketBars, params: AnalysisParams): StreamLeg[] {
   return legs
 }
 
-/** The seconds a leg's measures may read, in whole minutes. */
-export function stretchOf(leg: StreamLeg, market: MarketBars, params: AnalysisParams): Stretch {
+/**
+ * How far back an episode may scan from a leg's start: to the earliest extreme of a leg of its
+ * direction at most `episodeGapHours` before it (episodes.ts reads the bars in between).
+ */
+function episodeReach(leg: StreamLeg, legs: readonly StreamLeg[], params: AnalysisParams): number {
+  let reach = leg.startT
+  for (const other of legs) {
+    if (other.direction !== leg.direction || other.extremeT >= leg.startT) continue
+    if (leg.startT - other.extremeT <= params.episodeGapHours * HOUR) reach = Math.min(reach, other.extremeT)
+  }
+  return reach
+}
+
+/**
+ * The seconds a leg's measures may read, in whole minutes: from the episode's reach (`reach`) or
+ * the margin before the start, to the margin after the rebound limit.
+ */
+export function stretchOf(
+  leg: StreamLeg,
+  market: MarketBars,
+  params: AnalysisParams,
+  reach = leg.startT,
+): Stretch {
   const reboundLimit = leg.extremeT + params.mergeGapMin * MINUTE
   // Open-interest levels are valued at the price when they were taken, up to their staleness.
   let stale = 0
@@ -96,9 +121,9 @@ export function stretchOf(leg: StreamLeg, market: MarketBars, params: AnalysisPa
   }
   // The terminal chart shows a quarter of the window (at least 15 min) on each side.
   const chart = Math.max(15 * MINUTE, (reboundLimit - leg.startT) / 4)
-  const margin = Math.max(params.episodeGapHours * HOUR, stale, chart) + MINUTE
+  const margin = Math.max(stale, chart) + MINUTE
   return {
-    from: Math.floor((leg.startT - margin) / MINUTE) * MINUTE,
+    from: Math.floor((Math.min(reach, leg.startT - margin) - MINUTE) / MINUTE) * MINUTE,
     to: Math.ceil((Math.max(leg.closeT, reboundLimit) + margin) / MINUTE) * MINUTE + MINUTE,
   }
 }

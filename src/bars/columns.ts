@@ -590,7 +590,8 @@ export class BarColumns {
     const byMinute = this.durationMs < MINUTE && step % MINUTE === 0 && origin % MINUTE === 0
     if (!byMinute) {
       for (let i = this.lowerBound(from); i < end; i++) {
-        into[Math.floor((this.time[i]! - origin) / step)]! += values[i]
+        const cell = Math.floor((this.time[i]! - origin) / step)
+        into[cell] = into[cell]! + values[i]!
       }
       return
     }
@@ -599,13 +600,13 @@ export class BarColumns {
     for (let i = this.lowerBound(from); i < end; i++) {
       const m = Math.floor(this.time[i]! / MINUTE) * MINUTE
       if (m !== minute) {
-        if (!Number.isNaN(minute)) into[Math.floor((minute - origin) / step)]! += sum
+        if (!Number.isNaN(minute)) addAt(into, Math.floor((minute - origin) / step), sum)
         minute = m
         sum = 0
       }
       sum += values[i]!
     }
-    if (!Number.isNaN(minute)) into[Math.floor((minute - origin) / step)]! += sum
+    if (!Number.isNaN(minute)) addAt(into, Math.floor((minute - origin) / step), sum)
   }
 
   /** Bytes held by the columns (for benchmarks and memory checks). */
@@ -656,6 +657,11 @@ export function notePrice(
   }
   range.close = close
   return range
+}
+
+/** `into[cell] += value`. */
+function addAt(into: Float64Array, cell: number, value: number): void {
+  into[cell] = into[cell]! + value
 }
 
 function filled(length: number, value: number): Float64Array {

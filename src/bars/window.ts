@@ -216,7 +216,9 @@ export class CompactTicks extends BarColumns {
     const values = column === 'volume' ? this.minuteVolume : this.minuteVolumeUsd
     for (let k = 0; k < this.minutes; k++) {
       const minute = this.minuteTime[k]!
-      if (minute >= from && minute < to) into[Math.floor((minute - origin) / step)]! += values[k]
+      if (minute < from || minute >= to) continue
+      const cell = Math.floor((minute - origin) / step)
+      into[cell] = into[cell]! + values[k]!
     }
   }
 
@@ -255,8 +257,8 @@ export class CompactTicks extends BarColumns {
       let k = this.minutes - 1
       if (k < 0 || this.minuteTime[k] !== minute) k = this.newMinute(minute)
       // Sums start at 0 and add second by second, as BarColumns.addCells adds them.
-      this.minuteVolume[k]! += volume[i]
-      this.minuteVolumeUsd[k]! += volumeUsd[i]
+      this.minuteVolume[k] = this.minuteVolume[k]! + volume[i]!
+      this.minuteVolumeUsd[k] = this.minuteVolumeUsd[k]! + volumeUsd[i]!
       if (Number.isNaN(open[i]!)) continue
       this.range = notePrice(this.range, t, open[i]!, high[i]!, low[i]!, close[i]!)
       if (Number.isNaN(this.minuteFirstAt[k]!)) {

@@ -5,7 +5,7 @@
  * 1-second bars), files whose names are out of time order, and trades beside liquidations.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -15,6 +15,7 @@ import { windowPlan, windowVerdict } from '../../src/analysis/window-plan.js'
 import { BarStore, type Stretch } from '../../src/bars/index.js'
 import { ingest } from '../../src/ingest/index.js'
 import { cascade, ensureBuilt, ROOT } from '../helpers/cli.js'
+import { describeReal, realPath } from '../helpers/real.js'
 
 let dir: string
 const HEADER = 'agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker'
@@ -270,4 +271,53 @@ describe('the window gives the full path’s report', () => {
     await same(['analyze', scenario, '--json'])
     await same(['analyze', scenario, '--json', '--group-by', 'series'])
   }, 120_000)
+})
+
+/**
+ * Daily aggTrades files of a real month, four trades a minute that follow each real 1-minute kline
+ * (open, then its high and low in the order of the minute's direction, then its close).
+ */
+async function tradesOfKlines(klines: string, path: string, symbol: string): Promise<void> {
+  const days = new Map<string, string[]>()
+  let id = 1
+  for (const line of (await readFile(klines, 'utf8')).trim().split('\n').slice(1)) {
+    const [openTime, open, high, low, close, volume] = line.split(',')
+    const t = Number(openTime)
+    const falling = Number(close) < Number(open)
+    const q = (Number(volume) / 4).toFixed(3)
+    const prices = falling ? [open, high, low, close] : [open, low, high, close]
+    const date = new Date(t).toISOString().slice(0, 10)
+    const rows = days.get(date) ?? [HEADER]
+    days.set(date, rows)
+    prices.forEach((price, k) => {
+      rows.push(`${id},${price},${q},${id},${id},${t + 100 + k * 15_000},${falling}`)
+      id++
+    })
+  }
+  for (const [date, rows] of days)
+    await writeFile(join(path, `${symbol}-aggTrades-${date}.csv`), `${rows.join('\n')}\n`)
+}
+
+describeReal('the window on a real month (Feb 2026 LTC and LINK minutes as daily trade files)', () => {
+  it('keeps the seconds around the 5–6 Feb legs only, and reports what the full path reports', async () => {
+    const path = join(dir, 'feb2026')
+    await mkdir(path)
+    await tradesOfKlines(realPath('LTCUSDT-1m-2026-02.csv'), path, 'LTCUSDT')
+    await tradesOfKlines(realPath('LINKUSDT-1m-2026-02.csv'), path, 'LINKUSDT')
+    expect(await windowPath([path])).toBe('kept')
+    const store = await windowed(
+      [path],
+      (windowVerdict(await windowed([path]), PARAMS) as { keep: Map<string, Stretch[]> }).keep,
+    )
+    for (const series of store.series()) {
+      // A month of seconds, of which the stretches around the crash keep a small part.
+      expect(series.compacted!.seconds).toBeGreaterThan(150_000)
+      expect(series.compacted!.length).toBeLessThan(series.compacted!.seconds / 3)
+    }
+    const report = JSON.parse((await same(['analyze', path, '--json'])).stdout)
+    const markets = new Set(report.cascades.map((c: { market: string }) => c.market))
+    expect(markets).toEqual(new Set(['LINK', 'LTC']))
+    expect(report.cascades.some((c: { start: string }) => c.start.startsWith('2026-02-05'))).toBe(true)
+    await same(['analyze', path, '--md'])
+  }, 300_000)
 })
