@@ -27,10 +27,14 @@
  * qualify are kept; findLegs' other legs (most of them, and small) are dropped as they close.
  *
  * Rows held (`retained`): those from the row after the running low, or from the oldest row in the
- * speed scanner's window, whichever is older, to the newest. That is at most the rows of
- * `mergeGapMin + max(undercutWithinMin, bar length)` (the low's pause span and the wait before a
- * bar is read) or of `withinMin`, whichever is more, plus two: never a number that grows with the
- * bars seen.
+ * speed scanner's window, whichever is older, to the newest. The first are the rows within
+ * `mergeGapMin` after the low and those within `undercut` = max(`undercutWithinMin`, bar length)
+ * before the newest (the bars waiting for their look-ahead); the second, the rows within
+ * `withinMin` before the newest. With rows at least a bar length d apart (1-second bars):
+ * at most ⌊max(mergeGapMin + undercut, withinMin) / d⌋ + 2 rows, never a number that grows with
+ * the bars seen (the tests reach that bound less one). The arrays behind them hold at most twice
+ * the rows held plus the part being added. Beyond rows, the open leg's swallowed counter-moves are
+ * kept (a few numbers each) until it closes.
  */
 import type { BarColumns } from '../bars/index.js'
 import type { Direction } from './legs.js'
@@ -55,7 +59,8 @@ export type LegStreamParams = Pick<
   'reboundFrac' | 'undercutWithinMin' | 'mergeGapMin' | 'minMovePct' | 'withinMin'
 >
 
-const INITIAL_CAPACITY = 1024
+/** Rows the arrays start with: they grow to what is held (and short paths in tests compact often). */
+const INITIAL_CAPACITY = 16
 
 /**
  * The priced rows near the scan, each addressed by its index among all priced rows added so far.
@@ -175,7 +180,7 @@ class DirectedLegScan {
   /** The oldest row this scan will still read. */
   get oldestNeeded(): number {
     if (!this.begun) return this.rows.count
-    // reopen(low) rewinds to low + 1; the scanner reads its window, or (done) nothing.
+    // reopen(low) rewinds to low + 1 (and low < k); the scanner reads its window, or (done) nothing.
     const scanner =
       this.passedAt >= 0
         ? Number.POSITIVE_INFINITY
@@ -186,8 +191,9 @@ class DirectedLegScan {
   }
 
   /**
-   * findLegs' loop over the rows there are. Unless `finished`, it stops before a row whose
-   * undercut look-ahead could reach past the newest row, and resumes there.
+   * findLegs' loop over the rows there are (legs.ts explains each rule; this is its code). Unless
+   * `finished`, it stops before a row whose undercut look-ahead could reach past the newest row,
+   * and resumes there.
    */
   run(finished: boolean): void {
     const n = this.rows.count
@@ -199,14 +205,14 @@ class DirectedLegScan {
     }
     const pause = this.params.mergeGapMin * MINUTE
     const undercut = this.undercut
-    const newest = n > 0 ? this.time(n - 1) : Number.NaN
+    // The newest row is held while a row before it waits (k is held).
+    const newest = this.k < n ? this.time(n - 1) : Number.NaN
     let k = this.k
     for (; k < n; k++) {
       if (!finished && !(newest - this.time(k) > undercut)) break
       const top = this.top(k)
       const bottom = this.bottom(k)
       if (top > this.startTop || (this.low === this.start && top === this.startTop)) {
-        // A new peak (DirectedBars and findLegs explain each rule; this is their code).
         this.close(this.time(k))
         this.newStart(k)
         continue

@@ -44,13 +44,15 @@ function rowsOf(layer: BarColumns, from: number, to: number): BarColumns {
   return part
 }
 
-/** The stream's legs for a layer cut before each row index in `cuts` (sorted, any repeats). */
+/** The stream's legs for a layer cut before each row index in `cuts` (sorted, any repeats); the rows held checked. */
 function streamed(layer: BarColumns, cuts: readonly number[], params: LegStreamParams): LegStream {
   const stream = new LegStream(params)
   let from = 0
   for (const cut of [...cuts, layer.length]) {
     const to = Math.min(Math.max(cut, from), layer.length)
     stream.add(rowsOf(layer, from, to))
+    // Rows come at least a bar apart here, as the bound assumes.
+    expect(stream.retained).toBeLessThanOrEqual(retainedBound(params, layer.durationMs))
     from = to
   }
   stream.finish()
