@@ -41,7 +41,7 @@ import {
   readdirSync,
   statSync,
 } from 'node:fs'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { link, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
@@ -86,7 +86,7 @@ const log = (text) => process.stderr.write(`${text}\n`)
  * Run a process as a user would: wall seconds, its peak RSS (MiB) and stdout. `shell`: a pipeline
  * (peak RSS then unknown).
  */
-async function run(command, commandArgs, { shell = false, stdoutFile = null } = {}) {
+async function run(command, commandArgs, { shell = false, stdoutFile = null, env = {} } = {}) {
   const timed =
     TIME && !shell ? [TIME, ['-f', 'RSS_KIB=%M', command, ...commandArgs]] : [command, commandArgs]
   const started = process.hrtime.bigint()
@@ -94,7 +94,7 @@ async function run(command, commandArgs, { shell = false, stdoutFile = null } = 
   const stdout = stdoutFile === null ? 'pipe' : openSync(stdoutFile, 'w')
   const child = spawn(timed[0], timed[1], {
     stdio: ['ignore', stdout, 'pipe'],
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...env },
     shell,
   })
   let out = ''
@@ -160,7 +160,8 @@ async function inflateAlone(gz) {
 const day = (i) => new Date(Date.UTC(2025, 0, 1) + i * 86_400_000).toISOString().slice(0, 10)
 
 /** `days` daily aggTrades files of `rows` rows each spread over the whole day, as Binance names them. */
-async function dailyFolder(dir, days, rows) {
+/** Daily files of a random walk; `crashDay`: the day (index) with a crash at noon. */
+async function dailyFolder(dir, days, rows, crashDay = null) {
   await mkdir(dir, { recursive: true })
   for (let i = 0; i < days; i++)
     generate(
@@ -172,6 +173,7 @@ async function dailyFolder(dir, days, rows) {
       '24',
       '--seed',
       String(i + 1),
+      ...(i === crashDay ? ['--crash', '12'] : []),
     )
 }
 
@@ -334,6 +336,39 @@ async function folders(dir) {
   })
   if (!quick && wanted('threads')) await threadsAgainstOne(`${days}-day folder`, folder, days * rows)
   if (!keep) await rm(zips, { recursive: true, force: true })
+  // The same days with a crash in the middle: the window reads them again, keeping the seconds
+  // around the crash only; the full path (CASCADE_WINDOW=0) keeps every second.
+  const crash = join(dir, 'days-crash')
+  const crashDay = Math.floor(days / 2)
+  await mkdir(crash)
+  for (const name of readdirSync(folder)) await link(join(folder, name), join(crash, name))
+  await rm(join(crash, `BTCUSDT-aggTrades-${day(crashDay)}.csv`))
+  generate(
+    rows,
+    join(crash, `BTCUSDT-aggTrades-${day(crashDay)}.csv`),
+    '--start',
+    day(crashDay),
+    '--span',
+    '24',
+    '--seed',
+    String(crashDay + 1),
+    '--crash',
+    '12',
+  )
+  const oneCascade = (stdout) => {
+    expectRows(days * rows)(stdout)
+    if (JSON.parse(stdout).cascades.length !== 1) throw new Error('expected the crash as one cascade')
+  }
+  const args = ['analyze', crash, '--json', '--quiet', '--threads', String(threads)]
+  const windowed = await measure(runs, () => cascade(args), oneCascade)
+  const full = await measure(runs, () => cascade(args, { env: { CASCADE_WINDOW: '0' } }), oneCascade)
+  log(
+    `  with a crash: window ${fmt(windowed.seconds)} s, peak RSS ${fmt(windowed.rss, 0)} MiB; full path ${fmt(full.seconds)} s, ${fmt(full.rss, 0)} MiB`,
+  )
+  notes.push(
+    `- ${days}-day folder with a crash on day ${crashDay + 1}: window ${fmt(windowed.seconds)} s, peak RSS ${fmt(windowed.rss, 0)} MiB (read twice: the second read keeps the seconds around the crash); full path (CASCADE_WINDOW=0) ${fmt(full.seconds)} s, ${fmt(full.rss, 0)} MiB`,
+  )
+  if (!keep) await rm(crash, { recursive: true, force: true })
   // A year of small days: memory must not grow with the number of days.
   const yearDays = quick ? 60 : 365
   const small = join(dir, 'year-csv')
@@ -343,6 +378,34 @@ async function folders(dir) {
     1,
     () => cascade(['analyze', small, '--json', '--quiet']),
     expectRows(yearDays * 20_000),
+  )
+  // …nor with a crash in it (the window keeps the seconds around it, read a second time).
+  await rm(join(small, `BTCUSDT-aggTrades-${day(yearDays - 30)}.csv`))
+  generate(
+    20_000,
+    join(small, `BTCUSDT-aggTrades-${day(yearDays - 30)}.csv`),
+    '--start',
+    day(yearDays - 30),
+    '--span',
+    '24',
+    '--seed',
+    String(yearDays - 29),
+    '--crash',
+    '12',
+  )
+  const yearCrash = await measure(
+    1,
+    () => cascade(['analyze', small, '--json', '--quiet']),
+    (stdout) => {
+      expectRows(yearDays * 20_000)(stdout)
+      if (JSON.parse(stdout).cascades.length !== 1) throw new Error('expected the crash as one cascade')
+    },
+  )
+  log(
+    `  ${yearDays}-day folder with a crash: ${fmt(yearCrash.seconds)} s, peak RSS ${fmt(yearCrash.rss, 0)} MiB`,
+  )
+  notes.push(
+    `- ${yearDays} small daily files with a crash on one day: ${fmt(yearCrash.seconds)} s, peak RSS ${fmt(yearCrash.rss, 0)} MiB`,
   )
   log(`  ${yearDays}-day folder: ${fmt(year.seconds)} s, peak RSS ${fmt(year.rss, 0)} MiB`)
   notes.push(

@@ -4,10 +4,12 @@ import { once } from 'node:events'
  * Writes a deterministic Binance USD-M aggTrades CSV (with header, as files from 2022-08-11 on)
  * for streaming, memory and speed tests. The same N and seed always give the same bytes.
  *
- *   node scripts/gen-aggtrades.mjs 1000000 /tmp/BTCUSDT-aggTrades-2026-02-05.csv [--seed 42] [--start 2026-02-05] [--span 24]
+ *   node scripts/gen-aggtrades.mjs 1000000 /tmp/BTCUSDT-aggTrades-2026-02-05.csv [--seed 42] [--start 2026-02-05] [--span 24] [--crash 12]
  *
  * --span H spreads the rows over about H hours (a whole day's file: --span 24); without it rows
- * come about 4 per 10 ms, as on a busy day.
+ * come about 4 per 10 ms, as on a busy day. --crash H puts a crash H hours after the start: the
+ * price falls 8 % in 10 minutes on ten times the volume, then wins half of it back over 30
+ * minutes (a cascade to find).
  *
  * Rows look like the real ones (FORMATS.md §1.2): 3454067270,76988.7,0.037,8089233297,8089233297,1789655280294,false
  * Ids are contiguous, trade ids advance by 1–4 per row, time never goes back, the price walks in 0.1 ticks.
@@ -16,7 +18,7 @@ import { createWriteStream } from 'node:fs'
 
 function usage(message) {
   process.stderr.write(
-    `gen-aggtrades: ${message}\nusage: node scripts/gen-aggtrades.mjs ROWS OUT.csv [--seed N] [--start YYYY-MM-DD] [--span HOURS]\n`,
+    `gen-aggtrades: ${message}\nusage: node scripts/gen-aggtrades.mjs ROWS OUT.csv [--seed N] [--start YYYY-MM-DD] [--span HOURS] [--crash HOURS]\n`,
   )
   process.exit(2)
 }
@@ -33,12 +35,23 @@ const option = (name, fallback) => {
 const seed = Number(option('--seed', '20260205'))
 const start = Date.parse(`${option('--start', '2026-02-05')}T00:00:00Z`)
 const spanHours = option('--span', null)
+const crashHours = option('--crash', null)
 const [rowsText, out] = args
 const rows = Number(rowsText)
 if (!Number.isInteger(rows) || rows < 0) usage('ROWS must be a whole number')
 if (!out) usage('give the output path')
 if (!Number.isFinite(start)) usage('--start must be a date')
 if (spanHours !== null && !(Number(spanHours) > 0)) usage('--span must be a positive number of hours')
+if (crashHours !== null && !(Number(crashHours) >= 0)) usage('--crash must be a number of hours')
+const crashAt = crashHours === null ? Number.POSITIVE_INFINITY : start + Number(crashHours) * 3_600_000
+
+/** The crash's share of the walk's price at `t`: 1 before it, 0.92 at its low, 0.96 after. */
+function crashFactor(t) {
+  const minutes = (t - crashAt) / 60_000
+  if (!(minutes > 0)) return 1
+  if (minutes <= 10) return 1 - 0.008 * minutes
+  return 0.92 + 0.04 * Math.min((minutes - 10) / 30, 1)
+}
 // The widest step between rows that aren't at the same time: 40 ms, or what fills the span (a step
 // is 0 with probability 0.6, else 1 + floor(random * wide): mean 0.4 * (1 + (wide - 1) / 2) ms).
 const wide =
@@ -75,9 +88,13 @@ for (let done = 0; done < rows; ) {
     ts = Math.min(end, ts + (random() < 0.6 ? 0 : 1 + Math.floor(random() * wide)))
     tenths += Math.floor(random() * 7) - 3
     if (tenths < 10) tenths = 10
-    const quantity = 1 + Math.floor(random() * (random() < 0.05 ? 50_000 : 1_500))
+    let quantity = 1 + Math.floor(random() * (random() < 0.05 ? 50_000 : 1_500))
+    // The crash's ten minutes trade ten times the volume.
+    if (ts > crashAt && ts <= crashAt + 600_000) quantity *= 10
     const trades = 1 + Math.floor(random() * 4)
-    const price = `${Math.floor(tenths / 10)}.${tenths % 10}`
+    const shown =
+      crashAt === Number.POSITIVE_INFINITY ? tenths : Math.max(10, Math.round(tenths * crashFactor(ts)))
+    const price = `${Math.floor(shown / 10)}.${shown % 10}`
     const qty = `${Math.floor(quantity / 1000)}.${String(quantity % 1000).padStart(3, '0')}`
     text += `${id},${price},${qty},${tradeId},${tradeId + trades - 1},${ts},${random() < 0.5 ? 'true' : 'false'}\n`
     id++

@@ -36,7 +36,7 @@ function liqTrack(values: number[]): CellTrack {
   })
   layer.hasLiquidations = true
   const view = { layer, resolutionMs: MIN } as FigureView
-  return new CellTrack([view], (l) => [l.liqLongUsd])
+  return new CellTrack([view], () => ['liqLongUsd'])
 }
 
 describe('stats helpers', () => {
