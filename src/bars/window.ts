@@ -96,7 +96,7 @@ export class CompactTicks extends BarColumns {
   /** Why the compacted layer is not the 1-second layer's equal; null while it is. */
   inexact: string | null = null
   /** The stretches whose seconds are kept as rows, in time order, disjoint. */
-  readonly kept: readonly Stretch[]
+  kept: readonly Stretch[]
   readonly watcher: TicksWatcher | null
   /** The span of the rows added beside the trades (`addBeside`); null before. */
   private beside: { first: number; last: number; openInterest: { from: number; to: number } | null } | null =
@@ -220,6 +220,21 @@ export class CompactTicks extends BarColumns {
       const cell = Math.floor((minute - origin) / step)
       into[cell] = into[cell]! + values[k]!
     }
+  }
+
+  /**
+   * The kept seconds of `side`, the same series compacted again from the files that hold its kept
+   * stretches (a second read of those files only), join this layer's rows; its stretches become
+   * this layer's. This layer must have kept none.
+   */
+  keepFrom(side: CompactTicks): void {
+    if (this.kept.length > 0) throw new Error('CompactTicks.keepFrom: seconds kept already')
+    if (side.inexact) {
+      this.inexact ??= side.inexact
+      return
+    }
+    this.mergeWith(side)
+    this.kept = side.kept
   }
 
   /** The bars of the next stretch of the series (later than everything before). */

@@ -245,6 +245,7 @@ async function ingestFiles(
     const stats: InputStats = {
       index: inputs.length,
       path: member.path,
+      file: file.path,
       source: source.id,
       exchange: source.exchange,
       symbols: new Set(),

@@ -18,6 +18,8 @@ export interface InputStats {
   /** Order of the input on the command line (after expansion); ties in time keep this order. */
   index: number
   path: string
+  /** The file it was read from, as the command line's paths expanded to it (a zip's members share it). */
+  file: string
   source: string
   exchange: string
   symbols: Set<string>

@@ -53,9 +53,12 @@ describe('CompactTicks', () => {
       fc.property(
         fc.array(row, { minLength: 1, maxLength: 300 }),
         fc.array(fc.integer({ min: 1, max: 299 }), { maxLength: 4 }),
-        fc.array(fc.record({ from: fc.integer({ min: -5, max: 600 }), minutes: fc.integer({ min: 1, max: 120 }) }), {
-          maxLength: 3,
-        }),
+        fc.array(
+          fc.record({ from: fc.integer({ min: -5, max: 600 }), minutes: fc.integer({ min: 1, max: 120 }) }),
+          {
+            maxLength: 3,
+          },
+        ),
         fc.array(fc.integer({ min: -60, max: 40_000 }), { minLength: 5, maxLength: 20 }),
         (rows, cuts, stretchSpecs, probes) => {
           const { trades, liquidations } = layersOf(rows)
@@ -70,7 +73,11 @@ describe('CompactTicks', () => {
             stretches.push({ from, to: from + spec.minutes * MINUTE })
           }
           const compact = new CompactTicks(null, stretches)
-          const bounds = [0, ...[...new Set(cuts)].filter((c) => c < trades.length).sort((a, b) => a - b), trades.length]
+          const bounds = [
+            0,
+            ...[...new Set(cuts)].filter((c) => c < trades.length).sort((a, b) => a - b),
+            trades.length,
+          ]
           for (let k = 0; k + 1 < bounds.length; k++) compact.add(trades.slice(bounds[k]!, bounds[k + 1]!))
           compact.addBeside(liquidations)
           expect(compact.inexact).toBeNull()
@@ -89,7 +96,9 @@ describe('CompactTicks', () => {
             const inside = stretches.some((s) => s.from <= t && t < s.to)
             const j = compact.lowerBound(t)
             const kept = compact.time[j] === t
-            expect(kept).toBe(inside || !Number.isNaN(full.liqLongUsd[i]!) && full.liqLongUsd[i]! > 0 || inside)
+            expect(kept).toBe(
+              inside || (!Number.isNaN(full.liqLongUsd[i]!) && full.liqLongUsd[i]! > 0) || inside,
+            )
             if (kept) {
               expect(compact.close[j]).toEqual(full.close[i])
               expect(compact.volume[j]).toEqual(full.volume[i])

@@ -8,12 +8,11 @@ import { execFileSync } from 'node:child_process'
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Command } from 'commander'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { analyzeBars } from '../../src/analysis/analyze.js'
 import { DEFAULT_PARAMS } from '../../src/analysis/params.js'
-import { windowPlan, windowVerdict } from '../../src/analysis/window-plan.js'
-import { BarStore, type Stretch } from '../../src/bars/index.js'
-import { ingest } from '../../src/ingest/index.js'
+import type { BarStore } from '../../src/bars/index.js'
+import { analyseInputs, analyzeCommand, type WindowRoute } from '../../src/cli/commands/analyze.js'
 import { cascade, ensureBuilt, ROOT } from '../helpers/cli.js'
 import { describeReal, realPath } from '../helpers/real.js'
 
@@ -109,36 +108,37 @@ async function same(args: string[]): Promise<{ code: number | null; stdout: stri
   return windowed
 }
 
-/** The inputs read with the window as the command reads them (`keep`: the second read's stretches). */
-async function windowed(paths: string[], keep?: ReadonlyMap<string, readonly Stretch[]>): Promise<BarStore> {
-  const store = new BarStore()
-  const window = windowPlan(PARAMS, keep)
-  const ingestion = await ingest(paths, { threads: 1, fold: { store, selection: {}, window } })
-  try {
-    for await (const batch of ingestion.events) for (const event of batch) store.add(event)
-  } finally {
-    await ingestion.close()
-  }
-  expect(store.series().some((series) => series.compacted !== null)).toBe(true)
-  return store
+/** `cascade analyze`'s options, defaults and all, quiet and on one thread. */
+function analyzeOptions(): Parameters<typeof analyseInputs>[1] {
+  const program = new Command()
+  analyzeCommand(program)
+  return { ...program.commands[0]!.opts(), quiet: true, threads: '1' } as Parameters<typeof analyseInputs>[1]
 }
 
-/** What the window makes of the inputs: `ready` after one read, `kept` after a second, or `full`. */
-async function windowPath(paths: string[]): Promise<'ready' | 'kept' | 'full'> {
-  const first = windowVerdict(await windowed(paths), PARAMS)
-  if (first.kind !== 'keep') return first.kind === 'ready' ? 'ready' : 'full'
-  const store = await windowed(paths, first.keep)
-  expect(windowVerdict(store, PARAMS)).toEqual({ kind: 'ready' })
-  // The second read keeps the seconds around the legs only, and its analysis needs nothing more.
-  for (const series of store.series())
-    expect(series.compacted!.length).toBeLessThan(series.compacted!.seconds)
-  analyzeBars(store, PARAMS)
-  return 'kept'
+/**
+ * The way `cascade analyze` reads the inputs with the window: `compacted` (one read), `kept` (the
+ * files holding the legs read again, keeping the seconds around them) or `full`; and its store.
+ */
+async function windowRoute(paths: string[]): Promise<{ route: WindowRoute; store: BarStore }> {
+  const { store, ingestion, progress, route } = await analyseInputs(paths, analyzeOptions(), PARAMS)
+  progress?.done()
+  await ingestion.close()
+  if (route === 'kept') {
+    // Only the seconds around the legs are kept, and they were enough for the analysis.
+    for (const series of store.series()) {
+      if (series.compacted) expect(series.compacted.length).toBeLessThan(series.compacted.seconds)
+    }
+  }
+  return { route, store }
+}
+
+async function windowPath(paths: string[]): Promise<WindowRoute> {
+  return (await windowRoute(paths)).route
 }
 
 /** Whether the window's bars were enough for the report (no second read). */
 async function enough(paths: string[]): Promise<boolean> {
-  return (await windowPath(paths)) === 'ready'
+  return (await windowPath(paths)) === 'compacted'
 }
 
 beforeAll(async () => {
@@ -268,6 +268,8 @@ describe('the window gives the full path’s report', () => {
     expect(await windowPath([shuffled])).toBe('full')
     await same(['analyze', shuffled, '--json'])
     const scenario = join(ROOT, 'fixtures/scenarios/2021-05-19')
+    // Trades, liquidationSnapshot and metrics of one series: kept around the day's legs.
+    expect(await windowPath([scenario])).toBe('kept')
     await same(['analyze', scenario, '--json'])
     await same(['analyze', scenario, '--json', '--group-by', 'series'])
   }, 120_000)
@@ -304,13 +306,10 @@ describeReal('the window on a real month (Feb 2026 LTC and LINK minutes as daily
     await mkdir(path)
     await tradesOfKlines(realPath('LTCUSDT-1m-2026-02.csv'), path, 'LTCUSDT')
     await tradesOfKlines(realPath('LINKUSDT-1m-2026-02.csv'), path, 'LINKUSDT')
-    expect(await windowPath([path])).toBe('kept')
-    const store = await windowed(
-      [path],
-      (windowVerdict(await windowed([path]), PARAMS) as { keep: Map<string, Stretch[]> }).keep,
-    )
+    const { route, store } = await windowRoute([path])
+    expect(route).toBe('kept')
     for (const series of store.series()) {
-      // A month of seconds, of which the stretches around the crash keep a small part.
+      // A month of seconds, of which the stretches around the legs keep a small part.
       expect(series.compacted!.seconds).toBeGreaterThan(150_000)
       expect(series.compacted!.length).toBeLessThan(series.compacted!.seconds / 3)
     }

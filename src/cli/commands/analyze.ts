@@ -23,7 +23,7 @@ import type { InputSummary, Report, SuspectPrintsSummary } from '../../analysis/
 import { BarStore, WindowMiss, type WindowPlan } from '../../bars/index.js'
 import { FatalError } from '../../errors.js'
 import { recordsForStdout } from '../../escape.js'
-import { type Ingestion, skipWarnings } from '../../ingest/index.js'
+import { type Ingestion, type InputStats, skipWarnings } from '../../ingest/index.js'
 import { renderJson, renderNdjson } from '../../report/json.js'
 import {
   addInputOptions,
@@ -172,33 +172,10 @@ Examples:
       if (formats.length > 1)
         throw new FatalError(`choose one output format, not ${formats.map((f) => `--${f}`).join(' and ')}`)
       const params = paramsOf(options)
-      // The window (src/bars/window.ts): 1-second bars of trade files compacted as they are read,
-      // their legs found on the way; the inputs are read again keeping the seconds around the legs
-      // that pass the speed test, or on the full path when the compacted bars cannot be exact.
-      let plan = windowWanted(paths) ? windowPlan(params) : undefined
-      let { store, ingestion, progress } = await readBars(paths, options, plan)
+      const { store, ingestion, progress, result } = await analyseInputs(paths, options, params)
       let report: Report
       let analysisWarnings: string[]
       try {
-        let result: AnalysisResult | null = null
-        while (result === null) {
-          const verdict = plan ? windowVerdict(store, params) : null
-          if (verdict?.kind === 'keep' && !plan?.keep) plan = windowPlan(params, verdict.keep)
-          else if (verdict && verdict.kind !== 'ready') plan = undefined
-          else {
-            try {
-              result = analyzeBars(store, params)
-              break
-            } catch (error) {
-              if (!(error instanceof WindowMiss)) throw error
-              plan = undefined
-            }
-          }
-          progress?.done()
-          await ingestion.close()
-          ;({ store, ingestion, progress } = await readBars(paths, options, plan))
-        }
-        progress?.analysing()
         const unmatched = nothingMatched(
           ingestion,
           options,
@@ -259,6 +236,99 @@ export function windowWanted(paths: readonly string[]): boolean {
 }
 
 type Opened = Awaited<ReturnType<typeof openTimeline>>
+
+/** How the window went: the compacted bars alone, a second read around the legs, or the full path. */
+export type WindowRoute = 'compacted' | 'kept' | 'full'
+
+/**
+ * The inputs read and analysed. The window (src/bars/window.ts): 1-second bars of trade files are
+ * compacted as they are read, their legs found on the way; the files holding the legs that pass
+ * the speed test are read again keeping the seconds around them, and everything is read again on
+ * the full path when the compacted bars cannot be exact. The caller closes `ingestion` and ends
+ * `progress`.
+ */
+export async function analyseInputs(
+  paths: string[],
+  options: AnalyzeOptions,
+  params: AnalysisParams,
+): Promise<{ store: BarStore; ingestion: Opened; progress: Progress | null; result: AnalysisResult; route: WindowRoute }> {
+  let plan = windowWanted(paths) ? windowPlan(params) : undefined
+  let route: WindowRoute = plan ? 'compacted' : 'full'
+  let { store, ingestion, progress } = await readBars(paths, options, plan)
+  try {
+    for (;;) {
+      const verdict = plan ? windowVerdict(store, params) : null
+      if (verdict?.kind === 'keep' && !plan?.keep) {
+        plan = windowPlan(params, verdict.keep)
+        route = 'kept'
+        progress?.done()
+        const kept = await keepAround(store, ingestion.inputs, options, plan)
+        if (kept) {
+          // Its progress bar (it read the files again) says "analysing" next.
+          progress = kept.progress
+          continue
+        }
+        plan = undefined
+      } else if (verdict && verdict.kind !== 'ready') plan = undefined
+      else {
+        progress?.analysing()
+        try {
+          return { store, ingestion, progress, result: analyzeBars(store, params), route }
+        } catch (error) {
+          if (!(error instanceof WindowMiss)) throw error
+          plan = undefined
+        }
+      }
+      route = 'full'
+      progress?.done()
+      await ingestion.close()
+      ;({ store, ingestion, progress } = await readBars(paths, options, plan))
+    }
+  } catch (error) {
+    progress?.done()
+    await ingestion.close()
+    throw error
+  }
+}
+
+/**
+ * The window's second read: the files that hold the stretches `plan.keep` asks for (trade inputs
+ * whose span meets a stretch of their series) are read again, and the seconds they keep join the
+ * compacted layers of `store`. Null when a series' seconds could not all be found that way (the
+ * caller then takes the full path).
+ */
+async function keepAround(
+  store: BarStore,
+  inputs: readonly InputStats[],
+  options: AnalyzeOptions,
+  plan: WindowPlan,
+): Promise<{ progress: Progress | null } | null> {
+  const keep = plan.keep!
+  const meets = (input: InputStats) =>
+    input.kinds.has('trade') &&
+    input.first !== null &&
+    input.last !== null &&
+    [...input.markets].some((market) =>
+      (keep.get(`${input.exchange}:${market}`) ?? []).some(
+        (s) => input.first! < s.to && input.last! >= s.from,
+      ),
+    )
+  const files = [...new Set(inputs.filter(meets).map((input) => input.file))]
+  if (files.length === 0) return null
+  const side = await readBars(files, options, plan)
+  await side.ingestion.close()
+  const read = new Map(side.store.series().map((series) => [series.key, series.compacted]))
+  for (const series of store.series()) {
+    if (!series.compacted || (keep.get(series.key) ?? []).length === 0) continue
+    const again = read.get(series.key)
+    if (!again) {
+      side.progress?.done()
+      return null
+    }
+    series.compacted.keepFrom(again)
+  }
+  return { progress: side.progress }
+}
 
 /** The inputs read into a new store (trade files with a fast path fold straight into it). */
 async function readBars(
