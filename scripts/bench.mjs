@@ -51,6 +51,7 @@ import { createGunzip, createGzip } from 'node:zlib'
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const BIN = join(ROOT, 'bin/cascade.js')
 const DUCK = join(ROOT, 'scripts/bench-duckdb.mjs')
+const FLOOR = join(ROOT, 'scripts/bench-floor.mjs')
 const GEN = join(ROOT, 'scripts/gen-aggtrades.mjs')
 const args = process.argv.slice(2)
 const quick = args.includes('--quick')
@@ -256,6 +257,9 @@ async function singleFiles(dir) {
     }
     const duck = await measure(runs, () => duckdb(threads, 'bars', csv))
     log(`  DuckDB (${threads} threads): ${fmt(duck.seconds)} s`)
+    // The floor: Node started, the bytes read and each touched once in JS, on the same threads.
+    const floor = await measure(runs, () => run(process.execPath, [FLOOR, csv, String(threads)]))
+    log(`  JS floor (${threads} threads): ${fmt(floor.seconds)} s`)
     const inflations = []
     for (let run = 0; run < runs; run++) inflations.push((await inflateAlone(`${csv}.gz`)).seconds)
     const inflate = median(inflations)
@@ -271,6 +275,7 @@ async function singleFiles(dir) {
     })
     notes.push(
       `- ${rows / 1e6} M rows: .csv.gz ${fmt(singles.find((s) => s.rows === rows && s.label === '.csv.gz').seconds)} s against zlib inflating alone ${fmt(inflate)} s`,
+      `- ${rows / 1e6} M rows, the JS floor (start Node, read the bytes, touch each once on ${threads} thread${threads === 1 ? '' : 's'}): ${fmt(floor.seconds)} s = ${fmt(floor.seconds / duck.seconds)} × DuckDB; cascade ${fmt(plain.seconds)} s = ${fmt(plain.seconds / floor.seconds)} × the floor`,
     )
     if (rows === 3_000_000 && wanted('threads')) await threadsAgainstOne('one file, 3 M rows', csv, rows)
     if (!keep) await rm(sizeDir, { recursive: true, force: true })

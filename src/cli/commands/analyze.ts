@@ -315,7 +315,8 @@ async function keepAround(
     )
   const files = [...new Set(inputs.filter(meets).map((input) => input.file))]
   if (files.length === 0) return null
-  const side = await readBars(files, options, plan)
+  // Their legs are the first read's: the second keeps seconds and finds nothing.
+  const side = await readBars(files, options, { keep })
   await side.ingestion.close()
   const read = new Map(side.store.series().map((series) => [series.key, series.compacted]))
   for (const series of store.series()) {
