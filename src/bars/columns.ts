@@ -192,14 +192,7 @@ export class BarColumns {
 
   /** First row with time ≥ t (binary search); `length` when none. */
   lowerBound(t: number): number {
-    let lo = 0
-    let hi = this.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (this.time[mid]! < t) lo = mid + 1
-      else hi = mid
-    }
-    return lo
+    return lowerBoundOf(this.time, this.length, t)
   }
 
   get first(): number | null {
@@ -657,6 +650,18 @@ export function notePrice(
   }
   range.close = close
   return range
+}
+
+/** First of the first `n` sorted times with time ≥ t (binary search); `n` when none. */
+export function lowerBoundOf(times: Float64Array, n: number, t: number): number {
+  let lo = 0
+  let hi = n
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (times[mid]! < t) lo = mid + 1
+    else hi = mid
+  }
+  return lo
 }
 
 /** `into[cell] += value`. */

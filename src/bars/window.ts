@@ -31,6 +31,7 @@ import {
   BarColumns,
   type CellColumn,
   type CoverageFigure,
+  lowerBoundOf,
   notePrice,
   type PriceRange,
   type SumColumn,
@@ -324,26 +325,13 @@ export class CompactTicks extends BarColumns {
 
   /** Index of the minute opening at `minute`; -1 when it has no second. */
   private minuteIndex(minute: number): number {
-    let lo = 0
-    let hi = this.minutes
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (this.minuteTime[mid]! < minute) lo = mid + 1
-      else hi = mid
-    }
-    return lo < this.minutes && this.minuteTime[lo] === minute ? lo : -1
+    const k = lowerBoundOf(this.minuteTime, this.minutes, minute)
+    return k < this.minutes && this.minuteTime[k] === minute ? k : -1
   }
 
   /** The close of the last priced second of the minutes opening before `minute`. */
   private minuteCloseBefore(minute: number): number | null {
-    let lo = 0
-    let hi = this.minutes
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (this.minuteTime[mid]! < minute) lo = mid + 1
-      else hi = mid
-    }
-    for (let k = lo - 1; k >= 0; k--)
+    for (let k = lowerBoundOf(this.minuteTime, this.minutes, minute) - 1; k >= 0; k--)
       if (!Number.isNaN(this.minuteLastAt[k]!)) return this.minuteLastClose[k]!
     return null
   }

@@ -6,6 +6,8 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+// The scripts' seeded generator (plain JavaScript), as the fuzzer and the scenarios use it.
+import { mulberry32 } from '../../scripts/lib/random.mjs'
 import { LegStream, type LegStreamParams, type StreamLeg } from '../../src/analysis/leg-stream.js'
 import { DirectedBars, type Direction, findLegs, type Leg, qualifies } from '../../src/analysis/legs.js'
 import { DEFAULT_PARAMS } from '../../src/analysis/params.js'
@@ -87,16 +89,7 @@ function expectEveryCut(layer: BarColumns, params: LegStreamParams): void {
 }
 
 /** A small seeded generator (mulberry32): the same walk on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const seeded = (seed: number): (() => number) => mulberry32(seed)
 
 const at = (seconds: number) => T0 + seconds * SECOND
 

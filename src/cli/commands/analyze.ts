@@ -251,7 +251,13 @@ export async function analyseInputs(
   paths: string[],
   options: AnalyzeOptions,
   params: AnalysisParams,
-): Promise<{ store: BarStore; ingestion: Opened; progress: Progress | null; result: AnalysisResult; route: WindowRoute }> {
+): Promise<{
+  store: BarStore
+  ingestion: Opened
+  progress: Progress | null
+  result: AnalysisResult
+  route: WindowRoute
+}> {
   let plan = windowWanted(paths) ? windowPlan(params) : undefined
   let route: WindowRoute = plan ? 'compacted' : 'full'
   let { store, ingestion, progress } = await readBars(paths, options, plan)
