@@ -210,7 +210,7 @@ async function ingestFiles(
         return { entry, peeked: { probe, stream: null } }
       } catch (error) {
         opened?.destroy()
-        return { entry, peeked: { error } as Peeked }
+        return { entry, peeked: { error } }
       }
     },
     ({ peeked }) => {
