@@ -180,7 +180,8 @@ async function ingestFiles(
     file: InputFile
     index: number
     probe: Probe
-    stream: Readable
+    /** The text, head included, of a member read once only (stdin, a pipe); null: opened again. */
+    stream: Readable | null
     source: Source
     reader: FileReader
     stats: InputStats
@@ -189,20 +190,31 @@ async function ingestFiles(
   let totalBytes: number | null = 0
   /** Zips named on the command line, and whether a member of each was read. */
   const namedZips = new Map<InputFile, { read: boolean; first?: UnclaimedFile }>()
-  type Peeked = { probe: Probe; stream: Readable } | { error: unknown }
+  type Peeked = { probe: Probe; stream: Readable | null } | { error: unknown }
   // Peeked a few at a time (each waits on the disk); errors are taken at their member's turn.
   const peekedAhead = inOrder(
     members,
     async (entry) => {
       if ('left' in entry) return { entry, peeked: null }
       const { member } = entry
-      const peeked: Peeked = await peek(await member.open(), member.name, member.path).catch(
-        (error: unknown) => ({ error }),
-      )
-      return { entry, peeked }
+      let opened: Readable | null = null
+      try {
+        // Every input is detected before any is read: a stream kept open meanwhile holds what it
+        // read ahead (a zip member's: megabytes of inflated text and zlib's buffers), so a folder
+        // of daily zips cost memory per day. One that can be opened again is opened for its head
+        // only, and closed after it; one read once only (stdin, a pipe) is kept for the read.
+        opened = await member.open({ head: member.reopenable })
+        const { probe, stream } = await peek(opened, member.name, member.path)
+        if (!member.reopenable) return { entry, peeked: { probe, stream } }
+        stream.destroy()
+        return { entry, peeked: { probe, stream: null } }
+      } catch (error) {
+        opened?.destroy()
+        return { entry, peeked: { error } }
+      }
     },
     ({ peeked }) => {
-      if (peeked && 'stream' in peeked) peeked.stream.destroy()
+      if (peeked && 'stream' in peeked) peeked.stream?.destroy()
     },
   )
   for await (const { entry, peeked } of peekedAhead) {
@@ -216,20 +228,20 @@ async function ingestFiles(
     const mayBeSkipped = !file.named || inZip
     if (file.named && inZip && !namedZips.has(file)) namedZips.set(file, { read: false })
     let probe: Probe
-    let stream: Readable
+    let stream: Readable | null
     let source: Source
     try {
       if (!peeked || 'error' in peeked) throw peeked?.error
       ;({ probe, stream } = peeked)
       if (probe.lines.length === 0 && probe.binary === undefined) {
         warnings.push(`${member.path}: empty file, nothing to read`)
-        stream.destroy()
+        stream?.destroy()
         continue
       }
       try {
         source = forced ?? detectSource(probe, member.path, options)
       } catch (error) {
-        stream.destroy()
+        stream?.destroy()
         throw error
       }
     } catch (error) {
@@ -308,9 +320,12 @@ async function ingestFiles(
       fast,
       maxLineBytes,
     }
+    let opened = only.stream
     const text = async function* straight(): AsyncGenerator<Buffer> {
+      opened ??= await member.open()
+      const stream = opened
       try {
-        yield* timelineLines(only.stream, reader, {
+        yield* timelineLines(stream, reader, {
           stats,
           ledger,
           selection,
@@ -321,7 +336,7 @@ async function ingestFiles(
         return
       } catch (error) {
         if (!(error instanceof MaySuspect) || !suspectRule) throw error
-        only.stream.destroy()
+        stream.destroy()
         yield* screenedText(member, readAgain, error, suspectRule, selection, encoder)
       }
     }
@@ -334,7 +349,7 @@ async function ingestFiles(
       text: text(),
       totalBytes,
       close: async () => {
-        only.stream.destroy()
+        opened?.destroy()
         await removeTemp(temp)
       },
     }
@@ -356,7 +371,6 @@ async function ingestFiles(
   for (const d of detected) {
     const { member, probe, stream, source, reader, stats } = d
     if (folding && foldable(d)) {
-      stream.destroy()
       // A zip read from a pipe is reopened from its temp copy.
       const file = member.spooled?.file ?? d.file.path
       foldInputs.push({ stats, file, memberIndex: d.index, member, source, probe, reader })
@@ -369,7 +383,6 @@ async function ingestFiles(
     const start = member.reopenable
       ? firstTimestamp(probe, source.open(probe, options))
       : Number.NEGATIVE_INFINITY
-    if (start > Number.NEGATIVE_INFINITY) stream.destroy()
     const readOptions = {
       ledger,
       stats,
@@ -379,12 +392,12 @@ async function ingestFiles(
       fast,
       maxLineBytes,
     }
-    const read =
-      start > Number.NEGATIVE_INFINITY
-        ? (async function* reopened() {
-            yield* readEvents(await member.open(), readOptions)
-          })()
-        : readEvents(stream, readOptions)
+    // A member that can be opened again was closed after its peek (see peekedAhead).
+    const read = stream
+      ? readEvents(stream, readOptions)
+      : (async function* reopened() {
+          yield* readEvents(await member.open(), readOptions)
+        })()
     streams.push(suspectRule ? judged(read, suspectRule, ledger, stats) : read)
     starts.push(start)
   }
@@ -471,7 +484,7 @@ async function* screenedText(
 }
 
 /** How many inputs are opened and peeked at once. */
-const OPEN_AHEAD = 8
+export const OPEN_AHEAD = 8
 
 /**
  * `open` of each item, up to OPEN_AHEAD at once, the results in the items' order; an error comes

@@ -58,7 +58,7 @@ export function sourcesCommand(program: Command): void {
         const members = await membersOf(options.explain, temp)
         let text = ''
         for (const member of members) {
-          const { probe, stream } = await peek(await member.open(), member.name, member.path)
+          const { probe, stream } = await peek(await member.open({ head: true }), member.name, member.path)
           stream.destroy()
           const verdicts = explain(probe)
           const claims = verdicts.filter((v) => v.verdict.claims)
