@@ -198,6 +198,7 @@ async function ingestFiles(
       if ('left' in entry) return { entry, peeked: null }
       const { member } = entry
       let opened: Readable | null = null
+      let peeked: Peeked
       try {
         // Every input is detected before any is read: a stream kept open meanwhile holds what it
         // read ahead (a zip member's: megabytes of inflated text and zlib's buffers), so a folder
@@ -205,13 +206,13 @@ async function ingestFiles(
         // only, and closed after it; one read once only (stdin, a pipe) is kept for the read.
         opened = await member.open({ head: member.reopenable })
         const { probe, stream } = await peek(opened, member.name, member.path)
-        if (!member.reopenable) return { entry, peeked: { probe, stream } }
-        stream.destroy()
-        return { entry, peeked: { probe, stream: null } }
+        if (member.reopenable) stream.destroy()
+        peeked = { probe, stream: member.reopenable ? null : stream }
       } catch (error) {
         opened?.destroy()
-        return { entry, peeked: { error } }
+        peeked = { error }
       }
+      return { entry, peeked }
     },
     ({ peeked }) => {
       if (peeked && 'stream' in peeked) peeked.stream?.destroy()
