@@ -362,7 +362,8 @@ async function folders(dir) {
   )
   const oneCascade = (stdout) => {
     expectRows(days * rows)(stdout)
-    if (JSON.parse(stdout).cascades.length !== 1) throw new Error('expected the crash as one cascade')
+    const found = JSON.parse(stdout).cascades.length
+    if (found !== 1) throw new Error(`expected the crash as one cascade, found ${found}`)
   }
   const args = ['analyze', crash, '--json', '--quiet', '--threads', String(threads)]
   const windowed = await measure(runs, () => cascade(args), oneCascade)
@@ -403,7 +404,8 @@ async function folders(dir) {
     () => cascade(['analyze', small, '--json', '--quiet']),
     (stdout) => {
       expectRows(yearDays * 20_000)(stdout)
-      if (JSON.parse(stdout).cascades.length !== 1) throw new Error('expected the crash as one cascade')
+      const found = JSON.parse(stdout).cascades.length
+      if (found !== 1) throw new Error(`expected the crash as one cascade, found ${found}`)
     },
   )
   log(

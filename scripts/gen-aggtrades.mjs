@@ -8,8 +8,8 @@ import { once } from 'node:events'
  *
  * --span H spreads the rows over about H hours (a whole day's file: --span 24); without it rows
  * come about 4 per 10 ms, as on a busy day. --crash H puts a crash H hours after the start: the
- * price falls 8 % in 10 minutes on ten times the volume, then wins half of it back over 30
- * minutes (a cascade to find).
+ * price rises 1 % in 20 minutes, falls 9 % in 10 minutes on ten times the volume, then wins half
+ * of the fall back over 30 minutes (a cascade to find).
  *
  * Rows look like the real ones (FORMATS.md §1.2): 3454067270,76988.7,0.037,8089233297,8089233297,1789655280294,false
  * Ids are contiguous, trade ids advance by 1–4 per row, time never goes back, the price walks in 0.1 ticks.
@@ -45,11 +45,15 @@ if (spanHours !== null && !(Number(spanHours) > 0)) usage('--span must be a posi
 if (crashHours !== null && !(Number(crashHours) >= 0)) usage('--crash must be a number of hours')
 const crashAt = crashHours === null ? Number.POSITIVE_INFINITY : start + Number(crashHours) * 3_600_000
 
-/** The crash's share of the walk's price at `t`: 1 before it, 0.92 at its low, 0.96 after. */
+/**
+ * The crash's share of the walk's price at `t`: a 1 % rise in the 20 minutes before it (the peak
+ * its leg starts from, above the walk's day), 0.92 of the walk at its low, 0.96 after.
+ */
 function crashFactor(t) {
   const minutes = (t - crashAt) / 60_000
-  if (!(minutes > 0)) return 1
-  if (minutes <= 10) return 1 - 0.008 * minutes
+  if (minutes <= -20) return 1
+  if (minutes <= 0) return 1 + 0.01 * ((minutes + 20) / 20)
+  if (minutes <= 10) return 1.01 - 0.009 * minutes
   return 0.92 + 0.04 * Math.min((minutes - 10) / 30, 1)
 }
 // The widest step between rows that aren't at the same time: 40 ms, or what fills the span (a step
