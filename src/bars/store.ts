@@ -435,7 +435,8 @@ export class BarStore {
       series.symbolInput = part.symbolInput
     }
     if (part.compacted) {
-      // Compacted bars join nothing: the series must have no other bars (else the full path).
+      // Compacted trades come from one join per series; its liquidations and open interest join
+      // them after the read (settleWindow). Two compacted parts cannot be made one: the full path.
       const held = series.compacted ?? part.compacted
       if (series.compacted) held.inexact ??= 'other bars of the same series'
       series.compacted = held
